@@ -1,0 +1,292 @@
+import type { Buffers } from './buffers.js';
+import { channelCreate, channelDestroy } from './channels.js';
+import { connectAttach, connectDetach, connectServerInfo } from './connections.js';
+import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constants.js';
+import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
+import { processExit, threadExit } from './deaths.js';
+import { ERRNO } from './errno.js';
+import { msgDeliverEvent, msgError, msgInfo, msgRead, msgReply, msgWrite } from './msgReply.js';
+import { msgReceive } from './msgReceive.js';
+import { msgSend, msgSendPulse } from './msgSend.js';
+import { nameAttach, nameDetach, nameOpen } from './names.js';
+import { Process, Thread, type Done } from './objects.js';
+import { unblockThread } from './release.js';
+import type { KernelScheduler } from './scheduler.js';
+import { applyAbilities, defaultAbilities } from './security.js';
+import { snapshot } from './snapshot.js';
+import { nanosleep, timerCreate, timerDestroy, timerSettime, timerTimeout } from './timers.js';
+import type { Itimer, KernelSnapshot, MsgInfo, Sigevent, TraceEvent } from './types.js';
+
+/** Options of {@link Kernel}. */
+export interface KernelOptions {
+  /** The only source of time: an RxJS scheduler, a `TestScheduler` or a {@link VirtualClock}. */
+  readonly scheduler: KernelScheduler;
+  /** Per-process limit of fd-space connections (RLIMIT_NOFILE). Default 1000. */
+  readonly rlimitNofile?: number;
+  /** Receives exceptions thrown by continuations. Default: re-thrown on a new scheduler task. */
+  readonly onUnhandledError?: (error: unknown) => void;
+}
+
+/** Options of {@link Kernel.createProcess}. */
+export interface ProcessOptions {
+  readonly name?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Priority of the process's threads (default 10, QNX's default). */
+  readonly priority?: number;
+  /** Ability ids held (default: all for uid 0, none otherwise). */
+  readonly abilities?: Iterable<number>;
+}
+
+/** Options of {@link Kernel.createThread}. */
+export interface ThreadOptions {
+  readonly name?: string;
+  /** Default: the process's priority. */
+  readonly priority?: number;
+}
+
+function checkPriority(p: number | undefined, call: string): void {
+  if (p !== undefined && (!Number.isInteger(p) || p < 1 || p > PRIORITY_MAX)) throw fail('EINVAL', call);
+}
+
+/**
+ * A QNX Neutrino microkernel for message passing: processes, logical threads, channels,
+ * connections, pulses, timers and names. Synchronous and deterministic: a call either returns
+ * (or throws a {@link KernelError}) at once, or records a continuation `done(err, value)` that
+ * the kernel calls exactly once, after the call's state changes are complete. `err` is 0 or a
+ * QNX errno number. Time comes only from the injected scheduler.
+ *
+ * Every call is made by a logical {@link Thread} (the first argument), as in QNX.
+ *
+ * @example
+ * ```ts
+ * const kernel = new Kernel({ scheduler: new VirtualClock() });
+ * const server = kernel.createThread(kernel.createProcess({ name: 'server' }));
+ * const client = kernel.createThread(kernel.createProcess({ name: 'client' }));
+ * const chid = kernel.channelCreate(server, 0);
+ * const coid = kernel.connectAttach(client, 0, server.process.pid, chid, _NTO_SIDE_CHANNEL, 0);
+ * const buf = new Uint8Array(64);
+ * kernel.msgReceive(server, chid, buf, null, (err, rcvid) => kernel.msgReply(server, rcvid, 7, buf));
+ * kernel.msgSend(client, coid, new TextEncoder().encode('hi'), new Uint8Array(64), (err, status) => {
+ *   console.log(err, status); // 0 7
+ * });
+ * ```
+ */
+export class Kernel {
+  /** @internal */
+  readonly core: KernelCore;
+
+  constructor(options: KernelOptions) {
+    this.core = new KernelCore(options.scheduler, options.rlimitNofile ?? RLIMIT_NOFILE_DEFAULT, options.onUnhandledError);
+  }
+
+  get scheduler(): KernelScheduler {
+    return this.core.scheduler;
+  }
+
+  // ---- processes and threads ----
+
+  /** Start a process (a fresh pid with its own ids) with no threads yet. */
+  createProcess(options: ProcessOptions = {}): Process {
+    checkPriority(options.priority, 'spawn');
+    const k = this.core;
+    const pid = k.nextPid++;
+    const uid = options.uid ?? 0;
+    const p = new Process(pid, options.name ?? `proc${pid}`, uid, options.gid ?? 0, options.priority ?? PRIORITY_DEFAULT, options.abilities ?? defaultAbilities(uid));
+    k.processes.set(pid, p);
+    return p;
+  }
+
+  /** Start a logical thread in `p`; tids are 1-based per process. */
+  createThread(p: Process, options: ThreadOptions = {}): Thread {
+    checkPriority(options.priority, 'pthread_create');
+    if (!p.alive) throw fail('ESRCH', 'pthread_create', { pid: p.pid });
+    const tid = p.nextTid++;
+    const prio = options.priority ?? p.priority;
+    const t = new Thread(tid, p, options.name ?? '', prio, prio);
+    p.threads.set(tid, t);
+    return t;
+  }
+
+  /** The live process `pid`, if any. */
+  getProcess(pid: number): Process | undefined {
+    return this.core.processes.get(pid);
+  }
+
+  /** End a logical thread (thread-death pulse to the process's death channel). */
+  threadExit(t: Thread): void {
+    this.core.run(() => threadExit(this.core, t, true));
+  }
+
+  /** End a process: its threads, channels and connections go, with the model's pulses. */
+  processExit(p: Process, status = 0): void {
+    this.core.run(() => processExit(this.core, p, status));
+  }
+
+  /** Set a thread's priority (`pthread_setschedprio`). */
+  setPriority(t: Thread, priority: number): void {
+    alive(t, 'pthread_setschedprio');
+    checkPriority(priority, 'pthread_setschedprio');
+    t.priority = priority;
+    t.basePriority = priority;
+  }
+
+  /** `procmgr_ability`: allow or deny abilities of process `pid` (0 = the caller's). */
+  procmgrAbility(t: Thread, pid: number, ops: readonly number[]): number {
+    const call = 'procmgr_ability';
+    alive(t, call);
+    const target = this.core.processOf(t, int(pid, call, 'pid'), call);
+    if (target !== t.process && t.process.uid !== 0) throw fail('EPERM', call, { pid });
+    if (!applyAbilities(target, ops)) throw fail('EINVAL', call, { pid });
+    return 0;
+  }
+
+  // ---- channels and connections ----
+
+  /** `ChannelCreate(flags)`: returns the chid. */
+  channelCreate(t: Thread, flags: number): number {
+    return this.core.run(() => channelCreate(this.core, t, flags));
+  }
+
+  /** `ChannelDestroy(chid)`: blocked senders and receivers get ESRCH. */
+  channelDestroy(t: Thread, chid: number): number {
+    return this.core.run(() => channelDestroy(this.core, t, chid));
+  }
+
+  /** `ConnectAttach(nd, pid, chid, index, flags)`: returns the coid. */
+  connectAttach(t: Thread, nd: number, pid: number, chid: number, index: number, flags: number): number {
+    return this.core.run(() => connectAttach(this.core, t, nd, pid, chid, index, flags));
+  }
+
+  /** `ConnectDetach(coid)`, also a server's `ConnectDetach(scoid)` after a disconnect pulse. */
+  connectDetach(t: Thread, coid: number): number {
+    return this.core.run(() => connectDetach(this.core, t, coid));
+  }
+
+  /** `ConnectServerInfo(pid, coid, info)`: returns the coid reported (maybe a higher one). */
+  connectServerInfo(t: Thread, pid: number, coid: number, info: MsgInfo | null): number {
+    return this.core.run(() => connectServerInfo(this.core, t, pid, coid, info));
+  }
+
+  // ---- messages ----
+
+  /** `MsgSend`: `done(0, status)` after the reply, or `done(errno, 0)`. */
+  msgSend(t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done): void {
+    this.core.run(() => msgSend(this.core, t, coid, smsg, rmsg, done));
+  }
+
+  /** `MsgReceive`: `done(0, rcvid)` for a message, `done(0, 0)` for a pulse (in `rmsg`). */
+  msgReceive(t: Thread, chid: number, rmsg: Buffers, info: MsgInfo | null, done: Done): void {
+    this.core.run(() => msgReceive(this.core, t, chid, rmsg, info, done));
+  }
+
+  /** `MsgReceivePulse`: pulses only; queued messages stay queued. */
+  msgReceivePulse(t: Thread, chid: number, rmsg: Buffers, done: Done): void {
+    this.core.run(() => msgReceive(this.core, t, chid, rmsg, null, done, true));
+  }
+
+  /** `MsgReply(rcvid, status, msg, bytes)`: the reply is truncated to the client's buffer. */
+  msgReply(t: Thread, rcvid: number, status: number, msg: Buffers | null = null, bytes?: number): number {
+    return this.core.run(() => msgReply(this.core, t, rcvid, status, msg, bytes));
+  }
+
+  /** `MsgError(rcvid, error)`: EOK, ERESTART and -1 have the model's meanings. */
+  msgError(t: Thread, rcvid: number, error: number): number {
+    return this.core.run(() => msgError(this.core, t, rcvid, error));
+  }
+
+  /** `MsgRead(rcvid, msg, bytes, offset)`: more of the client's message. */
+  msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
+    return this.core.run(() => msgRead(t, rcvid, msg, bytes, offset));
+  }
+
+  /** `MsgWrite(rcvid, msg, bytes, offset)`: into the client's reply buffer, before the reply. */
+  msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
+    return this.core.run(() => msgWrite(t, rcvid, msg, bytes, offset));
+  }
+
+  /** `MsgInfo(rcvid, info)`: refreshed info, with `_NTO_MI_UNBLOCK_REQ` once requested. */
+  msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {
+    return this.core.run(() => msgInfo(t, rcvid, info));
+  }
+
+  /** `MsgSendPulse(coid, priority, code, value)`: never blocks. */
+  msgSendPulse(t: Thread, coid: number, priority: number, code: number, value: number): number {
+    this.core.run(() => msgSendPulse(this.core, t, coid, priority, code, value));
+    return 0;
+  }
+
+  /** `MsgDeliverEvent(rcvid, event)`. */
+  msgDeliverEvent(t: Thread, rcvid: number, event: Sigevent): number {
+    return this.core.run(() => msgDeliverEvent(this.core, t, rcvid, event));
+  }
+
+  /**
+   * Unblock `t` as a signal would (EINTR by default): a SEND-blocked or RECEIVE-blocked thread
+   * returns the error at once; a REPLY-blocked one on an `_NTO_CHF_UNBLOCK` channel stays
+   * blocked and its server gets one `_PULSE_CODE_UNBLOCK` pulse.
+   */
+  unblock(t: Thread, errno: number = ERRNO.EINTR): void {
+    this.core.run(() => unblockThread(this.core, t, errno));
+  }
+
+  // ---- time ----
+
+  /** `TimerTimeout(id, flags, notify, ntime)`: arms the next blocking call; returns the old flags. */
+  timerTimeout(t: Thread, clockid: number, flags: number, notify: Sigevent | null, ntime: number | bigint | null): number {
+    return this.core.run(() => timerTimeout(this.core, t, clockid, flags, notify, ntime));
+  }
+
+  /** `TimerCreate(clockid, event)`: returns the timer id. */
+  timerCreate(t: Thread, clockid: number, event: Sigevent | null): number {
+    return this.core.run(() => timerCreate(t, clockid, event));
+  }
+
+  /** `TimerSettime(id, flags, itime, oitime)`. */
+  timerSettime(t: Thread, id: number, flags: number, itime: Itimer, oitime: Itimer | null = null): number {
+    return this.core.run(() => timerSettime(this.core, t, id, flags, itime, oitime));
+  }
+
+  /** `TimerDestroy(id)`. */
+  timerDestroy(t: Thread, id: number): number {
+    return this.core.run(() => timerDestroy(t, id));
+  }
+
+  /** Block `t` for `ns` nanoseconds (NANOSLEEP). */
+  nanosleep(t: Thread, ns: number | bigint, done: Done): void {
+    this.core.run(() => nanosleep(this.core, t, ns, done));
+  }
+
+  // ---- names ----
+
+  /** `name_attach`: registers `/dev/name/local/<name>`; returns `{ chid, mntid, ... }`. */
+  nameAttach(t: Thread, name: string, flags: number, chid?: number): PathEntry {
+    return this.core.run(() => nameAttach(this.core, t, name, flags, chid));
+  }
+
+  /** `name_detach`: removes the name; destroys its channel unless `keepChannel`. */
+  nameDetach(t: Thread, mntid: number, keepChannel = false): number {
+    return this.core.run(() => nameDetach(this.core, t, mntid, keepChannel));
+  }
+
+  /** `name_open`: `done(0, coid)` after the server accepts `_IO_CONNECT`. */
+  nameOpen(t: Thread, name: string, flags: number, done: Done): void {
+    this.core.run(() => nameOpen(this.core, t, name, flags, done));
+  }
+
+  // ---- inspection ----
+
+  /** Every process, thread and queue now, like `pidin`. */
+  snapshot(): KernelSnapshot {
+    return snapshot(this.core);
+  }
+
+  /** Receive every trace event; returns a function that stops it. One listener at a time is cheap. */
+  onTrace(listener: (e: TraceEvent) => void): () => void {
+    const prev = this.core.tracer;
+    this.core.tracer = prev === null ? listener : (e) => { prev(e); listener(e); };
+    return () => {
+      this.core.tracer = prev;
+    };
+  }
+}

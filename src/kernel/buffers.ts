@@ -1,0 +1,49 @@
+/** A message buffer: one `Uint8Array`, or an iov (an array of them, gathered in order). */
+export type Buffers = Uint8Array | readonly Uint8Array[];
+
+/** Total length in bytes of a buffer or iov. */
+export function byteLength(b: Buffers): number {
+  if (b instanceof Uint8Array) return b.length;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) n += b[i]!.length;
+  return n;
+}
+
+/**
+ * Copy up to `max` bytes from `src` (starting at byte `srcOff`) into `dst` (starting at `dstOff`),
+ * walking iov parts on both sides. Returns the number of bytes copied, which is bounded by what
+ * is left on either side: this is the kernel's truncation rule.
+ */
+export function copyBuffers(src: Buffers, srcOff: number, dst: Buffers, dstOff: number, max: number): number {
+  if (src instanceof Uint8Array && dst instanceof Uint8Array) {
+    const n = Math.max(0, Math.min(max, src.length - srcOff, dst.length - dstOff));
+    if (n > 0) dst.set(n === src.length && srcOff === 0 ? src : src.subarray(srcOff, srcOff + n), dstOff);
+    return n;
+  }
+  const s = src instanceof Uint8Array ? [src] : src;
+  const d = dst instanceof Uint8Array ? [dst] : dst;
+  let si = 0;
+  let so = srcOff;
+  while (si < s.length && so >= s[si]!.length) so -= s[si++]!.length;
+  let di = 0;
+  let dOff = dstOff;
+  while (di < d.length && dOff >= d[di]!.length) dOff -= d[di++]!.length;
+  let copied = 0;
+  while (copied < max && si < s.length && di < d.length) {
+    const sp = s[si]!;
+    const dp = d[di]!;
+    const n = Math.min(max - copied, sp.length - so, dp.length - dOff);
+    dp.set(sp.subarray(so, so + n), dOff);
+    copied += n;
+    so += n;
+    dOff += n;
+    if (so === sp.length) { si++; so = 0; }
+    if (dOff === dp.length) { di++; dOff = 0; }
+  }
+  return copied;
+}
+
+/** The first part of a buffer (for the pulse-size check, which looks at part 0 only). */
+export function firstPart(b: Buffers): Uint8Array | undefined {
+  return b instanceof Uint8Array ? b : b[0];
+}

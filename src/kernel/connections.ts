@@ -1,0 +1,144 @@
+/**
+ * ConnectAttach, ConnectDetach and ConnectServerInfo, with QNX's two coid spaces and
+ * connection sharing.
+ * @internal
+ * @packageDocumentation
+ */
+import {
+  _NTO_CHF_PRIVATE, _NTO_CHF_UNBLOCK, _NTO_COF_DEAD, _NTO_COF_CLOEXEC, _NTO_COF_NOSHARE,
+  _NTO_SIDE_CHANNEL, COF_USER, STATE_REPLY, STATE_SEND, SYSMGR_COID,
+} from './constants.js';
+import { checkConnRefs } from './connRefs.js';
+import { alive, fail, int, type KernelCore } from './core.js';
+import { ERRNO } from './errno.js';
+import { Connection, SendWait, type Process, type Thread } from './objects.js';
+import { releaseSender, requestUnblock } from './release.js';
+import type { MsgInfo } from './types.js';
+
+const SCOID_MAX = 0xffff;
+
+export function connectAttach(
+  k: KernelCore, t: Thread, nd: number, pid: number, chid: number, index: number, flags: number,
+): number {
+  const call = 'ConnectAttach';
+  alive(t, call);
+  for (const [v, n] of [[nd, 'nd'], [pid, 'pid'], [chid, 'chid'], [index, 'index'], [flags, 'flags']] as const) int(v, call, n);
+  if ((flags & ~COF_USER) !== 0 || flags < 0) throw fail('EINVAL', call);
+  if (nd !== 0) throw fail('ENOREMOTE', call);
+  const target = k.processOf(t, pid, call);
+  const ch = target.channels.get(chid);
+  if (ch === undefined || !ch.alive) throw fail('ESRCH', call, { pid, chid });
+  if ((ch.flags & _NTO_CHF_PRIVATE) !== 0 && target !== t.process) throw fail('EPERM', call, { pid, chid });
+  const p = t.process;
+  const coid = allocateCoid(p, index, k.rlimitNofile, call);
+  const key = `${nd}:${target.pid}:${chid}`;
+  let conn = (flags & _NTO_COF_NOSHARE) === 0 ? p.shared.get(key) : undefined;
+  if (conn === undefined || conn.channel !== ch || conn.serverSide !== 'connected') {
+    let idx = 1;
+    while (target.scoids.has(idx)) idx++;
+    if (idx > SCOID_MAX) throw fail('EAGAIN', call);
+    const shareKey = (flags & _NTO_COF_NOSHARE) === 0 ? key : null;
+    conn = new Connection(p, ch, target, idx, _NTO_SIDE_CHANNEL | idx, shareKey);
+    target.scoids.set(idx, conn);
+    ch.connections.add(conn);
+    if (shareKey !== null) p.shared.set(shareKey, conn);
+  }
+  conn.coids++;
+  p.coids.set(coid, { coid, conn, flags });
+  k.trace('connect', t, { coid, pid: target.pid, chid, scoid: conn.scoid });
+  return coid;
+}
+
+function allocateCoid(p: Process, index: number, rlimit: number, call: string): number {
+  if ((index & _NTO_SIDE_CHANNEL) !== 0) {
+    // side-channel space; index 0 of it is the process manager's connection (SYSMGR_COID)
+    let n = 1;
+    while (p.coids.has(_NTO_SIDE_CHANNEL | n)) n++;
+    return _NTO_SIDE_CHANNEL | n;
+  }
+  if (index < 0 || index >= rlimit) throw fail('EINVAL', call);
+  let fd = index;
+  while (fd < rlimit && p.coids.has(fd)) fd++;
+  if (fd >= rlimit) throw fail('EMFILE', call);
+  return fd;
+}
+
+export function connectDetach(k: KernelCore, t: Thread, coid: number): number {
+  const call = 'ConnectDetach';
+  alive(t, call);
+  int(coid, call, 'coid');
+  const p = t.process;
+  const entry = p.coids.get(coid);
+  if (entry === undefined) {
+    if (coid === SYSMGR_COID) throw fail('EPERM', call, { coid });
+    // a server detaching a scoid: allowed only after the disconnect pulse
+    if ((coid & _NTO_SIDE_CHANNEL) !== 0) {
+      const conn = p.scoids.get(coid & ~_NTO_SIDE_CHANNEL);
+      if (conn !== undefined && conn.serverSide === 'disconnected') {
+        conn.serverSide = 'freed';
+        p.scoids.delete(conn.scoidIndex);
+        conn.channel?.connections.delete(conn);
+        return 0;
+      }
+    }
+    throw fail('EINVAL', call, { coid });
+  }
+  detachEntry(k, p, coid, t.priority);
+  k.trace('detach', t, { coid });
+  return 0;
+}
+
+/** Remove one coid; threads blocked through it are released (EBADF) or ask to unblock. */
+export function detachEntry(k: KernelCore, p: Process, coid: number, prio: number): void {
+  const entry = p.coids.get(coid);
+  if (entry === undefined) return;
+  p.coids.delete(coid);
+  const conn = entry.conn;
+  conn.coids--;
+  for (const th of [...p.threads.values()]) {
+    const w = th.wait;
+    if (!(w instanceof SendWait) || w.coid !== coid || w.conn !== conn) continue;
+    if (th.state === STATE_SEND) releaseSender(k, w, ERRNO.EBADF, 0);
+    else if (th.state === STATE_REPLY) {
+      if ((w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.alive) requestUnblock(k, w, ERRNO.EBADF);
+      else releaseSender(k, w, ERRNO.EBADF, 0);
+    }
+  }
+  checkConnRefs(k, conn, prio);
+}
+
+/**
+ * ConnectServerInfo: fills `info` for `coid`, or for the next higher coid that exists (fd
+ * space first, then side channels). With `info === null` coids whose server is gone are skipped.
+ * Returns the coid reported.
+ */
+export function connectServerInfo(k: KernelCore, t: Thread, pid: number, coid: number, info: MsgInfo | null): number {
+  const call = 'ConnectServerInfo';
+  alive(t, call);
+  int(pid, call, 'pid');
+  int(coid, call, 'coid');
+  const p = k.processOf(t, pid, call);
+  const ids = [...p.coids.keys()].filter((c) => c >= coid).sort((a, b) => a - b);
+  for (const c of ids) {
+    const e = p.coids.get(c)!;
+    const ch = e.conn.channel;
+    const dead = ch === null || !ch.alive;
+    if (dead && info === null) continue;
+    if (info !== null) {
+      info.nd = 0;
+      info.srcnd = 0;
+      info.pid = e.conn.server.pid;
+      info.tid = 0;
+      info.chid = ch?.chid ?? -1;
+      info.scoid = e.conn.scoid;
+      info.coid = c;
+      info.msglen = 0;
+      info.srcmsglen = 0;
+      info.dstmsglen = 0;
+      info.priority = 0;
+      info.flags = (dead ? _NTO_COF_DEAD : 0) | (e.flags & _NTO_COF_CLOEXEC);
+    }
+    return c;
+  }
+  throw fail('EINVAL', call, { coid });
+}

@@ -1,0 +1,175 @@
+/**
+ * Numeric constants of QNX Neutrino 7.1 (`<sys/neutrino.h>`, `<sys/siginfo.h>`, `<sys/procmgr.h>`),
+ * with their C names and values.
+ * @packageDocumentation
+ */
+
+// Channel flags (ChannelCreate)
+export const _NTO_CHF_FIXED_PRIORITY = 0x0001;
+export const _NTO_CHF_UNBLOCK = 0x0002;
+export const _NTO_CHF_THREAD_DEATH = 0x0004;
+export const _NTO_CHF_DISCONNECT = 0x0008;
+export const _NTO_CHF_NET_MSG = 0x0010;
+export const _NTO_CHF_SENDER_LEN = 0x0020;
+export const _NTO_CHF_COID_DISCONNECT = 0x0040;
+export const _NTO_CHF_REPLY_LEN = 0x0080;
+export const _NTO_CHF_STICKY = 0x0100;
+export const _NTO_CHF_ASYNC_NONBLOCK = 0x0200;
+export const _NTO_CHF_ASYNC = 0x0400;
+export const _NTO_CHF_GLOBAL = 0x0800;
+export const _NTO_CHF_PRIVATE = 0x1000;
+export const _NTO_CHF_MSG_PAUSING = 0x2000;
+export const _NTO_CHF_SIG_RESTART = 0x4000;
+export const _NTO_CHF_UNBLOCK_TIMER = 0x8000;
+/** Every flag ChannelCreate accepts. */
+export const CHF_KNOWN = 0xffff;
+
+// Connection flags (ConnectAttach)
+export const _NTO_COF_CLOEXEC = 0x0001;
+export const _NTO_COF_DEAD = 0x0002;
+export const _NTO_COF_NOSHARE = 0x0040;
+export const _NTO_COF_NETCON = 0x0080;
+export const _NTO_COF_NONBLOCK = 0x0100;
+export const _NTO_COF_ASYNC = 0x0200;
+export const _NTO_COF_GLOBAL = 0x0400;
+export const _NTO_COF_INSECURE = 0x1000;
+/** The flags a caller may pass to ConnectAttach; any other bit is EINVAL. */
+export const COF_USER = _NTO_COF_CLOEXEC | _NTO_COF_NOSHARE | _NTO_COF_NONBLOCK | _NTO_COF_INSECURE;
+
+export const _NTO_SIDE_CHANNEL = 0x40000000;
+export const _NTO_GLOBAL_CHANNEL = 0x40000000;
+export const SYSMGR_PID = 1;
+export const SYSMGR_CHID = 1;
+export const SYSMGR_COID = _NTO_SIDE_CHANNEL;
+export const ND_LOCAL_NODE = 0;
+
+// _msg_info flags
+export const _NTO_MI_ENDIAN_BIG = 0x0001;
+export const _NTO_MI_ENDIAN_DIFF = 0x0002;
+export const _NTO_MI_UNBLOCK_REQ = 0x0100;
+export const _NTO_MI_NET_CRED_DIRTY = 0x0200;
+export const _NTO_MI_CONSTRAINED = 0x0400;
+export const _NTO_MI_CHROOT = 0x0800;
+
+// Pulses
+export const _PULSE_TYPE = 0;
+export const _PULSE_SUBTYPE = 0;
+export const _PULSE_CODE_UNBLOCK = -32;
+export const _PULSE_CODE_DISCONNECT = -33;
+export const _PULSE_CODE_THREADDEATH = -34;
+export const _PULSE_CODE_COIDDEATH = -35;
+export const _PULSE_CODE_NET_ACK = -36;
+export const _PULSE_CODE_NET_UNBLOCK = -37;
+export const _PULSE_CODE_NET_DETACH = -38;
+export const _PULSE_CODE_RESTART = -39;
+export const _PULSE_CODE_NORESTART = -40;
+export const _PULSE_CODE_UNBLOCK_RESTART = -41;
+export const _PULSE_CODE_UNBLOCK_TIMER = -42;
+export const _PULSE_CODE_MINAVAIL = 0;
+export const _PULSE_CODE_MAXAVAIL = 127;
+/** Size of `struct _pulse` as written into receive buffers. */
+export const PULSE_SIZE = 16;
+
+// Priorities
+export const PRIORITY_MIN = 1;
+export const PRIORITY_MAX = 255;
+/** Highest priority an unprivileged client can lend a server (QNX 7 default `procnto -P`). */
+export const PRIORITY_MAX_UNPRIVILEGED = 63;
+/** A process's default priority. */
+export const PRIORITY_DEFAULT = 10;
+
+// sigevent
+export const SIGEV_NONE = 0;
+export const SIGEV_SIGNAL = 1;
+export const SIGEV_SIGNAL_CODE = 2;
+export const SIGEV_SIGNAL_THREAD = 3;
+export const SIGEV_PULSE = 4;
+export const SIGEV_UNBLOCK = 5;
+export const SIGEV_INTR = 6;
+export const SIGEV_THREAD = 7;
+export const SIGEV_TYPE_MASK = 0xff;
+export const SIGEV_FLAG_CRITICAL = 0x100;
+export const SIGEV_PULSE_PRIO_INHERIT = -1;
+
+// Clocks and timeouts
+export const CLOCK_REALTIME = 0;
+export const CLOCK_SOFTTIME = 1;
+export const CLOCK_MONOTONIC = 2;
+export const TIMER_ABSTIME = 0x80000000;
+export const _NTO_TIMEOUT_SEND = 1 << 4;
+export const _NTO_TIMEOUT_RECEIVE = 1 << 5;
+export const _NTO_TIMEOUT_REPLY = 1 << 6;
+export const _NTO_TIMEOUT_SIGSUSPEND = 1 << 10;
+export const _NTO_TIMEOUT_SIGWAITINFO = 1 << 11;
+export const _NTO_TIMEOUT_NANOSLEEP = 1 << 12;
+export const _NTO_TIMEOUT_MUTEX = 1 << 13;
+export const _NTO_TIMEOUT_CONDVAR = 1 << 14;
+export const _NTO_TIMEOUT_JOIN = 1 << 15;
+export const _NTO_TIMEOUT_INTR = 1 << 16;
+export const _NTO_TIMEOUT_SEM = 1 << 17;
+
+// Thread states (sys/states.h)
+export const STATE_DEAD = 0;
+export const STATE_RUNNING = 1;
+export const STATE_READY = 2;
+export const STATE_STOPPED = 3;
+export const STATE_SEND = 4;
+export const STATE_RECEIVE = 5;
+export const STATE_REPLY = 6;
+export const STATE_NANOSLEEP = 12;
+
+// Names
+export const NAME_FLAG_DETACH_SAVEDPP = 0x1;
+export const NAME_FLAG_ATTACH_GLOBAL = 0x2;
+
+// I/O message types
+export const _IO_BASE = 0x100;
+export const _IO_MAX = 0x1ff;
+export const _IO_CONNECT = 0x100;
+export const _IO_READ = 0x101;
+export const _IO_WRITE = 0x102;
+export const _IO_RSVD_CLOSE_OCB = 0x103;
+export const _IO_STAT = 0x104;
+export const _IO_NOTIFY = 0x105;
+export const _IO_DEVCTL = 0x106;
+export const _IO_RSVD_UNBLOCK = 0x107;
+export const _IO_PATHCONF = 0x108;
+export const _IO_LSEEK = 0x109;
+export const _IO_CHMOD = 0x10a;
+export const _IO_CHOWN = 0x10b;
+export const _IO_UTIME = 0x10c;
+export const _IO_OPENFD = 0x10d;
+export const _IO_FDINFO = 0x10e;
+export const _IO_LOCK = 0x10f;
+export const _IO_SPACE = 0x110;
+export const _IO_SHUTDOWN = 0x111;
+export const _IO_MMAP = 0x112;
+export const _IO_MSG = 0x113;
+export const _IO_RSVD = 0x114;
+export const _IO_DUP = 0x115;
+export const _IO_CLOSE = 0x116;
+export const _IO_RSVD_LOCK_OCB = 0x117;
+export const _IO_RSVD_UNLOCK_OCB = 0x118;
+export const _IO_SYNC = 0x119;
+export const _IO_POWER = 0x11a;
+export const _IO_CONNECT_OPEN = 2;
+export const _FTYPE_ANY = 0;
+export const _FTYPE_NAME = 10;
+
+// Abilities (sys/procmgr.h)
+export const PROCMGR_AID_PATHSPACE = 5;
+export const PROCMGR_AID_PRIORITY = 33;
+export const PROCMGR_AID_CONNECTION = 34;
+export const PROCMGR_AID_PUBLIC_CHANNEL = 44;
+export const PROCMGR_AID_EOL = 0xffff;
+export const PROCMGR_ADN_ROOT = 0x10000000;
+export const PROCMGR_ADN_NONROOT = 0x20000000;
+export const PROCMGR_AOP_DENY = 0x10000;
+export const PROCMGR_AOP_ALLOW = 0x20000;
+export const PROCMGR_AOP_SUBRANGE = 0x40000;
+export const PROCMGR_AOP_LOCK = 0x80000;
+export const PROCMGR_AOP_INHERIT_YES = 0x400000;
+export const PROCMGR_AOP_INHERIT_NO = 0x800000;
+
+/** Per-process connection budget (RLIMIT_NOFILE) for fd-space coids. */
+export const RLIMIT_NOFILE_DEFAULT = 1000;

@@ -1,0 +1,137 @@
+/**
+ * The kernel's state and its run-to-completion queue. Every call module takes a `KernelCore`.
+ * @internal
+ * @packageDocumentation
+ */
+import { ERRNO } from './errno.js';
+import { KernelError } from './KernelError.js';
+import type { Channel, Completion, Process, Thread } from './objects.js';
+import type { KernelScheduler } from './scheduler.js';
+import type { TraceEvent } from './types.js';
+
+/** A name registered in the path space (`/dev/name/local/...`). */
+export interface PathEntry {
+  readonly path: string;
+  readonly mntid: number;
+  readonly pid: number;
+  readonly chid: number;
+}
+
+export class KernelCore {
+  readonly processes = new Map<number, Process>();
+  readonly paths = new Map<string, PathEntry>();
+  nextPid = 1;
+  nextMntid = 1;
+  tracer: ((e: TraceEvent) => void) | null = null;
+  /** Where an exception thrown by a continuation goes (H10: never out of the drain loop). */
+  onUnhandledError: (error: unknown) => void;
+
+  private queue: Completion[] = [];
+  private head = 0;
+  private depth = 0;
+  private draining = false;
+
+  constructor(
+    readonly scheduler: KernelScheduler,
+    readonly rlimitNofile: number,
+    onUnhandledError?: (error: unknown) => void,
+  ) {
+    this.onUnhandledError =
+      onUnhandledError ??
+      ((error) => {
+        scheduler.schedule(() => {
+          throw error;
+        });
+      });
+  }
+
+  /** Record that `w` is complete; its continuation runs when the outermost call ends. */
+  complete(w: Completion, err: number, result: number): void {
+    w.err = err;
+    w.result = result;
+    this.queue.push(w);
+  }
+
+  enter(): void {
+    this.depth++;
+  }
+
+  leave(): void {
+    if (--this.depth === 0 && !this.draining) this.drain();
+  }
+
+  /** Run `fn` as one kernel call: state changes first, continuations after, never re-entered. */
+  run<R>(fn: () => R): R {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.depth === 0 && !this.draining) this.drain();
+    }
+  }
+
+  private drain(): void {
+    this.draining = true;
+    try {
+      // a continuation may call the kernel: its completions join this same loop
+      while (this.head < this.queue.length) {
+        const w = this.queue[this.head++]!;
+        try {
+          w.done(w.err, w.result);
+        } catch (error) {
+          this.onUnhandledError(error);
+        }
+      }
+    } finally {
+      this.queue = [];
+      this.head = 0;
+      this.draining = false;
+    }
+  }
+
+  trace(kind: TraceEvent['kind'], t: Thread | Process | null, detail: Record<string, number | string>): void {
+    const tracer = this.tracer;
+    if (tracer === null) return;
+    const pid = t === null ? 0 : 'pid' in t ? t.pid : t.process.pid;
+    const tid = t !== null && 'tid' in t ? t.tid : 0;
+    tracer({ time: this.scheduler.now(), kind, pid, tid, detail });
+  }
+
+  /** The process `pid` names for a caller (0 = the caller's own). */
+  processOf(caller: Thread, pid: number, call: string): Process {
+    if (pid === 0) return caller.process;
+    const p = this.processes.get(pid);
+    if (p === undefined || !p.alive) throw fail('ESRCH', call, { pid });
+    return p;
+  }
+
+  channelOf(caller: Thread, chid: number, call: string, errno: keyof typeof ERRNO = 'ESRCH'): Channel {
+    const ch = caller.process.channels.get(chid);
+    if (ch === undefined) throw fail(errno, call, { chid });
+    return ch;
+  }
+}
+
+/** A {@link KernelError} for `call`. */
+export function fail(code: keyof typeof ERRNO, call: string, info?: ConstructorParameters<typeof KernelError>[2]): KernelError {
+  return new KernelError(ERRNO[code], call, info);
+}
+
+/** Throw EINVAL unless `v` is an integer (guards every numeric argument that crosses the API). */
+export function int(v: unknown, call: string, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new KernelError(ERRNO.EINVAL, call, undefined, { cause: `${what} must be an integer` });
+  }
+  return v;
+}
+
+/** Throw ESRCH unless `t` is a live thread of a live process. */
+export function alive(t: Thread, call: string): void {
+  if (!t.alive || !t.process.alive) throw fail('ESRCH', call, { pid: t.process.pid, tid: t.tid });
+}
+
+/** Throw unless `t` is a live thread that is not already blocked in a kernel call. */
+export function callable(t: Thread, call: string): void {
+  if (!t.alive || !t.process.alive) throw fail('ESRCH', call, { pid: t.process.pid, tid: t.tid });
+  if (t.wait !== null) throw fail('EDEADLK', call, { pid: t.process.pid, tid: t.tid });
+}

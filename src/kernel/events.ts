@@ -1,0 +1,46 @@
+/**
+ * `struct sigevent` delivery. Only the kinds a message-passing kernel can honour are modelled:
+ * SIGEV_NONE (nothing), SIGEV_PULSE (a pulse through a connection of the target process) and
+ * SIGEV_UNBLOCK (for TimerTimeout). Signal kinds are refused with ENOTSUP at validation.
+ * @internal
+ * @packageDocumentation
+ */
+import {
+  PRIORITY_MAX, SIGEV_NONE, SIGEV_PULSE, SIGEV_PULSE_PRIO_INHERIT, SIGEV_TYPE_MASK, SIGEV_UNBLOCK,
+} from './constants.js';
+import type { KernelCore } from './core.js';
+import { ERRNO } from './errno.js';
+import { Pulse, type Process } from './objects.js';
+import { queuePulse } from './pulseDelivery.js';
+import type { Sigevent } from './types.js';
+
+/** 0 when `ev` can be delivered by this kernel, else the errno that refuses it. */
+export function validateEvent(ev: Sigevent, allowUnblock: boolean): number {
+  if (typeof ev !== 'object' || ev === null || typeof ev.sigev_notify !== 'number') return ERRNO.EINVAL;
+  const type = ev.sigev_notify & SIGEV_TYPE_MASK;
+  if (type === SIGEV_NONE) return 0;
+  if (type === SIGEV_UNBLOCK) return allowUnblock ? 0 : ERRNO.EINVAL;
+  if (type !== SIGEV_PULSE) return type <= 7 ? ERRNO.ENOTSUP : ERRNO.EINVAL;
+  const prio = ev.sigev_priority ?? SIGEV_PULSE_PRIO_INHERIT;
+  if (!Number.isInteger(prio) || prio === 0 || prio < -1 || prio > PRIORITY_MAX) return ERRNO.EINVAL;
+  const code = ev.sigev_code ?? 0;
+  if (!Number.isInteger(code) || code < -128 || code > 127) return ERRNO.EINVAL;
+  if (!Number.isInteger(ev.sigev_coid)) return ERRNO.EINVAL;
+  return 0;
+}
+
+/**
+ * Deliver `ev` on behalf of `target` (its `sigev_coid` is one of target's connections).
+ * Returns 0 or the errno: ESRCH (no such connection), EBADF (its channel is gone).
+ */
+export function deliverEventFor(k: KernelCore, target: Process, ev: Sigevent, basePriority: number): number {
+  const type = ev.sigev_notify & SIGEV_TYPE_MASK;
+  if (type !== SIGEV_PULSE) return 0;
+  const entry = target.coids.get(ev.sigev_coid ?? -1);
+  if (entry === undefined) return ERRNO.ESRCH;
+  const ch = entry.conn.channel;
+  if (ch === null || !ch.alive) return ERRNO.EBADF;
+  const prio = ev.sigev_priority === undefined || ev.sigev_priority === SIGEV_PULSE_PRIO_INHERIT ? basePriority : ev.sigev_priority;
+  queuePulse(k, ch, new Pulse(ev.sigev_code ?? 0, ev.sigev_value?.sival_int ?? 0, prio, entry.conn.scoid));
+  return 0;
+}

@@ -1,0 +1,17 @@
+/**
+ * The rxnto microkernel: QNX Neutrino message passing as a deterministic state machine.
+ * No RxJS here; time comes from an injected scheduler.
+ * @packageDocumentation
+ */
+export { Kernel, type KernelOptions, type ProcessOptions, type ThreadOptions } from './Kernel.js';
+export { KernelError, isKernelError, type KernelErrorInfo } from './KernelError.js';
+export { ERRNO, errnoName, errnoMessage, type ErrnoCode } from './errno.js';
+export { VirtualClock, nsToMs, type KernelScheduler, type TimerHandle } from './scheduler.js';
+export { byteLength, copyBuffers, type Buffers } from './buffers.js';
+export { readPulse, writePulse } from './pulseDelivery.js';
+export { formatPidin, stateName } from './snapshot.js';
+export { ioConnectMessage } from './names.js';
+export type { Process, Thread, Done } from './objects.js';
+export type { PathEntry } from './core.js';
+export * from './types.js';
+export * from './constants.js';

@@ -1,0 +1,123 @@
+/**
+ * What a server does with an rcvid: MsgReply, MsgError, MsgRead, MsgWrite, MsgInfo,
+ * MsgDeliverEvent.
+ * @internal
+ * @packageDocumentation
+ */
+import { byteLength, copyBuffers, type Buffers } from './buffers.js';
+import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
+import { alive, fail, int, type KernelCore } from './core.js';
+import { ERRNO } from './errno.js';
+import { deliverEventFor, validateEvent } from './events.js';
+import type { Process, SendWait, Thread } from './objects.js';
+import { releaseSender } from './release.js';
+import { offer } from './transfer.js';
+import type { MsgInfo, Sigevent } from './types.js';
+import { KernelError } from './KernelError.js';
+
+/** The REPLY-blocked sender `rcvid` names in the caller's process, or ESRCH. */
+export function replyBlocked(t: Thread, rcvid: number, call: string): SendWait {
+  alive(t, call);
+  int(rcvid, call, 'rcvid');
+  const w = t.process.rcvids.get(rcvid);
+  if (w === undefined || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
+  return w;
+}
+
+export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number, msg: Buffers | null, bytes?: number): number {
+  const call = 'MsgReply';
+  const w = replyBlocked(t, rcvid, call);
+  int(status, call, 'status');
+  if (msg !== null) {
+    const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
+    if (n < 0) throw fail('EINVAL', call, { rcvid });
+    copyBuffers(msg, 0, w.rmsg, 0, n);
+  }
+  k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });
+  releaseSender(k, w, 0, status);
+  return 0;
+}
+
+export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number): number {
+  const call = 'MsgError';
+  const w = replyBlocked(t, rcvid, call);
+  int(error, call, 'error');
+  k.trace('error', t, { rcvid, errno: error, to: w.thread.process.pid });
+  if (error === ERRNO.EOK) {
+    releaseSender(k, w, 0, 0);
+  } else if (error === ERRNO.ERESTART) {
+    // the client's call starts over: back through SEND (or straight to a waiting receiver)
+    w.channel.replySet.delete(w);
+    t.process.rcvids.delete(rcvid);
+    if (w.unblockPulse !== null) { w.channel.sendQueue.remove(w.unblockPulse); w.unblockPulse = null; }
+    w.unblockRequested = false;
+    offer(k, w);
+  } else if (error === -1) {
+    // QNX 7.0.1: hand over the error recorded with the unblock pulse
+    if (!w.unblockRequested) throw fail('EINVAL', call, { rcvid });
+    releaseSender(k, w, w.unblockErr, 0);
+  } else {
+    if (error < 0) throw fail('EINVAL', call, { rcvid });
+    releaseSender(k, w, error, 0);
+  }
+  return 0;
+}
+
+export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
+  const call = 'MsgRead';
+  const w = replyBlocked(t, rcvid, call);
+  const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
+  int(offset, call, 'offset');
+  if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
+  return copyBuffers(w.smsg, offset, msg, 0, n);
+}
+
+export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
+  const call = 'MsgWrite';
+  const w = replyBlocked(t, rcvid, call);
+  const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
+  int(offset, call, 'offset');
+  if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
+  return copyBuffers(msg, 0, w.rmsg, offset, n);
+}
+
+export function msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {
+  const w = replyBlocked(t, rcvid, 'MsgInfo');
+  info.nd = 0;
+  info.srcnd = 0;
+  info.pid = w.thread.process.pid;
+  info.tid = w.thread.tid;
+  info.chid = w.channel.chid;
+  info.scoid = w.conn.scoid;
+  info.coid = w.coid;
+  info.msglen = w.copied;
+  info.srcmsglen = w.slen;
+  info.dstmsglen = w.rlen;
+  info.priority = w.priority;
+  info.flags = w.unblockRequested ? _NTO_MI_UNBLOCK_REQ : 0;
+  return 0;
+}
+
+/**
+ * MsgDeliverEvent: the rcvid stays usable after the reply, for as long as the client's
+ * connection exists. `sigev_coid` is one of the client's connections.
+ */
+export function msgDeliverEvent(k: KernelCore, t: Thread, rcvid: number, ev: Sigevent): number {
+  const call = 'MsgDeliverEvent';
+  alive(t, call);
+  int(rcvid, call, 'rcvid');
+  const bad = validateEvent(ev, false);
+  if (bad !== 0) throw new KernelError(bad, call, { rcvid });
+  const client = clientOf(t.process, rcvid);
+  if (client === null) throw fail('ESRCH', call, { rcvid });
+  const err = deliverEventFor(k, client, ev, client.priority);
+  if (err !== 0) throw new KernelError(err, call, { rcvid });
+  return 0;
+}
+
+function clientOf(server: Process, rcvid: number): Process | null {
+  if (rcvid <= 0) return null;
+  const conn = server.scoids.get(rcvid & 0xffff);
+  if (conn === undefined || conn.serverSide !== 'connected' || !conn.client.alive) return null;
+  return conn.client;
+}

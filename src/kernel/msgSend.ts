@@ -1,0 +1,50 @@
+/**
+ * MsgSend and MsgSendPulse: the client side of a channel.
+ * @internal
+ * @packageDocumentation
+ */
+import { byteLength, type Buffers } from './buffers.js';
+import { PRIORITY_MAX } from './constants.js';
+import { callable, alive, fail, int, type KernelCore } from './core.js';
+import { SendWait, Pulse, type Done, type Thread } from './objects.js';
+import { queuePulse } from './pulseDelivery.js';
+import { armTimeout, takeTimeout } from './release.js';
+import { mayPulse } from './security.js';
+import { offer } from './transfer.js';
+
+/** Look up a live coid of the caller: EBADF if unknown or its channel is gone. */
+function liveConnection(t: Thread, coid: number, call: string) {
+  const entry = t.process.coids.get(coid);
+  if (entry === undefined) throw fail('EBADF', call, { coid });
+  const ch = entry.conn.channel;
+  if (ch === null || !ch.alive) throw fail('EBADF', call, { coid });
+  return { entry, ch };
+}
+
+export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done, call = 'MsgSend'): void {
+  callable(t, call);
+  int(coid, call, 'coid');
+  const { entry, ch } = liveConnection(t, coid, call);
+  const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, byteLength(smsg), byteLength(rmsg));
+  const to = takeTimeout(t);
+  entry.conn.blocked++;
+  t.wait = w;
+  k.trace('send', t, { coid, chid: ch.chid, to: ch.owner.pid, bytes: w.slen });
+  if (to !== null) armTimeout(k, w, to);
+  offer(k, w);
+}
+
+export function msgSendPulse(k: KernelCore, t: Thread, coid: number, priority: number, code: number, value: number): void {
+  const call = 'MsgSendPulse';
+  alive(t, call);
+  int(coid, call, 'coid');
+  int(priority, call, 'priority');
+  int(code, call, 'code');
+  int(value, call, 'value');
+  const { entry, ch } = liveConnection(t, coid, call);
+  const prio = priority === -1 ? t.priority : priority;
+  if (prio < 1 || prio > PRIORITY_MAX) throw fail('EINVAL', call, { coid });
+  if (code < -128 || code > 127) throw fail('EINVAL', call, { coid });
+  if (!mayPulse(t.process, ch.owner)) throw fail('EPERM', call, { coid });
+  queuePulse(k, ch, new Pulse(code, value | 0, prio, entry.conn.scoid));
+}

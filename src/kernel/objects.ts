@@ -1,0 +1,206 @@
+/**
+ * The kernel's objects. Fields are public to the kernel's own modules; users see them through
+ * the readonly views `ThreadHandle` and `ProcessHandle`.
+ * @internal
+ * @packageDocumentation
+ */
+import type { Buffers } from './buffers.js';
+import { STATE_READY } from './constants.js';
+import { PriorityFifo } from './PriorityFifo.js';
+import type { TimerHandle } from './scheduler.js';
+import type { MsgInfo, Sigevent } from './types.js';
+
+/** A continuation: called exactly once with (0, result) or (errno, 0). */
+export type Done = (err: number, value: number) => void;
+
+/** Anything that completes through the kernel's run-to-completion queue. */
+export interface Completion {
+  done: Done;
+  err: number;
+  result: number;
+}
+
+/** An armed TimerTimeout, consumed by the thread's next blocking call. */
+export interface TimeoutArm {
+  readonly flags: number;
+  /** Relative delay in scheduler ms, or null for an immediate timeout. */
+  readonly ms: number | null;
+  readonly notify: Sigevent | null;
+}
+
+export class Process {
+  readonly threads = new Map<number, Thread>();
+  readonly channels = new Map<number, Channel>();
+  readonly coids = new Map<number, CoidEntry>();
+  /** Server connections by scoid index (scoid = _NTO_SIDE_CHANNEL | index). */
+  readonly scoids = new Map<number, Connection>();
+  /** REPLY-blocked senders this process has received, by rcvid. */
+  readonly rcvids = new Map<number, SendWait>();
+  /** Shareable connections by "nd:pid:chid". */
+  readonly shared = new Map<string, Connection>();
+  readonly timers = new Map<number, KTimer>();
+  readonly abilities: Set<number>;
+  deathChannel: Channel | null = null;
+  alive = true;
+  exitStatus = 0;
+  nextTid = 1;
+
+  constructor(
+    readonly pid: number,
+    readonly name: string,
+    readonly uid: number,
+    readonly gid: number,
+    public priority: number,
+    abilities: Iterable<number>,
+  ) {
+    this.abilities = new Set(abilities);
+  }
+}
+
+export class Thread {
+  state = STATE_READY;
+  wait: SendWait | ReceiveWait | SleepWait | null = null;
+  /** The channel of this thread's last receive, for server boost. */
+  lastChannel: Channel | null = null;
+  timeout: TimeoutArm | null = null;
+  /** The calling thread's errno, for the C facade. */
+  errno = 0;
+  alive = true;
+  /** Killed while REPLY-blocked on an UNBLOCK channel: lingers until the server replies. */
+  zombie = false;
+
+  constructor(
+    readonly tid: number,
+    readonly process: Process,
+    readonly name: string,
+    public priority: number,
+    public basePriority: number,
+  ) {}
+}
+
+export class Channel {
+  readonly receivers: ReceiveWait[] = [];
+  readonly pulseReceivers: ReceiveWait[] = [];
+  readonly sendQueue = new PriorityFifo<SendWait | Pulse>();
+  readonly replySet = new Set<SendWait>();
+  readonly connections = new Set<Connection>();
+  alive = true;
+
+  constructor(
+    readonly chid: number,
+    readonly owner: Process,
+    readonly flags: number,
+  ) {}
+}
+
+export type ServerSide = 'connected' | 'disconnected' | 'freed';
+
+/** A kernel connection object, shared by the client coids that attach to the same channel. */
+export class Connection {
+  /** Coids of the client that point here. */
+  coids = 0;
+  /** Client threads SEND- or REPLY-blocked through it. */
+  blocked = 0;
+  serverSide: ServerSide = 'connected';
+
+  constructor(
+    readonly client: Process,
+    public channel: Channel | null,
+    readonly server: Process,
+    readonly scoidIndex: number,
+    readonly scoid: number,
+    readonly shareKey: string | null,
+  ) {}
+}
+
+export interface CoidEntry {
+  readonly coid: number;
+  readonly conn: Connection;
+  readonly flags: number;
+}
+
+export class SendWait implements Completion {
+  err = 0;
+  result = 0;
+  rcvid = 0;
+  /** Bytes copied into the receiver's buffer at receive time. */
+  copied = 0;
+  timer: TimerHandle | null = null;
+  timeoutFlags = 0;
+  /** The armed timeout expired while the thread was in a state it does not cover. */
+  expired = false;
+  unblockRequested = false;
+  unblockErr = 0;
+  unblockPulse: Pulse | null = null;
+  readonly slen: number;
+  readonly rlen: number;
+
+  constructor(
+    readonly thread: Thread,
+    readonly conn: Connection,
+    readonly coid: number,
+    readonly channel: Channel,
+    readonly smsg: Buffers,
+    readonly rmsg: Buffers,
+    public priority: number,
+    public done: Done,
+    slen: number,
+    rlen: number,
+  ) {
+    this.slen = slen;
+    this.rlen = rlen;
+  }
+}
+
+export class ReceiveWait implements Completion {
+  err = 0;
+  result = 0;
+  timer: TimerHandle | null = null;
+
+  constructor(
+    readonly thread: Thread,
+    readonly channel: Channel,
+    readonly rmsg: Buffers,
+    readonly info: MsgInfo | null,
+    readonly pulseOnly: boolean,
+    public done: Done,
+  ) {}
+}
+
+export class SleepWait implements Completion {
+  err = 0;
+  result = 0;
+  timer: TimerHandle | null = null;
+
+  constructor(
+    readonly thread: Thread,
+    public done: Done,
+  ) {}
+}
+
+export class Pulse {
+  /** Set for a `_PULSE_CODE_UNBLOCK` pulse: the send that asked to leave. */
+  unblockFor: SendWait | null = null;
+
+  constructor(
+    readonly code: number,
+    readonly value: number,
+    readonly priority: number,
+    readonly scoid: number,
+  ) {}
+}
+
+export class KTimer {
+  handle: TimerHandle | null = null;
+  /** Scheduler time of the next expiry, or -1 when disarmed. */
+  due = -1;
+  intervalMs = 0;
+  intervalNs: number | bigint = 0;
+
+  constructor(
+    readonly id: number,
+    readonly owner: Process,
+    readonly clockid: number,
+    readonly event: Sigevent | null,
+  ) {}
+}

@@ -1,0 +1,111 @@
+/**
+ * The kernel's only source of time. It is structurally an RxJS `SchedulerLike`, so
+ * `asyncScheduler` or a `TestScheduler` can be passed as is, without the kernel importing RxJS.
+ */
+export interface KernelScheduler {
+  /** Milliseconds since an arbitrary origin. */
+  now(): number;
+  /** Run `work` once after `delay` milliseconds; the returned handle cancels it. */
+  schedule(work: (this: unknown, state?: unknown) => void, delay?: number, state?: unknown): TimerHandle;
+}
+
+/** What {@link KernelScheduler.schedule} returns: `unsubscribe()` cancels the work. */
+export interface TimerHandle {
+  unsubscribe(): void;
+}
+
+interface VirtualTask {
+  readonly at: number;
+  readonly seq: number;
+  readonly work: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A scheduler whose time moves only when told to. Timers due at the same instant run in the
+ * order they were scheduled. Used by kernel specs and by `rxnto/testing`.
+ *
+ * @example
+ * ```ts
+ * const clock = new VirtualClock();
+ * const kernel = createKernel({ scheduler: clock });
+ * clock.advanceBy(1000); // runs every timer due in the next second
+ * ```
+ */
+export class VirtualClock implements KernelScheduler {
+  private time = 0;
+  private seq = 0;
+  private tasks: VirtualTask[] = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule(work: (this: unknown, state?: unknown) => void, delay = 0, state?: unknown): TimerHandle {
+    const task: VirtualTask = {
+      at: this.time + Math.max(0, delay),
+      seq: this.seq++,
+      work: () => work.call(undefined, state),
+      cancelled: false,
+    };
+    // keep tasks sorted by (at, seq); insertion from the end is cheap for the common case
+    let i = this.tasks.length;
+    while (i > 0 && this.tasks[i - 1]!.at > task.at) i--;
+    this.tasks.splice(i, 0, task);
+    return { unsubscribe: () => this.cancel(task) };
+  }
+
+  /** The time of the next pending timer, or `undefined` when none is pending. */
+  nextDue(): number | undefined {
+    return this.tasks[0]?.at;
+  }
+
+  /** Number of timers still pending. */
+  get pending(): number {
+    return this.tasks.length;
+  }
+
+  /** Run the earliest pending timer (moving time to it). Returns false when there is none. */
+  runNext(): boolean {
+    const task = this.tasks.shift();
+    if (task === undefined) return false;
+    this.time = Math.max(this.time, task.at);
+    task.work();
+    return true;
+  }
+
+  /** Move time forward by `ms`, running every timer that falls due, in order. */
+  advanceBy(ms: number): void {
+    this.advanceTo(this.time + ms);
+  }
+
+  /** Move time to `t`, running every timer due at or before it. */
+  advanceTo(t: number): void {
+    for (;;) {
+      const next = this.tasks[0];
+      if (next === undefined || next.at > t) break;
+      this.runNext();
+    }
+    this.time = Math.max(this.time, t);
+  }
+
+  /** Run timers until none is left, or until `limit` have run (periodic timers never end). */
+  flush(limit = 100_000): number {
+    let n = 0;
+    while (n < limit && this.runNext()) n++;
+    return n;
+  }
+
+  private cancel(task: VirtualTask): void {
+    if (task.cancelled) return;
+    task.cancelled = true;
+    const i = this.tasks.indexOf(task);
+    if (i >= 0) this.tasks.splice(i, 1);
+  }
+}
+
+/** Nanoseconds (number or bigint) to scheduler milliseconds, rounded up: timers never fire early. */
+export function nsToMs(ns: number | bigint): number {
+  if (typeof ns === 'bigint') return Number((ns + 999_999n) / 1_000_000n);
+  return Math.ceil(ns / 1_000_000);
+}

@@ -1,0 +1,50 @@
+/**
+ * Credentials and abilities (QNX 7.1): who may create a public channel, attach to a private
+ * one, or send a pulse.
+ * @internal
+ * @packageDocumentation
+ */
+import {
+  PROCMGR_ADN_NONROOT, PROCMGR_ADN_ROOT, PROCMGR_AID_EOL, PROCMGR_AOP_ALLOW, PROCMGR_AOP_DENY,
+} from './constants.js';
+import type { Process } from './objects.js';
+
+/** Every ability id (0..63) that a root process holds by default. */
+export const ROOT_ABILITIES: readonly number[] = Array.from({ length: 64 }, (_, i) => i);
+
+/** The default abilities of a new process: root has all of them, others none. */
+export function defaultAbilities(uid: number): readonly number[] {
+  return uid === 0 ? ROOT_ABILITIES : [];
+}
+
+/**
+ * The pulse credential rule of QNX 6.x–7.1 (the kill() rule): the sender is root, or its uid
+ * equals the receiver's. A process may always pulse itself.
+ */
+export function mayPulse(sender: Process, receiver: Process): boolean {
+  return sender === receiver || sender.uid === 0 || sender.uid === receiver.uid;
+}
+
+/**
+ * Apply `procmgr_ability` operations to `target`. Each entry is an ability id ORed with a
+ * domain (`PROCMGR_ADN_ROOT`/`NONROOT`, neither meaning both) and an operation
+ * (`PROCMGR_AOP_ALLOW`/`DENY`). The list may end with `PROCMGR_AID_EOL`.
+ * Returns false for a malformed entry.
+ */
+export function applyAbilities(target: Process, ops: readonly number[]): boolean {
+  for (const op of ops) {
+    if (!Number.isInteger(op)) return false;
+    const id = op & 0xffff;
+    if (id === PROCMGR_AID_EOL) break;
+    const rootDomain = (op & PROCMGR_ADN_ROOT) !== 0;
+    const nonRootDomain = (op & PROCMGR_ADN_NONROOT) !== 0;
+    const applies = (!rootDomain && !nonRootDomain) || (target.uid === 0 ? rootDomain : nonRootDomain);
+    const allow = (op & PROCMGR_AOP_ALLOW) !== 0;
+    const deny = (op & PROCMGR_AOP_DENY) !== 0;
+    if (allow === deny) return false;
+    if (!applies) continue;
+    if (allow) target.abilities.add(id);
+    else target.abilities.delete(id);
+  }
+  return true;
+}

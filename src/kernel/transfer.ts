@@ -1,0 +1,84 @@
+/**
+ * Moving a message from a sender to a receiver: SEND-blocked or straight to REPLY-blocked.
+ * @internal
+ * @packageDocumentation
+ */
+import { copyBuffers, byteLength } from './buffers.js';
+import { _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, STATE_READY, STATE_REPLY, STATE_SEND } from './constants.js';
+import type { KernelCore } from './core.js';
+import { ERRNO } from './errno.js';
+import type { ReceiveWait, SendWait } from './objects.js';
+import { boost, inherit } from './priority.js';
+import { onStateEntered, releaseSender } from './release.js';
+
+/** The rcvid of a (client thread, connection) pair: reused by the same pair, as in QNX. */
+export function rcvidOf(w: SendWait): number {
+  return (w.thread.tid << 16) | w.conn.scoidIndex;
+}
+
+/** Copy `w`'s message into receiver `r`, make `w` REPLY-blocked and complete `r` with the rcvid. */
+export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
+  const ch = w.channel;
+  const rt = r.thread;
+  if (r.timer !== null) { r.timer.unsubscribe(); r.timer = null; }
+  const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, byteLength(r.rmsg));
+  const rcvid = rcvidOf(w);
+  w.rcvid = rcvid;
+  w.copied = copied;
+  const info = r.info;
+  if (info !== null) {
+    info.nd = 0;
+    info.srcnd = 0;
+    info.pid = w.thread.process.pid;
+    info.tid = w.thread.tid;
+    info.chid = ch.chid;
+    info.scoid = w.conn.scoid;
+    info.coid = w.coid;
+    info.msglen = copied;
+    info.srcmsglen = w.slen;
+    info.dstmsglen = w.rlen;
+    info.priority = w.priority;
+    info.flags = 0;
+  }
+  w.thread.state = STATE_REPLY;
+  ch.replySet.add(w);
+  ch.owner.rcvids.set(rcvid, w);
+  rt.wait = null;
+  rt.state = STATE_READY;
+  inherit(rt, ch, w.priority);
+  k.trace('receive', rt, { chid: ch.chid, rcvid, from: w.thread.process.pid, msglen: copied });
+  k.complete(r, 0, rcvid);
+  onStateEntered(k, w, STATE_REPLY);
+}
+
+/**
+ * Offer `w` to its channel: to the receiver that blocked last, or into the send queue.
+ * `w.thread.wait` is already `w`.
+ */
+export function offer(k: KernelCore, w: SendWait): void {
+  const ch = w.channel;
+  const r = ch.receivers.pop();
+  if (r !== undefined) {
+    if (w.expired && (w.timeoutFlags & _NTO_TIMEOUT_REPLY) !== 0) {
+      // an immediate REPLY timeout fails before the message is delivered: touch nothing
+      ch.receivers.push(r);
+      releaseSender(k, w, ERRNO.ETIMEDOUT, 0);
+      return;
+    }
+    transfer(k, w, r);
+    return;
+  }
+  if (w.expired && (w.timeoutFlags & _NTO_TIMEOUT_SEND) !== 0) {
+    releaseSender(k, w, ERRNO.ETIMEDOUT, 0);
+    return;
+  }
+  w.thread.state = STATE_SEND;
+  ch.sendQueue.push(w);
+  k.trace('state', w.thread, { state: 'SEND', chid: ch.chid });
+  boost(ch, w.priority);
+}
+
+/** `_NTO_SIDE_CHANNEL | index`. */
+export function scoidOf(index: number): number {
+  return _NTO_SIDE_CHANNEL | index;
+}

@@ -1,0 +1,103 @@
+/** Shapes shared by the kernel's calls, with the C field names. */
+
+/** `struct _msg_info`: what a server learns about a received message. */
+export interface MsgInfo {
+  nd: number;
+  srcnd: number;
+  pid: number;
+  tid: number;
+  chid: number;
+  scoid: number;
+  coid: number;
+  msglen: number;
+  srcmsglen: number;
+  dstmsglen: number;
+  priority: number;
+  flags: number;
+}
+
+/** A fresh `_msg_info` with every field 0, to pass as an out-parameter. */
+export function emptyMsgInfo(): MsgInfo {
+  return { nd: 0, srcnd: 0, pid: 0, tid: 0, chid: 0, scoid: 0, coid: 0, msglen: 0, srcmsglen: 0, dstmsglen: 0, priority: 0, flags: 0 };
+}
+
+/** `union sigval` (only the integer member is modelled). */
+export interface Sigval {
+  sival_int: number;
+}
+
+/** `struct sigevent`. `sigev_notify` is one of the `SIGEV_*` types. */
+export interface Sigevent {
+  sigev_notify: number;
+  sigev_coid?: number;
+  sigev_priority?: number;
+  sigev_code?: number;
+  sigev_value?: Sigval;
+  sigev_signo?: number;
+}
+
+/** `struct _itimer`: first expiry and period, in nanoseconds. */
+export interface Itimer {
+  nsec: number | bigint;
+  interval_nsec: number | bigint;
+}
+
+/** A received pulse, decoded from `struct _pulse`. */
+export interface PulseData {
+  type: number;
+  subtype: number;
+  code: number;
+  value: Sigval;
+  scoid: number;
+}
+
+/** Thread states as QNX names them (`pidin` column STATE). */
+export type ThreadStateName = 'DEAD' | 'RUNNING' | 'READY' | 'SEND' | 'RECEIVE' | 'REPLY' | 'NANOSLEEP';
+
+/** One event of the kernel trace. */
+export interface TraceEvent {
+  /** Scheduler time in milliseconds. */
+  readonly time: number;
+  readonly kind:
+    | 'send' | 'receive' | 'reply' | 'error' | 'pulse' | 'unblock' | 'timeout'
+    | 'death' | 'disconnect' | 'channel' | 'connect' | 'detach' | 'state';
+  readonly pid: number;
+  readonly tid: number;
+  readonly detail: Readonly<Record<string, number | string>>;
+}
+
+/** A thread as reported by {@link KernelSnapshot}. */
+export interface ThreadSnapshot {
+  readonly tid: number;
+  readonly name: string;
+  readonly priority: number;
+  readonly state: ThreadStateName;
+  /** What it is blocked on, in `pidin` style (`chid 1`, `pid 2 coid 3`), or empty. */
+  readonly blocked: string;
+}
+
+/** A channel as reported by {@link KernelSnapshot}. */
+export interface ChannelSnapshot {
+  readonly chid: number;
+  readonly flags: number;
+  readonly receivers: readonly number[];
+  readonly sendQueue: readonly string[];
+  readonly replySet: readonly number[];
+}
+
+/** A process as reported by {@link KernelSnapshot}. */
+export interface ProcessSnapshot {
+  readonly pid: number;
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly threads: readonly ThreadSnapshot[];
+  readonly channels: readonly ChannelSnapshot[];
+  readonly coids: readonly number[];
+}
+
+/** Every process, thread and channel queue at one instant (like `pidin`). */
+export interface KernelSnapshot {
+  readonly time: number;
+  readonly processes: readonly ProcessSnapshot[];
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.spec.ts', 'marbles/**/*.marbles.ts'],
+    environment: 'node',
+    // the model-based spec runs 10,000 sequences; give it room on a 2-core machine
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});
