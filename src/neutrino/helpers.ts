@@ -1,0 +1,50 @@
+import { errnoMessage, readPulse, type PulseData, type Sigevent, SIGEV_PULSE, SIGEV_UNBLOCK, SIGEV_NONE } from '../kernel/index.js';
+import { current } from './context.js';
+import { bytesOf } from './cBuffers.js';
+
+/** The calling thread's errno (set by the last failed call of that thread). */
+export function errno(): number {
+  return current().thread.errno;
+}
+
+/** `char *strerror(int errnum)`. */
+export function strerror(errnum: number): string {
+  return errnoMessage(errnum);
+}
+
+/** `void perror(const char *prefix)`: prints `prefix: message` for the calling thread's errno to stderr. */
+export function perror(prefix: string | null): void {
+  const msg = strerror(errno());
+  console.error(prefix === null || prefix === '' ? msg : `${prefix}: ${msg}`);
+}
+
+/** `SIGEV_PULSE_INIT(ev, coid, priority, code, value)`: note QNX's argument order. */
+export function SIGEV_PULSE_INIT(ev: Partial<Sigevent>, coid: number, priority: number, code: number, value: number): void {
+  ev.sigev_notify = SIGEV_PULSE;
+  ev.sigev_coid = coid;
+  ev.sigev_priority = priority;
+  ev.sigev_code = code;
+  ev.sigev_value = { sival_int: value };
+}
+
+/** `SIGEV_UNBLOCK_INIT(ev)`. */
+export function SIGEV_UNBLOCK_INIT(ev: Partial<Sigevent>): void {
+  ev.sigev_notify = SIGEV_UNBLOCK;
+}
+
+/** `SIGEV_NONE_INIT(ev)`. */
+export function SIGEV_NONE_INIT(ev: Partial<Sigevent>): void {
+  ev.sigev_notify = SIGEV_NONE;
+}
+
+/** Read `struct _pulse` from a receive buffer: `{ type, subtype, code, value: { sival_int }, scoid }`. */
+export function pulse_of(buf: ArrayBufferView): PulseData {
+  return readPulse(bytesOf(buf));
+}
+
+/** The message type: the first little-endian `uint16` of a message. */
+export function msg_type(buf: ArrayBufferView): number {
+  const b = bytesOf(buf);
+  if (b.length < 2) return -1;
+  return b[0]! | (b[1]! << 8);
+}

@@ -1,0 +1,55 @@
+import { block, sys } from './cResult.js';
+import { NAME_FLAG_DETACH_SAVEDPP } from '../kernel/index.js';
+import { ConnectDetach } from './channelCalls.js';
+
+/**
+ * `dispatch_t`: a dispatch handle. Here it carries the channel a `name_attach` made or used;
+ * the dispatch layer adds its handler tables to it.
+ */
+export interface dispatch_t {
+  /** The handle's channel, or -1 until one is created. */
+  chid: number;
+  readonly flags: number;
+}
+
+/** `name_attach_t`. */
+export interface name_attach_t {
+  readonly dpp: dispatch_t;
+  readonly chid: number;
+  readonly mntid: number;
+}
+
+/**
+ * `name_attach_t *name_attach(dispatch_t *dpp, const char *path, unsigned flags)`: registers
+ * `/dev/name/local/<path>` on a new channel (`_NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK`, plus
+ * `_NTO_CHF_COID_DISCONNECT` if the process has no death channel) or on `dpp`'s channel.
+ * Returns `null` with errno (EINVAL, EEXIST, EPERM) on failure.
+ */
+export function name_attach(dpp: dispatch_t | null, path: string, flags: number): name_attach_t | null {
+  return sys((k, t) => {
+    const chid = dpp !== null && dpp.chid >= 0 ? dpp.chid : undefined;
+    const e = k.nameAttach(t, path, flags, chid);
+    const handle: dispatch_t = dpp ?? { chid: e.chid, flags: 0 };
+    handle.chid = e.chid;
+    return { dpp: handle, chid: e.chid, mntid: e.mntid };
+  }, null);
+}
+
+/** `int name_detach(name_attach_t *attach, unsigned flags)`: with `NAME_FLAG_DETACH_SAVEDPP` the channel stays. */
+export function name_detach(attach: name_attach_t, flags: number): number {
+  return sys((k, t) => {
+    const r = k.nameDetach(t, attach.mntid, (flags & NAME_FLAG_DETACH_SAVEDPP) !== 0);
+    if ((flags & NAME_FLAG_DETACH_SAVEDPP) === 0) attach.dpp.chid = -1;
+    return r;
+  });
+}
+
+/** `int name_open(const char *name, int flags)`: a side-channel coid once the server accepts `_IO_CONNECT`, or -1. */
+export function name_open(name: string, flags: number): Promise<number> {
+  return block((k, t, done) => k.nameOpen(t, name, flags, done));
+}
+
+/** `int name_close(int coid)`: ConnectDetach; the server sees only a disconnect pulse. */
+export function name_close(coid: number): number {
+  return ConnectDetach(coid);
+}

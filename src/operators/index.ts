@@ -1,0 +1,5 @@
+/**
+ * Pipeable operators over rxnto channels and connections.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,30 @@
+import { asyncScheduler } from 'rxjs';
+import { Kernel, type KernelScheduler } from '../kernel/index.js';
+
+/** Options of {@link createKernel}; every one is optional. */
+export interface CreateKernelOptions {
+  /** Time source: defaults to RxJS `asyncScheduler`; pass a `TestScheduler` or `VirtualClock` for virtual time. */
+  readonly scheduler?: KernelScheduler;
+  /** Per-process limit of fd-space connections. Default 1000. */
+  readonly rlimitNofile?: number;
+  /** Receives exceptions thrown by continuations. Default: re-thrown on a new scheduler task. */
+  readonly onUnhandledError?: (error: unknown) => void;
+}
+
+/**
+ * Make a kernel. With no scheduler it runs on RxJS's `asyncScheduler` (real time).
+ *
+ * @example
+ * ```ts
+ * import { createKernel } from 'rxnto';
+ * const kernel = createKernel();
+ * const p = kernel.createProcess({ name: 'server' });
+ * ```
+ */
+export function createKernel(options: CreateKernelOptions = {}): Kernel {
+  return new Kernel({
+    scheduler: options.scheduler ?? asyncScheduler,
+    ...(options.rlimitNofile === undefined ? {} : { rlimitNofile: options.rlimitNofile }),
+    ...(options.onUnhandledError === undefined ? {} : { onUnhandledError: options.onUnhandledError }),
+  });
+}
