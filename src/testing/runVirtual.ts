@@ -27,16 +27,17 @@ function idle(): Promise<void> {
  */
 export async function runVirtual<T>(clock: VirtualClock, main: () => Promise<T> | T, options: RunVirtualOptions = {}): Promise<T> {
   const maxSteps = options.maxSteps ?? 1_000_000;
-  let state: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
+  type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
+  const box: { outcome: Outcome | null } = { outcome: null };
   Promise.resolve()
     .then(main)
     .then(
-      (value) => { state = { ok: true, value }; },
-      (error: unknown) => { state = { ok: false, error }; },
+      (value) => { box.outcome = { ok: true, value }; },
+      (error: unknown) => { box.outcome = { ok: false, error }; },
     );
   for (let steps = 0; ; steps++) {
     await idle();
-    const s = state as typeof state;
+    const s = box.outcome;
     if (s !== null) {
       if (s.ok) return s.value;
       throw s.error;
