@@ -54,3 +54,23 @@ export function send(kernel: Kernel, t: Thread, coid: number, msg: string | Uint
   kernel.msgSend(t, coid, typeof msg === 'string' ? enc(msg) : msg, reply, done);
   return { reply, done };
 }
+
+export { readPulse } from '../../src/kernel/index.js';
+
+/** Receive pulses only into a fresh 16-byte buffer. */
+export function receivePulse(kernel: Kernel, t: Thread, chid: number, size = 16) {
+  const buf = new Uint8Array(size);
+  const done = recorder();
+  kernel.msgReceivePulse(t, chid, buf, done);
+  return { buf, done };
+}
+
+/** What a thrown KernelError's code was (or 'no error'). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+}
