@@ -173,3 +173,11 @@ export const PROCMGR_AOP_INHERIT_NO = 0x800000;
 
 /** Per-process connection budget (RLIMIT_NOFILE) for fd-space coids. */
 export const RLIMIT_NOFILE_DEFAULT = 1000;
+
+// File types and open modes used by the path space
+export const S_IFNAM = 0o050000;
+export const S_IFMT = 0o170000;
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_ACCMODE = 3;

@@ -10,6 +10,7 @@ export { VirtualClock, nsToMs, type KernelScheduler, type TimerHandle } from './
 export { byteLength, copyBuffers, type Buffers } from './buffers.js';
 export { readPulse, writePulse } from './pulseDelivery.js';
 export { formatPidin, stateName } from './snapshot.js';
+export { checkOpenAccess, type AccessAttr } from './security.js';
 export { ioConnectMessage } from './names.js';
 export type { Process, Thread, Done } from './objects.js';
 export type { PathEntry } from './core.js';

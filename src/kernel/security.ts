@@ -48,3 +48,24 @@ export function applyAbilities(target: Process, ops: readonly number[]): boolean
   }
   return true;
 }
+
+/** The owner, group and mode of a path-space object (`iofunc_attr_t` fields). */
+export interface AccessAttr {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * `iofunc_check_access` for an open: root passes; otherwise the owner, group or other rwx bits
+ * (picked in that order) must contain every bit `oflag` asks for (read for `O_RDONLY`, write for
+ * `O_WRONLY`, both for `O_RDWR`). Returns 0 or EACCES.
+ */
+export function checkOpenAccess(client: { readonly uid: number; readonly gid: number }, attr: AccessAttr, oflag: number): number {
+  if (client.uid === 0) return 0;
+  const acc = oflag & 3;
+  const wanted = acc === 0 ? 4 : acc === 1 ? 2 : 6;
+  const shift = client.uid === attr.uid ? 6 : client.gid === attr.gid ? 3 : 0;
+  const granted = (attr.mode >> shift) & 7;
+  return (granted & wanted) === wanted ? 0 : 13; // EACCES
+}
