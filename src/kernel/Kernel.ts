@@ -172,12 +172,24 @@ export class Kernel {
 
   /** `MsgSend`: `done(0, status)` after the reply, or `done(errno, 0)`. */
   msgSend(t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done): void {
-    this.core.run(() => msgSend(this.core, t, coid, smsg, rmsg, done));
+    const k = this.core;
+    k.enter();
+    try {
+      msgSend(k, t, coid, smsg, rmsg, done);
+    } finally {
+      k.leave();
+    }
   }
 
   /** `MsgReceive`: `done(0, rcvid)` for a message, `done(0, 0)` for a pulse (in `rmsg`). */
   msgReceive(t: Thread, chid: number, rmsg: Buffers, info: MsgInfo | null, done: Done): void {
-    this.core.run(() => msgReceive(this.core, t, chid, rmsg, info, done));
+    const k = this.core;
+    k.enter();
+    try {
+      msgReceive(k, t, chid, rmsg, info, done);
+    } finally {
+      k.leave();
+    }
   }
 
   /** `MsgReceivePulse`: pulses only; queued messages stay queued. */
@@ -187,7 +199,13 @@ export class Kernel {
 
   /** `MsgReply(rcvid, status, msg, bytes)`: the reply is truncated to the client's buffer. */
   msgReply(t: Thread, rcvid: number, status: number, msg: Buffers | null = null, bytes?: number): number {
-    return this.core.run(() => msgReply(this.core, t, rcvid, status, msg, bytes));
+    const k = this.core;
+    k.enter();
+    try {
+      return msgReply(k, t, rcvid, status, msg, bytes);
+    } finally {
+      k.leave();
+    }
   }
 
   /** `MsgError(rcvid, error)`: EOK, ERESTART and -1 have the model's meanings. */

@@ -17,7 +17,9 @@ export function byteLength(b: Buffers): number {
 export function copyBuffers(src: Buffers, srcOff: number, dst: Buffers, dstOff: number, max: number): number {
   if (src instanceof Uint8Array && dst instanceof Uint8Array) {
     const n = Math.max(0, Math.min(max, src.length - srcOff, dst.length - dstOff));
-    if (n > 0) dst.set(n === src.length && srcOff === 0 ? src : src.subarray(srcOff, srcOff + n), dstOff);
+    if (n === 0) return 0;
+    // the whole source is the common case: no subarray view to allocate
+    dst.set(srcOff === 0 && n === src.length ? src : src.subarray(srcOff, srcOff + n), dstOff);
     return n;
   }
   const s = src instanceof Uint8Array ? [src] : src;

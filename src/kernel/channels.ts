@@ -34,7 +34,7 @@ export function channelCreate(k: KernelCore, t: Thread, flags: number): number {
   const ch = new Channel(chid, p, flags);
   p.channels.set(chid, ch);
   if (death) p.deathChannel = ch;
-  k.trace('channel', t, { chid, flags });
+  if (k.tracer !== null) k.trace('channel', t, { chid, flags });
   return chid;
 }
 
@@ -54,7 +54,7 @@ export function destroyChannel(k: KernelCore, ch: Channel, prio: number): void {
   ch.alive = false;
   owner.channels.delete(ch.chid);
   if (owner.deathChannel === ch) owner.deathChannel = null;
-  k.trace('death', owner, { chid: ch.chid, what: 'channel' });
+  if (k.tracer !== null) k.trace('death', owner, { chid: ch.chid, what: 'channel' });
   // connections die first, so that releasing their senders queues no disconnect pulse
   const conns = [...ch.connections];
   for (const conn of conns) {
@@ -71,7 +71,7 @@ export function destroyChannel(k: KernelCore, ch: Channel, prio: number): void {
     }
   }
   for (const r of [...ch.receivers, ...ch.pulseReceivers]) releaseReceiver(k, r, ERRNO.ESRCH);
-  for (const w of [...ch.replySet]) releaseSender(k, w, ERRNO.ESRCH, 0);
+  for (const w of ch.replySet.toArray()) releaseSender(k, w, ERRNO.ESRCH, 0);
   for (const conn of conns) {
     const client = conn.client;
     const dc = client.deathChannel;

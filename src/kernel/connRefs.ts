@@ -19,7 +19,7 @@ export function checkConnRefs(k: KernelCore, conn: Connection, prio: number): vo
   if (ch !== null && ch.alive && (ch.flags & _NTO_CHF_DISCONNECT) !== 0) {
     // the scoid stays allocated until the server calls ConnectDetach(scoid)
     conn.serverSide = 'disconnected';
-    k.trace('disconnect', conn.server, { chid: ch.chid, scoid: conn.scoid });
+    if (k.tracer !== null) k.trace('disconnect', conn.server, { chid: ch.chid, scoid: conn.scoid });
     kernelPulse(k, ch, _PULSE_CODE_DISCONNECT, conn.scoid, prio, conn.scoid);
     return;
   }

@@ -45,7 +45,7 @@ export function connectAttach(
   }
   conn.coids++;
   p.coids.set(coid, { coid, conn, flags });
-  k.trace('connect', t, { coid, pid: target.pid, chid, scoid: conn.scoid });
+  if (k.tracer !== null) k.trace('connect', t, { coid, pid: target.pid, chid, scoid: conn.scoid });
   return coid;
 }
 
@@ -84,7 +84,7 @@ export function connectDetach(k: KernelCore, t: Thread, coid: number): number {
     throw fail('EINVAL', call, { coid });
   }
   detachEntry(k, p, coid, t.priority);
-  k.trace('detach', t, { coid });
+  if (k.tracer !== null) k.trace('detach', t, { coid });
   return 0;
 }
 

@@ -26,8 +26,11 @@ export class KernelCore {
   /** Where an exception thrown by a continuation goes (H10: never out of the drain loop). */
   onUnhandledError: (error: unknown) => void;
 
-  private queue: Completion[] = [];
+  // completions waiting for the end of the outermost call: a growable ring
+  private ring: Array<Completion | undefined> = new Array<Completion | undefined>(64);
+  private mask = 63;
   private head = 0;
+  private tail = 0;
   private depth = 0;
   private draining = false;
 
@@ -49,7 +52,8 @@ export class KernelCore {
   complete(w: Completion, err: number, result: number): void {
     w.err = err;
     w.result = result;
-    this.queue.push(w);
+    if (this.tail - this.head > this.mask) this.grow();
+    this.ring[this.tail++ & this.mask] = w;
   }
 
   enter(): void {
@@ -74,8 +78,10 @@ export class KernelCore {
     this.draining = true;
     try {
       // a continuation may call the kernel: its completions join this same loop
-      while (this.head < this.queue.length) {
-        const w = this.queue[this.head++]!;
+      while (this.head !== this.tail) {
+        const i = this.head++ & this.mask;
+        const w = this.ring[i]!;
+        this.ring[i] = undefined;
         try {
           w.done(w.err, w.result);
         } catch (error) {
@@ -83,12 +89,21 @@ export class KernelCore {
         }
       }
     } finally {
-      this.queue = [];
-      this.head = 0;
       this.draining = false;
     }
   }
 
+  private grow(): void {
+    const size = this.mask + 1;
+    const next = new Array<Completion | undefined>(size * 2);
+    for (let i = 0; i < size; i++) next[i] = this.ring[(this.head + i) & this.mask];
+    this.ring = next;
+    this.tail -= this.head;
+    this.head = 0;
+    this.mask = size * 2 - 1;
+  }
+
+  /** Emit a trace event. Call sites test `tracer !== null` first, so no detail object is built for nothing. */
   trace(kind: TraceEvent['kind'], t: Thread | Process | null, detail: Record<string, number | string>): void {
     const tracer = this.tracer;
     if (tracer === null) return;

@@ -34,7 +34,7 @@ export function threadExit(k: KernelCore, t: Thread, notify: boolean): void {
   } else if (w !== null) {
     releaseSleeper(k, w, ERRNO.ESRCH);
   }
-  k.trace('death', t, { what: 'thread' });
+  if (k.tracer !== null) k.trace('death', t, { what: 'thread' });
   if (!t.zombie) {
     t.state = STATE_DEAD;
     t.process.threads.delete(t.tid);
@@ -62,6 +62,6 @@ export function processExit(k: KernelCore, p: Process, status: number): void {
   for (const timer of p.timers.values()) timer.handle?.unsubscribe();
   p.timers.clear();
   for (const [path, entry] of k.paths) if (entry.pid === p.pid) k.paths.delete(path);
-  k.trace('death', p, { what: 'process', status });
+  if (k.tracer !== null) k.trace('death', p, { what: 'process', status });
   k.processes.delete(p.pid);
 }

@@ -9,7 +9,7 @@ import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
 import { alive, fail, int, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor, validateEvent } from './events.js';
-import type { Process, SendWait, Thread } from './objects.js';
+import { SendWait, type Process, type Thread } from './objects.js';
 import { releaseSender } from './release.js';
 import { offer } from './transfer.js';
 import type { MsgInfo, Sigevent } from './types.js';
@@ -19,8 +19,10 @@ import { KernelError } from './KernelError.js';
 export function replyBlocked(t: Thread, rcvid: number, call: string): SendWait {
   alive(t, call);
   int(rcvid, call, 'rcvid');
-  const w = t.process.rcvids.get(rcvid);
-  if (w === undefined || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
+  // an rcvid is (client tid << 16) | scoid index: decode it rather than keep a map
+  const conn = rcvid > 0 ? t.process.scoids.get(rcvid & 0xffff) : undefined;
+  const w = conn?.client.threads.get(rcvid >>> 16)?.wait;
+  if (!(w instanceof SendWait) || w.conn !== conn || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
   return w;
 }
 
@@ -33,7 +35,7 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
     if (n < 0) throw fail('EINVAL', call, { rcvid });
     copyBuffers(msg, 0, w.rmsg, 0, n);
   }
-  k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });
+  if (k.tracer !== null) k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });
   releaseSender(k, w, 0, status);
   return 0;
 }
@@ -42,13 +44,12 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
   const call = 'MsgError';
   const w = replyBlocked(t, rcvid, call);
   int(error, call, 'error');
-  k.trace('error', t, { rcvid, errno: error, to: w.thread.process.pid });
+  if (k.tracer !== null) k.trace('error', t, { rcvid, errno: error, to: w.thread.process.pid });
   if (error === ERRNO.EOK) {
     releaseSender(k, w, 0, 0);
   } else if (error === ERRNO.ERESTART) {
     // the client's call starts over: back through SEND (or straight to a waiting receiver)
-    w.channel.replySet.delete(w);
-    t.process.rcvids.delete(rcvid);
+    w.channel.replySet.remove(w);
     if (w.unblockPulse !== null) { w.channel.sendQueue.remove(w.unblockPulse); w.unblockPulse = null; }
     w.unblockRequested = false;
     offer(k, w);

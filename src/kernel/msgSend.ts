@@ -12,24 +12,18 @@ import { armTimeout, takeTimeout } from './release.js';
 import { mayPulse } from './security.js';
 import { offer } from './transfer.js';
 
-/** Look up a live coid of the caller: EBADF if unknown or its channel is gone. */
-function liveConnection(t: Thread, coid: number, call: string) {
-  const entry = t.process.coids.get(coid);
-  if (entry === undefined) throw fail('EBADF', call, { coid });
-  const ch = entry.conn.channel;
-  if (ch === null || !ch.alive) throw fail('EBADF', call, { coid });
-  return { entry, ch };
-}
 
 export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done, call = 'MsgSend'): void {
   callable(t, call);
   int(coid, call, 'coid');
-  const { entry, ch } = liveConnection(t, coid, call);
+  const entry = t.process.coids.get(coid);
+  const ch = entry?.conn.channel;
+  if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid });
   const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, byteLength(smsg), byteLength(rmsg));
   const to = takeTimeout(t);
   entry.conn.blocked++;
   t.wait = w;
-  k.trace('send', t, { coid, chid: ch.chid, to: ch.owner.pid, bytes: w.slen });
+  if (k.tracer !== null) k.trace('send', t, { coid, chid: ch.chid, to: ch.owner.pid, bytes: w.slen });
   if (to !== null) armTimeout(k, w, to);
   offer(k, w);
 }
@@ -41,7 +35,9 @@ export function msgSendPulse(k: KernelCore, t: Thread, coid: number, priority: n
   int(priority, call, 'priority');
   int(code, call, 'code');
   int(value, call, 'value');
-  const { entry, ch } = liveConnection(t, coid, call);
+  const entry = t.process.coids.get(coid);
+  const ch = entry?.conn.channel;
+  if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid });
   const prio = priority === -1 ? t.priority : priority;
   if (prio < 1 || prio > PRIORITY_MAX) throw fail('EINVAL', call, { coid });
   if (code < -128 || code > 127) throw fail('EINVAL', call, { coid });

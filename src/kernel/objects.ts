@@ -7,6 +7,7 @@
 import type { Buffers } from './buffers.js';
 import { STATE_READY } from './constants.js';
 import { PriorityFifo } from './PriorityFifo.js';
+import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import type { MsgInfo, Sigevent } from './types.js';
 
@@ -34,8 +35,6 @@ export class Process {
   readonly coids = new Map<number, CoidEntry>();
   /** Server connections by scoid index (scoid = _NTO_SIDE_CHANNEL | index). */
   readonly scoids = new Map<number, Connection>();
-  /** REPLY-blocked senders this process has received, by rcvid. */
-  readonly rcvids = new Map<number, SendWait>();
   /** Shareable connections by "nd:pid:chid". */
   readonly shared = new Map<string, Connection>();
   readonly timers = new Map<number, KTimer>();
@@ -82,7 +81,7 @@ export class Channel {
   readonly receivers: ReceiveWait[] = [];
   readonly pulseReceivers: ReceiveWait[] = [];
   readonly sendQueue = new PriorityFifo<SendWait | Pulse>();
-  readonly replySet = new Set<SendWait>();
+  readonly replySet = new ReplyList<SendWait>();
   readonly connections = new Set<Connection>();
   alive = true;
 
@@ -119,7 +118,9 @@ export interface CoidEntry {
   readonly flags: number;
 }
 
-export class SendWait implements Completion {
+export class SendWait implements Completion, ReplyLinks<SendWait> {
+  prevReply: SendWait | null = null;
+  nextReply: SendWait | null = null;
   err = 0;
   result = 0;
   rcvid = 0;

@@ -52,7 +52,7 @@ export function deliverPulse(k: KernelCore, r: ReceiveWait, pulse: Pulse): void 
   }
   writePulse(buf, pulse.code, pulse.value, pulse.scoid);
   inherit(t, r.channel, pulse.priority);
-  k.trace('receive', t, { chid: r.channel.chid, rcvid: 0, code: pulse.code, value: pulse.value });
+  if (k.tracer !== null) k.trace('receive', t, { chid: r.channel.chid, rcvid: 0, code: pulse.code, value: pulse.value });
   k.complete(r, 0, 0);
 }
 
@@ -61,7 +61,7 @@ export function queuePulse(k: KernelCore, ch: Channel, pulse: Pulse): void {
   if (!ch.alive) return;
   // ordinary receivers head the receive queue; pulse-only receivers wait behind them
   const r = ch.receivers.pop() ?? ch.pulseReceivers.pop();
-  k.trace('pulse', ch.owner, { chid: ch.chid, code: pulse.code, value: pulse.value, priority: pulse.priority });
+  if (k.tracer !== null) k.trace('pulse', ch.owner, { chid: ch.chid, code: pulse.code, value: pulse.value, priority: pulse.priority });
   if (r !== undefined) {
     deliverPulse(k, r, pulse);
     return;

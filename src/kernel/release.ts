@@ -21,8 +21,7 @@ export function releaseSender(k: KernelCore, w: SendWait, err: number, result: n
   if (w.timer !== null) { w.timer.unsubscribe(); w.timer = null; }
   if (t.state === STATE_SEND) ch.sendQueue.remove(w);
   else if (t.state === STATE_REPLY) {
-    ch.replySet.delete(w);
-    if (ch.owner.rcvids.get(w.rcvid) === w) ch.owner.rcvids.delete(w.rcvid);
+    ch.replySet.remove(w);
   }
   if (w.unblockPulse !== null) {
     // the server answered before it took the unblock pulse: the pulse is withdrawn
@@ -47,7 +46,7 @@ export function requestUnblock(k: KernelCore, w: SendWait, err: number): void {
   if (w.unblockRequested) return;
   w.unblockRequested = true;
   w.unblockErr = err;
-  k.trace('unblock', w.thread, { rcvid: w.rcvid, chid: w.channel.chid, errno: err });
+  if (k.tracer !== null) k.trace('unblock', w.thread, { rcvid: w.rcvid, chid: w.channel.chid, errno: err });
   w.unblockPulse = kernelPulse(k, w.channel, _PULSE_CODE_UNBLOCK, w.rcvid, w.thread.priority, w.conn.scoid);
   if (w.unblockPulse !== null) w.unblockPulse.unblockFor = w;
 }
@@ -63,7 +62,7 @@ export function unblockThread(k: KernelCore, t: Thread, err: number): void {
     if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.owner.alive) {
       requestUnblock(k, w, err);
     } else {
-      k.trace(err === ERRNO.ETIMEDOUT ? 'timeout' : 'unblock', t, { chid: w.channel.chid, errno: err });
+      if (k.tracer !== null) k.trace(err === ERRNO.ETIMEDOUT ? 'timeout' : 'unblock', t, { chid: w.channel.chid, errno: err });
       releaseSender(k, w, err, 0);
     }
   } else if (w instanceof ReceiveWait) {

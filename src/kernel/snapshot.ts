@@ -51,7 +51,7 @@ export function snapshot(k: KernelCore): KernelSnapshot {
         sendQueue: ch.sendQueue.toArray().map((i) =>
           i instanceof Pulse ? `pulse ${i.code}/${i.value} @${i.priority}` : `pid ${i.thread.process.pid} tid ${i.thread.tid} @${i.priority}`,
         ),
-        replySet: [...ch.replySet].map((w) => w.rcvid),
+        replySet: ch.replySet.toArray().map((w) => w.rcvid),
       })),
       coids: [...p.coids.keys()].sort((a, b) => a - b),
     }));

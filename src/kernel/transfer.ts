@@ -42,11 +42,10 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   }
   w.thread.state = STATE_REPLY;
   ch.replySet.add(w);
-  ch.owner.rcvids.set(rcvid, w);
   rt.wait = null;
   rt.state = STATE_READY;
   inherit(rt, ch, w.priority);
-  k.trace('receive', rt, { chid: ch.chid, rcvid, from: w.thread.process.pid, msglen: copied });
+  if (k.tracer !== null) k.trace('receive', rt, { chid: ch.chid, rcvid, from: w.thread.process.pid, msglen: copied });
   k.complete(r, 0, rcvid);
   onStateEntered(k, w, STATE_REPLY);
 }
@@ -74,7 +73,7 @@ export function offer(k: KernelCore, w: SendWait): void {
   }
   w.thread.state = STATE_SEND;
   ch.sendQueue.push(w);
-  k.trace('state', w.thread, { state: 'SEND', chid: ch.chid });
+  if (k.tracer !== null) k.trace('state', w.thread, { state: 'SEND', chid: ch.chid });
   boost(ch, w.priority);
 }
 

@@ -2,7 +2,7 @@
 // and against a simple reference model; every continuation the kernel fires must be the one the
 // model predicts. Set FC_SEED to replay a failure; FC_RUNS to change the number of sequences.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   CLOCK_MONOTONIC, ERRNO, Kernel, VirtualClock, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_RECEIVE, _NTO_TIMEOUT_SEND,
   isKernelError, type Thread,

@@ -1,0 +1,37 @@
+// npm run bench: every case against its baselines, measured in this one process and run.
+// Prints a table and writes bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { opsPerSec } from './measure.mjs';
+import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.mjs';
+
+const baselines = {
+  'rxjs.subject.pingpong': subjectPingPong,
+  'promise.pingpong': promisePingPong,
+};
+const cases = [
+  { case: 'kernel.sync.roundtrip', make: kernelRoundtrip, baselines: ['rxjs.subject.pingpong', 'promise.pingpong'], goal: { 'rxjs.subject.pingpong': 0.33 } },
+];
+
+const measured = new Map();
+async function measure(name, make) {
+  if (!measured.has(name)) measured.set(name, await opsPerSec(make()));
+  return measured.get(name);
+}
+
+const results = [];
+for (const c of cases) {
+  const ops = await measure(c.case, c.make);
+  for (const b of c.baselines) {
+    const base = await measure(b, baselines[b]);
+    results.push({ case: c.case, ops_per_sec: Math.round(ops), baseline: b, baseline_ops_per_sec: Math.round(base), ratio: Number((ops / base).toFixed(3)), goal: c.goal[b] ?? null });
+  }
+}
+
+const fmt = (n) => n.toLocaleString('en-US');
+const rows = [['case', 'ops/s', 'baseline', 'baseline ops/s', 'ratio', 'goal']].concat(
+  results.map((r) => [r.case, fmt(r.ops_per_sec), r.baseline, fmt(r.baseline_ops_per_sec), r.ratio.toFixed(3), r.goal === null ? '' : `≥ ${r.goal}`]),
+);
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((cell, i) => (i === 1 || i === 3 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '));
+console.log(`\nNode ${process.version}, median of 7 samples per case, same process and run.`);
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results.map(({ goal, ...r }) => r), null, 2) + '\n');
