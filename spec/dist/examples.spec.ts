@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// The README's examples are files in examples/: each must appear verbatim in the README
+// (after its <!-- path --> marker) and run against the built package with the output shown.
+const readme = readFileSync('README.md', 'utf8');
+
+function shown(file: string): { code: string; output: string } {
+  const at = readme.indexOf(`<!-- ${file} -->`);
+  const code = /```js\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+  const output = /prints\n\n```text\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
+  return { code, output };
+}
+
+describe('README examples', () => {
+  for (const file of ['examples/kernel.mjs', 'examples/neutrino.mjs']) {
+    it(`should show ${file} as it is and print what it prints`, () => {
+      const { code, output } = shown(file);
+      expect(code).toBe(readFileSync(file, 'utf8'));
+      expect(execFileSync(process.execPath, [file], { encoding: 'utf8' })).toBe(output);
+    });
+  }
+
+  it('should run the demo (in virtual time) to completion with a pidin table', () => {
+    const out = execFileSync(process.execPath, ['examples/demo.mjs'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, RXNTO_VIRTUAL: '1' } });
+    expect(out).toContain(['pid  tid  name      prio  STATE      Blocked', '  1    1  main        10  READY', '  2    1  server      10  NANOSLEEP',
+      '  3    1  client-a    10  SEND       pid 2 chid 1', '  4    1  client-b    10  REPLY      pid 2 chid 1'].join('\n'));
+    expect(out).toContain('  40 ms  client-a   sent "send", reply status 4: "SEND"');
+    expect(out).toMatch(/server exited; done\n$/);
+  });
+});

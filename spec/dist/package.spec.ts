@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// `npm test` builds first; these specs load dist/ through the package's own exports map.
+const run = (file: string): unknown => JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8' }));
+
+describe('built package', () => {
+  it('should have been built', () => {
+    expect(existsSync('dist/esm/index.js') && existsSync('dist/cjs/index.cjs') && existsSync('dist/types/index.d.cts')).toBe(true);
+  });
+
+  it('should work through ESM import of every subpath', () => {
+    expect(run('spec/dist/smoke.mjs')).toEqual({ status: 5, errorName: 'EINVAL', slept: 1000, ETIMEDOUT: 260, chid: 1, operators: 'object' });
+  });
+
+  it('should work through CJS require of every subpath', () => {
+    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function' });
+  });
+});

@@ -1,0 +1,24 @@
+// Runs against the built package through its own name (package self-reference), as ESM.
+import { Kernel, VirtualClock, KernelError, _NTO_SIDE_CHANNEL } from 'rxnto';
+import * as neutrino from 'rxnto/neutrino';
+import * as testing from 'rxnto/testing';
+import * as operators from 'rxnto/operators';
+
+const kernel = new Kernel({ scheduler: new VirtualClock() });
+const s = kernel.createThread(kernel.createProcess({ name: 'server' }));
+const c = kernel.createThread(kernel.createProcess({ name: 'client' }));
+const chid = kernel.channelCreate(s, 0);
+const coid = kernel.connectAttach(c, 0, s.process.pid, chid, _NTO_SIDE_CHANNEL, 0);
+const buf = new Uint8Array(8);
+const out = {};
+kernel.msgReceive(s, chid, buf, null, (err, rcvid) => kernel.msgReply(s, rcvid, 5, buf));
+kernel.msgSend(c, coid, new Uint8Array([1, 2, 3]), new Uint8Array(8), (err, status) => { out.status = status; });
+let errorName = '';
+try { kernel.channelDestroy(s, 99); } catch (e) { errorName = e instanceof KernelError ? e.code : 'other'; }
+const clock = new testing.VirtualClock();
+neutrino.useKernel(neutrino.createKernel({ scheduler: clock }));
+const slept = await testing.runVirtual(clock, async () => { await neutrino.sleep(1); return clock.now(); });
+console.log(JSON.stringify({
+  status: out.status, errorName, slept, ETIMEDOUT: neutrino.ETIMEDOUT,
+  chid: neutrino.ChannelCreate(0), operators: typeof operators,
+}));
