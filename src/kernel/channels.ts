@@ -8,17 +8,11 @@ import {
   _PULSE_CODE_COIDDEATH, CHF_KNOWN, PROCMGR_AID_PUBLIC_CHANNEL,
 } from './constants.js';
 import { freeServerSide } from './connRefs.js';
-import { alive, fail, int, type KernelCore } from './core.js';
+import { alive, fail, int, lowestFree, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Channel, Pulse, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
 import { releaseReceiver, releaseSender } from './release.js';
-
-function lowestFree(used: ReadonlyMap<number, unknown>, from: number): number {
-  let id = from;
-  while (used.has(id)) id++;
-  return id;
-}
 
 export function channelCreate(k: KernelCore, t: Thread, flags: number): number {
   const call = 'ChannelCreate';

@@ -64,22 +64,22 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
   return 0;
 }
 
-export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
-  const call = 'MsgRead';
-  const w = replyBlocked(t, rcvid, call);
+/** The byte count and offset of MsgRead/MsgWrite, checked: EINVAL for negatives or non-integers. */
+function span(msg: Buffers, bytes: number | undefined, offset: number, call: string, rcvid: number): number {
   const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
   int(offset, call, 'offset');
   if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
-  return copyBuffers(w.smsg, offset, msg, 0, n);
+  return n;
+}
+
+export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
+  const w = replyBlocked(t, rcvid, 'MsgRead');
+  return copyBuffers(w.smsg, offset, msg, 0, span(msg, bytes, offset, 'MsgRead', rcvid));
 }
 
 export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
-  const call = 'MsgWrite';
-  const w = replyBlocked(t, rcvid, call);
-  const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
-  int(offset, call, 'offset');
-  if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
-  return copyBuffers(msg, 0, w.rmsg, offset, n);
+  const w = replyBlocked(t, rcvid, 'MsgWrite');
+  return copyBuffers(msg, 0, w.rmsg, offset, span(msg, bytes, offset, 'MsgWrite', rcvid));
 }
 
 export function msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {

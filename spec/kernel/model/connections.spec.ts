@@ -78,3 +78,18 @@ describe('§13.2 connections and ids', () => {
     expect(codeOf(() => kernel.connectServerInfo(client, 0, coid, null))).toBe('EINVAL');
   });
 });
+
+describe('connection limits', () => {
+  it('should fail fd-space attaches past RLIMIT_NOFILE with EMFILE and keep the others', async () => {
+    const { Kernel, VirtualClock } = await import('../../../src/kernel/index.js');
+    const kernel = new Kernel({ scheduler: new VirtualClock(), rlimitNofile: 3 });
+    const t = kernel.createThread(kernel.createProcess());
+    const chid = kernel.channelCreate(t, 0);
+    expect([0, 1, 2].map(() => kernel.connectAttach(t, 0, 0, chid, 0, 0))).toEqual([0, 1, 2]);
+    expect(codeOf(() => kernel.connectAttach(t, 0, 0, chid, 0, 0))).toBe('EMFILE');
+    expect(codeOf(() => kernel.connectAttach(t, 0, 0, chid, 3, 0))).toBe('EINVAL');
+    expect(kernel.connectDetach(t, 1)).toBe(0);
+    expect(kernel.connectAttach(t, 0, 0, chid, 0, 0)).toBe(1);
+    expect(t.process.coids.size).toBe(3);
+  });
+});
