@@ -240,6 +240,22 @@ describe('rxnto/neutrino calls', () => {
     expect(got).toEqual([10, 10, 20, EINVAL, -1, 'EINVAL', EOK, -1, 'EPERM', 1]);
   });
 
+  it('should start a spawned process at its priority, and threads at their creator priority', async () => {
+    const got = await program(async () => {
+      const out: number[] = [];
+      await spawn(async () => {
+        out.push(getprio(0));
+        setprio(0, 30);
+        pthread_create(null, null, async () => { out.push(getprio(0)); }, null);
+        await sleep(1);
+      }, { priority: 20 });
+      await sleep(2);
+      out.push(await spawn(async () => {}, { priority: 0 }), errno());
+      return out;
+    });
+    expect(got).toEqual([20, 30, -1, EINVAL]);
+  });
+
   it('should send pulses and count C strings', async () => {
     expect(strlen('Async Message Passing (msgid 1)\n')).toBe(32);
     expect(strlen('é')).toBe(2);

@@ -1,6 +1,6 @@
 import type { Buffers } from './buffers.js';
 import { channelCreate, channelDestroy } from './channels.js';
-import { connectAttach, connectDetach, connectServerInfo } from './connections.js';
+import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
 import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constants.js';
 import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
 import { processExit, threadExit } from './deaths.js';
@@ -15,7 +15,7 @@ import type { KernelScheduler } from './scheduler.js';
 import { applyAbilities, defaultAbilities } from './security.js';
 import { snapshot } from './snapshot.js';
 import { nanosleep, timerCreate, timerDestroy, timerSettime, timerTimeout } from './timers.js';
-import type { Itimer, KernelSnapshot, MsgInfo, Sigevent, TraceEvent } from './types.js';
+import type { ClientInfo, Itimer, KernelSnapshot, MsgInfo, Sigevent, TraceEvent } from './types.js';
 
 /** Options of {@link Kernel}. */
 export interface KernelOptions {
@@ -166,6 +166,11 @@ export class Kernel {
   /** `ConnectServerInfo(pid, coid, info)`: returns the coid reported (maybe a higher one). */
   connectServerInfo(t: Thread, pid: number, coid: number, info: MsgInfo | null): number {
     return this.core.run(() => connectServerInfo(this.core, t, pid, coid, info));
+  }
+
+  /** `ConnectClientInfo(scoid, info, ngroups)`: the client's pid and credentials (scoid -1: the caller). */
+  connectClientInfo(t: Thread, scoid: number, info: ClientInfo, ngroups = 0): number {
+    return this.core.run(() => connectClientInfo(t, scoid, info, ngroups));
   }
 
   // ---- messages ----

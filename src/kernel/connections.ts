@@ -13,7 +13,7 @@ import { alive, fail, int, lowestFree, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Connection, SendWait, type Process, type Thread } from './objects.js';
 import { releaseSender, requestUnblock } from './release.js';
-import type { MsgInfo } from './types.js';
+import type { ClientInfo, MsgInfo } from './types.js';
 
 const SCOID_MAX = 0xffff;
 
@@ -139,4 +139,32 @@ export function connectServerInfo(k: KernelCore, t: Thread, pid: number, coid: n
     return c;
   }
   throw fail('EINVAL', call, { coid });
+}
+
+/**
+ * ConnectClientInfo: the client behind server connection `scoid` (-1: the caller's own process).
+ * EINVAL if `scoid` is not one of the caller's server connections.
+ */
+export function connectClientInfo(t: Thread, scoid: number, info: ClientInfo, ngroups: number): number {
+  const call = 'ConnectClientInfo';
+  alive(t, call);
+  int(scoid, call, 'scoid');
+  int(ngroups, call, 'ngroups');
+  let client: Process;
+  if (scoid === -1) client = t.process;
+  else {
+    const conn = (scoid & _NTO_SIDE_CHANNEL) !== 0 ? t.process.scoids.get(scoid & ~_NTO_SIDE_CHANNEL) : undefined;
+    if (conn === undefined || conn.serverSide === 'freed') throw fail('EINVAL', call, { coid: scoid });
+    client = conn.client;
+  }
+  info.nd = 0;
+  info.pid = client.pid;
+  info.sid = client.pid;
+  info.flags = 0;
+  const c = info.cred;
+  c.ruid = c.euid = c.suid = client.uid;
+  c.rgid = c.egid = c.sgid = client.gid;
+  c.ngroups = 0;
+  c.grouplist = [];
+  return 0;
 }

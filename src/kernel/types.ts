@@ -101,3 +101,29 @@ export interface KernelSnapshot {
   readonly time: number;
   readonly processes: readonly ProcessSnapshot[];
 }
+
+/** `struct _cred_info`. */
+export interface CredInfo {
+  ruid: number;
+  euid: number;
+  suid: number;
+  rgid: number;
+  egid: number;
+  sgid: number;
+  ngroups: number;
+  grouplist: number[];
+}
+
+/** `struct _client_info`: who is at the other end of a server connection. */
+export interface ClientInfo {
+  nd: number;
+  pid: number;
+  sid: number;
+  flags: number;
+  cred: CredInfo;
+}
+
+/** A fresh `_client_info` to pass as an out-parameter. */
+export function emptyClientInfo(): ClientInfo {
+  return { nd: 0, pid: 0, sid: 0, flags: 0, cred: { ruid: 0, euid: 0, suid: 0, rgid: 0, egid: 0, sgid: 0, ngroups: 0, grouplist: [] } };
+}

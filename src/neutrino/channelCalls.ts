@@ -1,4 +1,4 @@
-import type { MsgInfo } from '../kernel/index.js';
+import type { ClientInfo, MsgInfo } from '../kernel/index.js';
 import { sys } from './cResult.js';
 
 /** `struct _server_info` is the same as `struct _msg_info`. */
@@ -27,4 +27,12 @@ export function ConnectDetach(coid: number): number {
 /** `int ConnectServerInfo(pid_t pid, int coid, struct _server_info *info)`: the coid reported, or -1. */
 export function ConnectServerInfo(pid: number, coid: number, info: _server_info | null): number {
   return sys((k, t) => k.connectServerInfo(t, pid, coid, info));
+}
+
+/** `struct _client_info`. */
+export type _client_info = ClientInfo;
+
+/** `int ConnectClientInfo(int scoid, struct _client_info *info, int ngroups)`: EOK, or -1 (EINVAL). */
+export function ConnectClientInfo(scoid: number, info: _client_info, ngroups: number): number {
+  return sys((k, t) => k.connectClientInfo(t, scoid, info, ngroups));
 }

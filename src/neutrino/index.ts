@@ -15,9 +15,11 @@ export * from '../kernel/constants.js';
 export * from './errnoConstants.js';
 export { useKernel, defaultKernel } from './context.js';
 export { createKernel } from '../rx/createKernel.js';
-export { ChannelCreate, ChannelDestroy, ConnectAttach, ConnectDetach, ConnectServerInfo, type _server_info } from './channelCalls.js';
 export {
-  MsgSend, MsgSendv, MsgSendsv, MsgSendvs, MsgReceive, MsgReceivev, MsgReceivePulse, MsgReply, MsgReplyv,
+  ChannelCreate, ChannelDestroy, ConnectAttach, ConnectDetach, ConnectServerInfo, ConnectClientInfo, type _server_info, type _client_info,
+} from './channelCalls.js';
+export {
+  MsgSend, MsgSendv, MsgSendsv, MsgSendvs, MsgReceive, MsgReceivev, MsgReceivePulse, MsgReceivePulsev, MsgReply, MsgReplyv,
   MsgError, MsgRead, MsgReadv, MsgWrite, MsgWritev, MsgInfo, MsgSendPulse, MsgDeliverEvent, type _msg_info,
 } from './msgCalls.js';
 export { TimerTimeout, TimerCreate, TimerSettime, TimerDestroy, nanosleep, sleep, delay, type _itimer, type sigevent } from './timerCalls.js';
@@ -28,4 +30,5 @@ export {
 } from './processCalls.js';
 export { errno, strerror, perror, SIGEV_PULSE_INIT, SIGEV_UNBLOCK_INIT, SIGEV_NONE_INIT, pulse_of, msg_type } from './helpers.js';
 export { strlen, SETIOV, type iov_t, type CBuffer } from './cBuffers.js';
-export { emptyMsgInfo } from '../kernel/types.js';
+export { emptyMsgInfo, emptyClientInfo } from '../kernel/types.js';
+export * from './rForms.js';

@@ -40,6 +40,11 @@ export function MsgReceivePulse(chid: number, pulse: ArrayBufferView, bytes: num
   return block((k, t, done) => k.msgReceivePulse(t, chid, cBuf(pulse, bytes), done));
 }
 
+/** `int MsgReceivePulsev(int chid, const iov_t *iov, size_t parts, struct _msg_info *info)`. */
+export function MsgReceivePulsev(chid: number, iov: readonly iov_t[], parts: number, _info: _msg_info | null): Promise<number> {
+  return block((k, t, done) => k.msgReceivePulse(t, chid, cIov(iov, parts), done));
+}
+
 /** `int MsgReply(int rcvid, long status, const void *msg, size_t bytes)`: 0, or -1 (ESRCH). */
 export function MsgReply(rcvid: number, status: number, msg: CBuffer | null, bytes?: number): number {
   return sys((k, t) => k.msgReply(t, rcvid, status, msg === null ? null : cBuf(msg, bytes)));
