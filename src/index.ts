@@ -6,3 +6,10 @@
 export * from './kernel/index.js';
 // Binding
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
+export { createSystem, System } from './rx/System.js';
+export { RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress } from './rx/RxProcess.js';
+export { Channel } from './rx/Channel.js';
+export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
+export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';
+// Codecs
+export { bytes, utf8, json, structuredCloneCodec, type Codec } from './rx/codecs.js';

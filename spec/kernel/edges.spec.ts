@@ -192,3 +192,18 @@ describe('run-to-completion queue', () => {
     expect(waits.every((w) => w.done.calls.length === 1 && w.done.err === ERRNO.ESRCH)).toBe(true);
   });
 });
+
+describe('reply length (aux)', () => {
+  it('should tell the sender how many reply bytes the server wrote', () => {
+    const { kernel, server, client, chid, coid } = world();
+    const calls: number[][] = [];
+    kernel.msgSend(client, coid, new Uint8Array(1), new Uint8Array(10), (e, v, aux) => calls.push([e, v, aux]));
+    const rcvid = receive(kernel, server, chid).done.value!;
+    kernel.msgWrite(server, rcvid, new Uint8Array(2), 2, 6);
+    kernel.msgReply(server, rcvid, 0, new Uint8Array(3));
+    expect(calls).toEqual([[0, 0, 8]]);
+    kernel.msgSend(client, coid, new Uint8Array(1), new Uint8Array(4), (e, v, aux) => calls.push([e, v, aux]));
+    kernel.msgReply(server, receive(kernel, server, chid).done.value!, 1, new Uint8Array(9));
+    expect(calls[1]).toEqual([0, 1, 4]);
+  });
+});

@@ -83,7 +83,7 @@ export class KernelCore {
         const w = this.ring[i]!;
         this.ring[i] = undefined;
         try {
-          w.done(w.err, w.result);
+          w.done(w.err, w.result, w.aux);
         } catch (error) {
           this.onUnhandledError(error);
         }

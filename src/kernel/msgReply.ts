@@ -33,7 +33,8 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
   if (msg !== null) {
     const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
     if (n < 0) throw fail('EINVAL', call, { rcvid });
-    copyBuffers(msg, 0, w.rmsg, 0, n);
+    const copied = copyBuffers(msg, 0, w.rmsg, 0, n);
+    if (copied > w.aux) w.aux = copied;
   }
   if (k.tracer !== null) k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });
   releaseSender(k, w, 0, status);
@@ -52,6 +53,7 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
     w.channel.replySet.remove(w);
     if (w.unblockPulse !== null) { w.channel.sendQueue.remove(w.unblockPulse); w.unblockPulse = null; }
     w.unblockRequested = false;
+    w.aux = 0;
     offer(k, w);
   } else if (error === -1) {
     // QNX 7.0.1: hand over the error recorded with the unblock pulse
@@ -79,7 +81,9 @@ export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | 
 
 export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
   const w = replyBlocked(t, rcvid, 'MsgWrite');
-  return copyBuffers(msg, 0, w.rmsg, offset, span(msg, bytes, offset, 'MsgWrite', rcvid));
+  const written = copyBuffers(msg, 0, w.rmsg, offset, span(msg, bytes, offset, 'MsgWrite', rcvid));
+  if (written > 0 && offset + written > w.aux) w.aux = offset + written;
+  return written;
 }
 
 export function msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {

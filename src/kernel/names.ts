@@ -89,9 +89,9 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
   msgSend(k, t, coid, ioConnectMessage(name), new Uint8Array(0), (err) => {
     if (err !== 0) {
       k.run(() => detachEntry(k, t.process, coid, t.priority));
-      done(err, 0);
+      done(err, 0, 0);
     } else {
-      done(0, coid);
+      done(0, coid, 0);
     }
   }, call);
 }

@@ -11,14 +11,19 @@ import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import type { MsgInfo, Sigevent } from './types.js';
 
-/** A continuation: called exactly once with (0, result) or (errno, 0). */
-export type Done = (err: number, value: number) => void;
+/**
+ * A continuation: called exactly once with (0, result) or (errno, 0). For a send, `aux` is the
+ * number of reply bytes the server wrote (MsgReply and MsgWrite), which C cannot see but a typed
+ * binding needs to decode the reply.
+ */
+export type Done = (err: number, value: number, aux: number) => void;
 
 /** Anything that completes through the kernel's run-to-completion queue. */
 export interface Completion {
   done: Done;
   err: number;
   result: number;
+  aux: number;
 }
 
 /** An armed TimerTimeout, consumed by the thread's next blocking call. */
@@ -123,6 +128,8 @@ export class SendWait implements Completion, ReplyLinks<SendWait> {
   nextReply: SendWait | null = null;
   err = 0;
   result = 0;
+  /** Reply bytes written so far (the end of the furthest MsgReply or MsgWrite). */
+  aux = 0;
   rcvid = 0;
   /** Bytes copied into the receiver's buffer at receive time. */
   copied = 0;
@@ -156,6 +163,7 @@ export class SendWait implements Completion, ReplyLinks<SendWait> {
 export class ReceiveWait implements Completion {
   err = 0;
   result = 0;
+  aux = 0;
   timer: TimerHandle | null = null;
 
   constructor(
@@ -171,6 +179,7 @@ export class ReceiveWait implements Completion {
 export class SleepWait implements Completion {
   err = 0;
   result = 0;
+  aux = 0;
   timer: TimerHandle | null = null;
 
   constructor(

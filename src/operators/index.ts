@@ -2,4 +2,9 @@
  * Pipeable operators over rxnto channels and connections.
  * @packageDocumentation
  */
-export {};
+export { messages } from './messages.js';
+export { pulses } from './pulses.js';
+export { decode } from './decode.js';
+export { replyWith, type Answered } from './replyWith.js';
+export { sendTo, type SendToOptions } from './sendTo.js';
+export { split } from './split.js';

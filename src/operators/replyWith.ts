@@ -1,0 +1,94 @@
+import { Observable, from, isObservable, mergeMap, take, type OperatorFunction } from 'rxjs';
+import { ERRNO, isKernelError } from '../kernel/index.js';
+import type { ReceivedMessage } from '../rx/Received.js';
+
+/** What {@link replyWith} emits for each message it answered. */
+export interface Answered<T, R> {
+  readonly message: ReceivedMessage<T, R>;
+  /** The reply sent (undefined for an empty reply or an error). */
+  readonly reply: R | undefined;
+  /** 0 when replied, else the errno given to `MsgError`. */
+  readonly errno: number;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Answers every message with what `project` returns: a value is replied at once, a Promise or
+ * an Observable when it settles (its first value; an empty one gives an empty reply). A thrown
+ * or rejected `KernelError` becomes `MsgError` with its errno; any other error becomes `EIO`.
+ * A message `project` answered itself is left alone.
+ *
+ * Intuition: the body of a QNX server loop, `MsgReply(rcvid, EOK, f(msg))`.
+ *
+ * ```text
+ * messages:                   -a-----b------|
+ * replyWith(x => timer(2)*):  ---A------B---|     (* resolves 2 frames later)
+ * ```
+ *
+ * Unsubscribing stops the handlers: messages still waiting for their answer get `ECANCELED`, so
+ * no client is left blocked.
+ *
+ * ## Example
+ * ```ts
+ * channel.pipe(messages(), replyWith((s: string) => s.toUpperCase())).subscribe();
+ * ```
+ *
+ * @param project Maps a message's data (and the message) to the reply.
+ * @param concurrency How many messages may be in hand at once (default: no limit), like a
+ * thread pool's maximum.
+ * @returns An operator emitting one {@link Answered} per message.
+ * Errors it can give clients: the project's `KernelError` codes, `EIO`, `ECANCELED`.
+ * @see {@link messages}
+ */
+export function replyWith<T, R>(
+  project: (data: T, message: ReceivedMessage<T, R>) => R | PromiseLike<R> | Observable<R>,
+  concurrency = Number.POSITIVE_INFINITY,
+): OperatorFunction<ReceivedMessage<T, R>, Answered<T, R>> {
+  return mergeMap((message) => {
+    return new Observable<Answered<T, R>>((subscriber) => {
+      let done = false;
+      const answer = (reply: R | undefined, errno: number): void => {
+        done = true;
+        try {
+          if (errno === 0) message.reply(reply);
+          else message.error(errno);
+        } catch (e) {
+          // ESRCH: answered already (by project, or the client left without _NTO_CHF_UNBLOCK)
+          if (!isKernelError(e)) {
+            subscriber.error(e);
+            return;
+          }
+        }
+        subscriber.next({ message, reply: errno === 0 ? reply : undefined, errno });
+        subscriber.complete();
+      };
+      const fail = (e: unknown): void => answer(undefined, isKernelError(e) ? e.errno : ERRNO.EIO);
+      let result: R | PromiseLike<R> | Observable<R>;
+      try {
+        result = project(message.data, message);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (!isObservable(result) && !isPromiseLike(result)) {
+        answer(result, 0);
+        return;
+      }
+      let got = false;
+      const inner = (isObservable(result) ? result : from(result as PromiseLike<R>)).pipe(take(1)).subscribe({
+        next: (v) => { got = true; answer(v, 0); },
+        error: fail,
+        complete: () => { if (!got) answer(undefined, 0); },
+      });
+      return () => {
+        inner.unsubscribe();
+        if (!done) {
+          try { message.error(ERRNO.ECANCELED); } catch (e) { if (!isKernelError(e)) throw e; }
+        }
+      };
+    });
+  }, concurrency);
+}

@@ -1,0 +1,145 @@
+import { Observable } from 'rxjs';
+import { AsyncIterableX } from 'ix/asynciterable';
+import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
+import type { Received } from './Received.js';
+import { receiveOne, type ReceiveContext } from './receiveOne.js';
+
+/** @internal What a channel needs from its process. */
+export interface ChannelOwner {
+  readonly kernel: Kernel;
+  readonly control: Thread;
+  acquireThread(priority?: number): Thread;
+  releaseThread(t: Thread): void;
+}
+
+/**
+ * A channel as an Observable of what arrives on it. Every subscriber is a receiving logical
+ * thread of the channel's process: each message goes to exactly one subscriber (the one that
+ * started waiting last, as QNX serves receivers LIFO), never to all of them. Pulses are items of
+ * kind `'pulse'`, in priority order with the messages. A subscriber is back in the receive queue
+ * as soon as its `next` handler returns; the message it got waits for `reply()` or `error()`.
+ *
+ * Unsubscribing ends the receiving thread. The Observable completes when the channel is
+ * destroyed through {@link Channel.destroy}, and errors with a `KernelError` (`ESRCH`) when it
+ * goes otherwise (its process exits).
+ *
+ * @example
+ * ```ts
+ * const ch = server.channel({ codec: utf8 });
+ * ch.pipe(messages()).subscribe((m) => m.reply(m.data.toUpperCase()));
+ * ```
+ */
+export class Channel<T, R = T> extends Observable<Received<T, R>> {
+  private destroyed = false;
+  /** @internal */
+  readonly ctx: ReceiveContext<T, R>;
+
+  /** @internal */
+  constructor(
+    private readonly owner: ChannelOwner,
+    ctx: ReceiveContext<T, R>,
+    /** The owning process's pid. */
+    readonly pid: number,
+  ) {
+    super((subscriber) => {
+      const thread = owner.acquireThread();
+      let active = true;
+      const loop = (): void => {
+        try {
+          receiveOne(ctx, thread, (err, item) => {
+            if (!active) return;
+            if (err !== null) {
+              active = false;
+              owner.releaseThread(thread);
+              if (this.destroyed && err.errno === ERRNO.ESRCH) subscriber.complete();
+              else subscriber.error(err);
+              return;
+            }
+            if (item !== undefined) subscriber.next(item);
+            if (active) loop();
+          });
+        } catch (e) {
+          active = false;
+          owner.releaseThread(thread);
+          if (this.destroyed) subscriber.complete();
+          else subscriber.error(e);
+        }
+      };
+      loop();
+      return () => {
+        if (!active) return;
+        active = false;
+        // the receiving thread leaves the receive queue at once (an unblock), then goes back to the pool
+        owner.kernel.unblock(thread, ERRNO.EINTR);
+        owner.releaseThread(thread);
+      };
+    });
+    this.ctx = ctx;
+  }
+
+  /** The channel id in its process. */
+  get chid(): number {
+    return this.ctx.chid;
+  }
+
+  /**
+   * Pull-style receiving: each `next()` of the iterator is one `MsgReceive` by a logical thread
+   * of its own; leaving the loop (or aborting its signal) ends that thread.
+   *
+   * @example
+   * ```ts
+   * for await (const m of ch.receive()) {
+   *   if (m.kind === 'message') m.reply(m.data);
+   * }
+   * ```
+   */
+  receive(): AsyncIterableX<Received<T, R>> {
+    return new ReceiveIterable(this.owner, this.ctx, () => this.destroyed);
+  }
+
+  /** `ChannelDestroy`: blocked clients get ESRCH, subscribers complete. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    try {
+      this.owner.kernel.channelDestroy(this.owner.control, this.ctx.chid);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+  }
+}
+
+class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
+  constructor(
+    private readonly owner: ChannelOwner,
+    private readonly ctx: ReceiveContext<T, R>,
+    private readonly destroyed: () => boolean,
+  ) {
+    super();
+  }
+
+  async *[Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<Received<T, R>> {
+    const { owner, ctx } = this;
+    const thread = owner.acquireThread();
+    const abort = (): void => owner.kernel.unblock(thread, ERRNO.EINTR);
+    signal?.addEventListener('abort', abort);
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const item = await new Promise<Received<T, R> | undefined | null>((resolve, reject) => {
+          receiveOne(ctx, thread, (err, got) => {
+            if (err === null) resolve(got);
+            else if (err.errno === ERRNO.ESRCH && this.destroyed()) resolve(null);
+            else reject(signal?.aborted === true ? signal.reason : err);
+          });
+        });
+        if (item === null) return;
+        if (item !== undefined) yield item;
+      }
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      if (thread.wait !== null) owner.kernel.unblock(thread, ERRNO.EINTR);
+      owner.releaseThread(thread);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { ERRNO, KernelError, emptyMsgInfo, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import { _NTO_MI_UNBLOCK_REQ } from '../kernel/constants.js';
+import type { Codec } from './codecs.js';
+
+/** A pulse taken from a channel. */
+export interface ReceivedPulse {
+  readonly kind: 'pulse';
+  /** 8-bit signed code: 0..127 for applications, negative for the kernel (`_PULSE_CODE_*`). */
+  readonly code: number;
+  /** The pulse's 32-bit value (`sigev_value.sival_int`). */
+  readonly value: number;
+  /** The server connection it came through (or -1 for thread and coid deaths). */
+  readonly scoid: number;
+}
+
+/** Every item a {@link Channel} emits. */
+export type Received<T, R = T> = ReceivedMessage<T, R> | ReceivedPulse;
+
+/** @internal Make a pulse item from a receive buffer. */
+export function pulseItem(buf: Uint8Array): ReceivedPulse {
+  const p = readPulse(buf);
+  return { kind: 'pulse', code: p.code, value: p.value.sival_int, scoid: p.scoid };
+}
+
+/**
+ * A message taken from a channel: its sender waits (REPLY-blocked) until one of `reply()` or
+ * `error()` is called, by this or any other code of the server process. Calling either a second
+ * time throws a `KernelError` `ESRCH`, as a second `MsgReply` does.
+ */
+export class ReceivedMessage<T, R = T> {
+  readonly kind = 'message' as const;
+  private decoded = false;
+  private value: T | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly thread: Thread,
+    private readonly codec: Codec<T>,
+    private readonly replyCodec: Codec<R>,
+    /** The receive id naming this sender until it is answered. */
+    readonly rcvid: number,
+    /** `struct _msg_info` as filled by the receive. */
+    readonly info: Readonly<MsgInfo>,
+    /** The whole message as sent (the binding reads past a short receive buffer with MsgRead). */
+    readonly bytes: Uint8Array,
+  ) {}
+
+  /** The payload, decoded with the channel's codec (on first access). */
+  get data(): T {
+    if (!this.decoded) {
+      this.value = this.codec.decode(this.bytes);
+      this.decoded = true;
+    }
+    return this.value as T;
+  }
+
+  /** The same message seen through other codecs (the `decode` operator). */
+  withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
+    return new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes);
+  }
+
+  /** The first two bytes, little-endian: the message type the dispatch layer routes on (-1 if shorter). */
+  get type(): number {
+    return this.bytes.length < 2 ? -1 : this.bytes[0]! | (this.bytes[1]! << 8);
+  }
+
+  /** `MsgReply`: answer with `status` and `value` encoded (nothing for `undefined`); truncated to the client's buffer. */
+  reply(value?: R, status = 0): void {
+    this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value));
+  }
+
+  /** `MsgReply` with raw bytes. */
+  replyBytes(bytes: Uint8Array | null, status = 0): void {
+    this.kernel.msgReply(this.thread, this.rcvid, status, bytes);
+  }
+
+  /** `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it). */
+  error(errno: number | ErrnoCode): void {
+    this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]);
+  }
+
+  /** `MsgRead`: up to `length` bytes of the client's message from `offset`. */
+  read(offset: number, length: number): Uint8Array {
+    const buf = new Uint8Array(Math.max(0, length));
+    const n = this.kernel.msgRead(this.thread, this.rcvid, buf, length, offset);
+    return buf.subarray(0, n);
+  }
+
+  /** `MsgWrite`: place bytes in the client's reply buffer at `offset`; returns the count written. */
+  write(bytes: Uint8Array, offset: number): number {
+    return this.kernel.msgWrite(this.thread, this.rcvid, bytes, bytes.length, offset);
+  }
+
+  /** `MsgInfo`: whether the client has asked to leave (`_NTO_MI_UNBLOCK_REQ`, on UNBLOCK channels). */
+  get unblockRequested(): boolean {
+    const info = emptyMsgInfo();
+    try {
+      this.kernel.msgInfo(this.thread, this.rcvid, info);
+    } catch (e) {
+      if (e instanceof KernelError) return false;
+      throw e;
+    }
+    return (info.flags & _NTO_MI_UNBLOCK_REQ) !== 0;
+  }
+}
+
+/** What {@link Connection.send} emits: the reply status and data. */
+export class Reply<R> {
+  private decoded = false;
+  private value: R | undefined;
+
+  /** @internal */
+  constructor(
+    /** The `status` the server passed to `MsgReply` (MsgSend's return value). */
+    readonly status: number,
+    /** The reply bytes the server wrote, truncated to the reply buffer. */
+    readonly bytes: Uint8Array,
+    private readonly codec: Codec<R>,
+  ) {}
+
+  /** The reply decoded with the connection's reply codec (on first access). */
+  get data(): R {
+    if (!this.decoded) {
+      this.value = this.codec.decode(this.bytes);
+      this.decoded = true;
+    }
+    return this.value as R;
+  }
+}

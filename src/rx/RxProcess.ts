@@ -1,0 +1,152 @@
+import { Observable } from 'rxjs';
+import {
+  KernelError, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel, type Process, type Thread,
+} from '../kernel/index.js';
+import { Channel } from './Channel.js';
+import { bytes as bytesCodec, type Codec } from './codecs.js';
+import { Connection } from './Connection.js';
+
+/** Options of {@link RxProcess.channel}. */
+export interface ChannelOptions<T, R> {
+  /** `_NTO_CHF_*` flags. Default 0. */
+  readonly flags?: number;
+  /** Decodes received messages (default: bytes). */
+  readonly codec?: Codec<T>;
+  /** Encodes replies (default: the codec). */
+  readonly replyCodec?: Codec<R>;
+  /** Receive buffer size; longer messages are completed with MsgRead. Default 4096. */
+  readonly bufferSize?: number;
+}
+
+/** Options of {@link RxProcess.connect} and {@link RxProcess.open}. */
+export interface ConnectOptions<T, R> {
+  /** Encodes sent messages (default: bytes). */
+  readonly codec?: Codec<T>;
+  /** Decodes replies (default: the codec). */
+  readonly replyCodec?: Codec<R>;
+  /** `_NTO_COF_*` flags (e.g. `_NTO_COF_NOSHARE`). */
+  readonly flags?: number;
+  /** Priority of sends (default: the process's). */
+  readonly priority?: number;
+  /** Reply buffer size; longer replies are truncated. Default 4096. */
+  readonly replySize?: number;
+}
+
+/** A channel to connect to: a {@link Channel} or its (pid, chid). */
+export type ChannelAddress = Channel<unknown, unknown> | { readonly pid: number; readonly chid: number };
+
+/**
+ * A process of the kernel, seen from RxJS: it owns channels and connections, and lends logical
+ * threads to every blocking operation (one per subscriber of a channel, one per send).
+ */
+export class RxProcess {
+  /** @internal Never blocks: replies, pulses, attaches and detaches go through it. */
+  readonly control: Thread;
+  private readonly idle: Thread[] = [];
+
+  /** @internal */
+  constructor(
+    readonly kernel: Kernel,
+    /** The kernel's process object. */
+    readonly process: Process,
+  ) {
+    this.control = kernel.createThread(process, { name: 'main' });
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  /** @internal A logical thread for one blocking call, at `priority` (default: the process's). */
+  acquireThread(priority?: number): Thread {
+    const t = this.idle.pop() ?? this.kernel.createThread(this.process, { name: 'rx' });
+    const p = priority ?? this.process.priority;
+    if (t.priority !== p) this.kernel.setPriority(t, p);
+    return t;
+  }
+
+  /** @internal */
+  releaseThread(t: Thread): void {
+    if (t.alive && t.wait === null && this.process.alive) this.idle.push(t);
+  }
+
+  /** `ChannelCreate`: a channel of this process, as an Observable of what arrives on it. */
+  channel(options?: ChannelOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Channel<Uint8Array, Uint8Array>;
+  channel<T, R = T>(options: ChannelOptions<T, R> & { readonly codec: Codec<T> }): Channel<T, R>;
+  channel<T, R>(options: ChannelOptions<T, R> = {}): Channel<T, R> {
+    const chid = this.kernel.channelCreate(this.control, options.flags ?? 0);
+    return this.wrapChannel(chid, options);
+  }
+
+  /**
+   * `name_attach`: a channel (made with `_NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK`) registered
+   * as `/dev/name/local/<name>`. The `_IO_CONNECT` of each `open` is accepted for you.
+   */
+  attach(name: string, options?: Omit<ChannelOptions<Uint8Array, Uint8Array>, 'flags'> & { readonly codec?: undefined }): Channel<Uint8Array, Uint8Array>;
+  attach<T, R = T>(name: string, options: Omit<ChannelOptions<T, R>, 'flags'> & { readonly codec: Codec<T> }): Channel<T, R>;
+  attach<T, R>(name: string, options: Omit<ChannelOptions<T, R>, 'flags'> = {}): Channel<T, R> {
+    const entry = this.kernel.nameAttach(this.control, name, 0);
+    return this.wrapChannel(entry.chid, { ...options, flags: _NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK }, true);
+  }
+
+  private wrapChannel<T, R>(chid: number, options: ChannelOptions<T, R>, named = false): Channel<T, R> {
+    const codec = (options.codec ?? bytesCodec) as Codec<T>;
+    const ctx = {
+      kernel: this.kernel,
+      chid,
+      control: this.control,
+      codec,
+      replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
+      bufferSize: options.bufferSize ?? 4096,
+      acceptOpens: named,
+    };
+    return new Channel<T, R>(this, ctx, this.pid);
+  }
+
+  /** `ConnectAttach` (a side-channel coid) to a channel. */
+  connect(to: ChannelAddress, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Connection<Uint8Array, Uint8Array>;
+  connect<T, R = T>(to: ChannelAddress, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Connection<T, R>;
+  connect<T, R>(to: ChannelAddress, options: ConnectOptions<T, R> = {}): Connection<T, R> {
+    const coid = this.kernel.connectAttach(this.control, 0, to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
+    return this.wrapConnection(coid, options);
+  }
+
+  /** `name_open`: an Observable of one connection, once the server accepts the `_IO_CONNECT`. */
+  open(name: string, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Observable<Connection<Uint8Array, Uint8Array>>;
+  open<T, R = T>(name: string, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Observable<Connection<T, R>>;
+  open<T, R>(name: string, options: ConnectOptions<T, R> = {}): Observable<Connection<T, R>> {
+    return new Observable<Connection<T, R>>((subscriber) => {
+      const thread = this.acquireThread(options.priority);
+      try {
+        this.kernel.nameOpen(thread, name, 0, (err, coid) => {
+          this.releaseThread(thread);
+          if (err !== 0) subscriber.error(new KernelError(err, 'name_open'));
+          else {
+            subscriber.next(this.wrapConnection(coid, options));
+            subscriber.complete();
+          }
+        });
+      } catch (e) {
+        this.releaseThread(thread);
+        subscriber.error(e);
+      }
+    });
+  }
+
+  private wrapConnection<T, R>(coid: number, options: ConnectOptions<T, R>): Connection<T, R> {
+    const codec = (options.codec ?? bytesCodec) as Codec<T>;
+    return new Connection<T, R>({
+      owner: this,
+      coid,
+      codec,
+      replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
+      priority: options.priority,
+      replySize: options.replySize ?? 4096,
+    });
+  }
+
+  /** End the process: its channels and connections go, with the model's pulses. */
+  exit(status = 0): void {
+    this.kernel.processExit(this.process, status);
+  }
+}

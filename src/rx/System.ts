@@ -1,0 +1,46 @@
+import { Observable } from 'rxjs';
+import { formatPidin, type Kernel, type KernelSnapshot, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
+import { createKernel, type CreateKernelOptions } from './createKernel.js';
+import { RxProcess } from './RxProcess.js';
+
+/**
+ * A kernel with its RxJS face: make processes, then channels and connections from them.
+ *
+ * @example
+ * ```ts
+ * const system = createSystem();            // real time; pass { scheduler } for virtual time
+ * const server = system.process({ name: 'server' });
+ * const client = system.process({ name: 'client' });
+ * const ch = server.channel({ codec: utf8 });
+ * ch.pipe(messages(), replyWith((s) => s.toUpperCase())).subscribe();
+ * client.connect(ch, { codec: utf8 }).send('hi').subscribe((r) => console.log(r.data)); // HI
+ * ```
+ */
+export class System {
+  /** A stream of every kernel trace event while subscribed. */
+  readonly trace$: Observable<TraceEvent>;
+
+  constructor(readonly kernel: Kernel) {
+    this.trace$ = new Observable<TraceEvent>((subscriber) => kernel.onTrace((e) => subscriber.next(e)));
+  }
+
+  /** Start a process (a fresh pid; uid 0 and every ability unless told otherwise). */
+  process(options: ProcessOptions = {}): RxProcess {
+    return new RxProcess(this.kernel, this.kernel.createProcess(options));
+  }
+
+  /** Processes, threads, states and queues now. */
+  snapshot(): KernelSnapshot {
+    return this.kernel.snapshot();
+  }
+
+  /** The snapshot as a `pidin` table. */
+  pidin(): string {
+    return formatPidin(this.kernel.snapshot());
+  }
+}
+
+/** A new {@link System} on a new kernel (see {@link createKernel} for the options). */
+export function createSystem(options: CreateKernelOptions = {}): System {
+  return new System(createKernel(options));
+}
