@@ -99,7 +99,7 @@ describe('Channel and Connection', () => {
   it('should decode a raw channel', async () => {
     const { server, client } = setup();
     const raw = server.channel();
-    raw.pipe(messages(), decode(json<number[]>()), replyWith((xs) => xs.reduce((a, b) => a + b, 0))).subscribe();
+    raw.pipe(messages(), decode(json<number[]>(), json<number>()), replyWith((xs) => xs.reduce((a, b) => a + b, 0))).subscribe();
     const conn = client.connect(raw, { codec: json<number[]>(), replyCodec: json<number>() });
     expect((await firstValueFrom(conn.send([1, 2, 3]))).data).toBe(6);
   });
