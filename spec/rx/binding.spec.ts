@@ -55,13 +55,32 @@ describe('Channel and Connection', () => {
     const { ch, conn } = setup(_NTO_CHF_UNBLOCK);
     const held: Array<{ reply(v?: string): void }> = [];
     const seen: number[] = [];
-    ch.subscribe((x) => { if (x.kind === 'message') held.push(x); else seen.push(x.code); });
+    // a deferred-reply server: keep the message, release the thread to receive again
+    ch.subscribe((x) => { if (x.kind === 'message') { held.push(x); x.release(); } else seen.push(x.code); });
     const replies: string[] = [];
     const sub = conn.send('slow').subscribe((r) => replies.push(r.data));
     sub.unsubscribe();
     expect(seen).toEqual([_PULSE_CODE_UNBLOCK]);
     held[0]!.reply('late');
     expect(replies).toEqual([]);
+  });
+
+  it('should keep a busy subscriber from receiving until it answers (priority order holds)', () => {
+    const { ch, server, client, system } = setup();
+    const order: string[] = [];
+    const held: Array<{ reply(v?: string): void }> = [];
+    ch.pipe(messages()).subscribe((m) => { order.push(m.data); held.push(m); });
+    const lo = client.connect(ch, { codec: utf8, priority: 10 });
+    const hi = system.process().connect(ch, { codec: utf8, priority: 30 });
+    lo.send('first').subscribe();
+    lo.send('low').subscribe();
+    hi.send('high').subscribe();
+    expect(order).toEqual(['first']);
+    held.shift()!.reply();
+    expect(order).toEqual(['first', 'high']);
+    held.shift()!.reply();
+    expect(order).toEqual(['first', 'high', 'low']);
+    void server;
   });
 
   it('should read long messages whole with MsgRead', async () => {

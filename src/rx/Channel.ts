@@ -16,8 +16,13 @@ export interface ChannelOwner {
  * A channel as an Observable of what arrives on it. Every subscriber is a receiving logical
  * thread of the channel's process: each message goes to exactly one subscriber (the one that
  * started waiting last, as QNX serves receivers LIFO), never to all of them. Pulses are items of
- * kind `'pulse'`, in priority order with the messages. A subscriber is back in the receive queue
- * as soon as its `next` handler returns; the message it got waits for `reply()` or `error()`.
+ * kind `'pulse'`, in priority order with the messages.
+ *
+ * Like a QNX server thread, a subscriber handles one message at a time: it receives again once
+ * the message is answered (`reply()`, `error()`) or handed off (`release()`). Until then queued
+ * clients stay SEND-blocked in the kernel, in priority order. For concurrency subscribe several
+ * times (`merge(ch, ch, ch)` is three threads). Use `split()` to route messages and pulses to
+ * different code over one thread: two filtered subscribers would each drop the other's items.
  *
  * Unsubscribing ends the receiving thread. The Observable completes when the channel is
  * destroyed through {@link Channel.destroy}, and errors with a `KernelError` (`ESRCH`) when it
@@ -55,8 +60,14 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
               else subscriber.error(err);
               return;
             }
-            if (item !== undefined) subscriber.next(item);
-            if (active) loop();
+            if (item === undefined || item.kind === 'pulse') {
+              if (item !== undefined) subscriber.next(item);
+              if (active) loop();
+              return;
+            }
+            // busy with this message until it is answered (or released): then receive again
+            item.onSettled = () => { if (active) loop(); };
+            subscriber.next(item);
           });
         } catch (e) {
           active = false;

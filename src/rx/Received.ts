@@ -31,6 +31,8 @@ export class ReceivedMessage<T, R = T> {
   readonly kind = 'message' as const;
   private decoded = false;
   private value: T | undefined;
+  /** @internal Called once when the receiving thread may receive again. */
+  onSettled: (() => void) | null = null;
 
   /** @internal */
   constructor(
@@ -68,16 +70,31 @@ export class ReceivedMessage<T, R = T> {
   /** `MsgReply`: answer with `status` and `value` encoded (nothing for `undefined`); truncated to the client's buffer. */
   reply(value?: R, status = 0): void {
     this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value));
+    this.release();
   }
 
   /** `MsgReply` with raw bytes. */
   replyBytes(bytes: Uint8Array | null, status = 0): void {
     this.kernel.msgReply(this.thread, this.rcvid, status, bytes);
+    this.release();
   }
 
   /** `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it). */
   error(errno: number | ErrnoCode): void {
     this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]);
+    this.release();
+  }
+
+  /**
+   * Let the receiving thread go back to receiving before this message is answered (a server that
+   * keeps the rcvid and replies later). `reply()` and `error()` do this for you; until one of the
+   * three is called, the subscriber that received this message receives nothing else, so queued
+   * clients stay SEND-blocked in priority order (back-pressure).
+   */
+  release(): void {
+    const settled = this.onSettled;
+    this.onSettled = null;
+    settled?.();
   }
 
   /** `MsgRead`: up to `length` bytes of the client's message from `offset`. */

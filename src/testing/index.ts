@@ -1,6 +1,9 @@
 /**
- * Helpers to run rxnto programs in virtual time.
+ * Testing rxnto servers and programs in virtual time: a marble harness on RxJS's TestScheduler,
+ * a virtual clock, and a runner for Promise-based (C-style) programs.
  * @packageDocumentation
  */
 export { VirtualClock } from '../kernel/scheduler.js';
 export { runVirtual, type RunVirtualOptions } from './runVirtual.js';
+export { MarbleHarness, DEFAULT_TRACE_LETTERS, type TraceLetters } from './MarbleHarness.js';
+export { normalizeFrames, type ErrorShape } from './normalizeFrames.js';
