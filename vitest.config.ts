@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['spec/**/*.spec.ts', 'marbles/**/*.marbles.ts'],
+    // type tests: spec/types/*.test-d.ts, checked by tsc through vitest
+    typecheck: { enabled: true, include: ['spec/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     environment: 'node',
     // the model-based spec runs 10,000 sequences; give it room on a 2-core machine
     testTimeout: 120_000,

@@ -7,7 +7,7 @@ export * from './kernel/index.js';
 // Binding
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
 export { createSystem, System } from './rx/System.js';
-export { RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress } from './rx/RxProcess.js';
+export { RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions } from './rx/RxProcess.js';
 export { Channel } from './rx/Channel.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
 export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';

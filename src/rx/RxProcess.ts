@@ -1,6 +1,7 @@
-import { Observable } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import {
-  KernelError, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel, type Process, type Thread,
+  CLOCK_MONOTONIC, KernelError, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
+  type Process, type Thread,
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
@@ -30,6 +31,20 @@ export interface ConnectOptions<T, R> {
   readonly priority?: number;
   /** Reply buffer size; longer replies are truncated. Default 4096. */
   readonly replySize?: number;
+}
+
+/** Options of {@link RxProcess.timer}. */
+export interface TimerOptions {
+  /** The pulse code (0..127 for applications). */
+  readonly code: number;
+  /** The pulse value. Default 0. */
+  readonly value?: number;
+  /** Pulse priority; default -1: the process's priority. */
+  readonly priority?: number;
+  /** Milliseconds to the first pulse (at least 1). */
+  readonly delay: number;
+  /** Milliseconds between later pulses; 0 or omitted: one pulse. */
+  readonly period?: number;
 }
 
 /** A channel to connect to: a {@link Channel} or its (pid, chid). */
@@ -142,6 +157,29 @@ export class RxProcess {
       replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
       priority: options.priority,
       replySize: options.replySize ?? 4096,
+    });
+  }
+
+  /**
+   * A kernel timer (`TimerCreate` with a `SIGEV_PULSE` event, then `TimerSettime`) that sends
+   * pulses through `via`, a connection of this process. Unsubscribing destroys the timer.
+   * Throws a `KernelError` (EBADF for a dead connection, EINVAL for a bad code or priority).
+   */
+  timer(via: Connection<unknown, unknown>, options: TimerOptions): Subscription {
+    const id = this.kernel.timerCreate(this.control, CLOCK_MONOTONIC, {
+      sigev_notify: SIGEV_PULSE,
+      sigev_coid: via.coid,
+      sigev_priority: options.priority ?? -1,
+      sigev_code: options.code,
+      sigev_value: { sival_int: options.value ?? 0 },
+    });
+    this.kernel.timerSettime(this.control, id, 0, { nsec: Math.max(1, options.delay) * 1e6, interval_nsec: (options.period ?? 0) * 1e6 });
+    return new Subscription(() => {
+      try {
+        this.kernel.timerDestroy(this.control, id);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+      }
     });
   }
 
