@@ -7,7 +7,7 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['spec/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     environment: 'node',
     // the model-based spec runs 10,000 sequences; give it room on a 2-core machine
-    testTimeout: 120_000,
+    testTimeout: 30_000,
     pool: 'forks',
     // the JSON report lets .ci/run print a runner-neutral 'N passed, N failed' line
     reporters: ['default', ['json', { outputFile: '.test-results.json' }]],

@@ -139,3 +139,15 @@ describe('Channel and Connection', () => {
     expect(ERRNO.EOK).toBe(0);
   });
 });
+
+describe('decoded views', () => {
+  it('should release the receiving thread when a decoded view is answered', async () => {
+    const { server, client } = setup();
+    const raw = server.channel();
+    raw.pipe(messages(), decode(utf8), replyWith((s) => s + '!')).subscribe();
+    const conn = client.connect(raw, { codec: utf8 });
+    const a = await firstValueFrom(conn.send('a'));
+    const b = await firstValueFrom(conn.send('b'));
+    expect([a.data, b.data]).toEqual(['a!', 'b!']);
+  });
+});

@@ -8,3 +8,4 @@ export { decode } from './decode.js';
 export { replyWith, type Answered } from './replyWith.js';
 export { sendTo, type SendToOptions } from './sendTo.js';
 export { split } from './split.js';
+export { serveProtocol, type ProtocolHandlers } from './serveProtocol.js';

@@ -44,7 +44,8 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
  * @see {@link messages}
  */
 export function replyWith<T, R>(
-  project: (data: T, message: ReceivedMessage<T, R>) => R | PromiseLike<R> | Observable<R>,
+  // NoInfer: the reply type comes from the channel, not from what the handler happens to return
+  project: (data: T, message: ReceivedMessage<T, R>) => NoInfer<R> | PromiseLike<NoInfer<R>> | Observable<NoInfer<R>>,
   concurrency = Number.POSITIVE_INFINITY,
 ): OperatorFunction<ReceivedMessage<T, R>, Answered<T, R>> {
   return mergeMap((message) => {

@@ -61,7 +61,10 @@ export class ReceivedMessage<T, R = T> {
 
   /** The same message seen through other codecs (the `decode` operator). */
   withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
-    return new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes);
+    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes);
+    // answering the view answers this message: the receiving thread must be released either way
+    view.onSettled = () => this.release();
+    return view;
   }
 
   /** The first two bytes, little-endian: the message type the dispatch layer routes on (-1 if shorter). */
