@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { opsPerSec } from './measure.mjs';
 import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.mjs';
+import { rxRoundtrip } from './cases/rx.mjs';
 
 const baselines = {
   'rxjs.subject.pingpong': subjectPingPong,
@@ -10,6 +11,7 @@ const baselines = {
 };
 const cases = [
   { case: 'kernel.sync.roundtrip', make: kernelRoundtrip, baselines: ['rxjs.subject.pingpong', 'promise.pingpong'], goal: { 'rxjs.subject.pingpong': 0.33 } },
+  { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.2 } },
 ];
 
 const measured = new Map();

@@ -72,6 +72,8 @@ export class Thread {
   alive = true;
   /** Killed while REPLY-blocked on an UNBLOCK channel: lingers until the server replies. */
   zombie = false;
+  /** Thread-local storage for the layer that runs the thread (the RxJS binding keeps its buffer here). */
+  local: Uint8Array | null = null;
 
   constructor(
     readonly tid: number,

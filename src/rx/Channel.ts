@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { AsyncIterableX } from 'ix/asynciterable';
 import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { Received } from './Received.js';
-import { receiveOne, type ReceiveContext } from './receiveOne.js';
+import { Receiver, type ReceiveContext } from './Receiver.js';
 
 /** @internal What a channel needs from its process. */
 export interface ChannelOwner {
@@ -10,6 +10,7 @@ export interface ChannelOwner {
   readonly control: Thread;
   acquireThread(priority?: number): Thread;
   releaseThread(t: Thread): void;
+  scratch(t: Thread, size: number): Uint8Array;
 }
 
 /**
@@ -49,34 +50,34 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     super((subscriber) => {
       const thread = owner.acquireThread();
       let active = true;
-      const loop = (): void => {
+      const stop = (err: unknown): void => {
+        active = false;
+        owner.releaseThread(thread);
+        if (this.destroyed && (!(err instanceof KernelError) || err.errno === ERRNO.ESRCH)) subscriber.complete();
+        else subscriber.error(err);
+      };
+      const arm = (): void => {
+        if (!active) return;
         try {
-          receiveOne(ctx, thread, (err, item) => {
-            if (!active) return;
-            if (err !== null) {
-              active = false;
-              owner.releaseThread(thread);
-              if (this.destroyed && err.errno === ERRNO.ESRCH) subscriber.complete();
-              else subscriber.error(err);
-              return;
-            }
-            if (item === undefined || item.kind === 'pulse') {
-              if (item !== undefined) subscriber.next(item);
-              if (active) loop();
-              return;
-            }
-            // busy with this message until it is answered (or released): then receive again
-            item.onSettled = () => { if (active) loop(); };
-            subscriber.next(item);
-          });
+          receiver.arm();
         } catch (e) {
-          active = false;
-          owner.releaseThread(thread);
-          if (this.destroyed) subscriber.complete();
-          else subscriber.error(e);
+          stop(e);
         }
       };
-      loop();
+      const receiver = new Receiver<T, R>(ctx, thread, owner.scratch(thread, ctx.bufferSize), (err, item) => {
+        if (!active) return;
+        if (err !== null) stop(err);
+        else if (item === undefined) arm();
+        else if (item.kind === 'pulse') {
+          subscriber.next(item);
+          arm();
+        } else {
+          // busy with this message until it is answered (or released): then receive again
+          item.onSettled = arm;
+          subscriber.next(item);
+        }
+      });
+      arm();
       return () => {
         if (!active) return;
         active = false;
@@ -138,11 +139,11 @@ class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
       for (;;) {
         signal?.throwIfAborted();
         const item = await new Promise<Received<T, R> | undefined | null>((resolve, reject) => {
-          receiveOne(ctx, thread, (err, got) => {
+          new Receiver(ctx, thread, owner.scratch(thread, ctx.bufferSize), (err, got) => {
             if (err === null) resolve(got);
             else if (err.errno === ERRNO.ESRCH && this.destroyed()) resolve(null);
             else reject(signal?.aborted === true ? signal.reason : err);
-          });
+          }).arm();
         });
         if (item === null) return;
         if (item !== undefined) yield item;

@@ -28,6 +28,9 @@ export interface SendOptions {
   readonly timeoutStates?: TimeoutStates;
 }
 
+/** Shared default: no allocation per send when options are left out. */
+const NO_OPTIONS: SendOptions = {};
+
 const STATES: Record<TimeoutStates, number> = {
   send: _NTO_TIMEOUT_SEND,
   reply: _NTO_TIMEOUT_REPLY,
@@ -117,16 +120,17 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
    * completes; a server's `MsgError` (or a transport failure) is a `KernelError` notification.
    * Each subscription is one send by a logical thread of its own.
    */
-  send(msg: T, options: SendOptions = {}): Observable<Reply<R>> {
+  send(msg: T, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
     return this.sendBytes(this.cfg.codec.encode(msg), options);
   }
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
-  sendBytes(bytes: Uint8Array, options: SendOptions = {}): Observable<Reply<R>> {
+  sendBytes(bytes: Uint8Array, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
     const { owner, coid, replyCodec } = this.cfg;
     return new Observable<Reply<R>>((subscriber) => {
       const thread: Thread = owner.acquireThread(options.priority ?? this.cfg.priority);
-      const replyBuf = new Uint8Array(options.replySize ?? this.cfg.replySize);
+      // the thread's reusable buffer; the reply bytes are copied out of it
+      const replyBuf = owner.scratch(thread, options.replySize ?? this.cfg.replySize);
       let settled = false;
       try {
         if (options.timeout !== undefined) {
@@ -137,7 +141,7 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
           owner.releaseThread(thread);
           if (err !== 0) subscriber.error(new KernelError(err, 'MsgSend', { coid }));
           else {
-            subscriber.next(new Reply(status, replyBuf.subarray(0, length), replyCodec));
+            subscriber.next(new Reply(status, replyBuf.slice(0, length), replyCodec));
             subscriber.complete();
           }
         });

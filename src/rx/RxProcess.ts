@@ -83,6 +83,20 @@ export class RxProcess {
   /** @internal */
   releaseThread(t: Thread): void {
     if (t.alive && t.wait === null && this.process.alive) this.idle.push(t);
+    else t.local = null;
+  }
+
+  /**
+   * @internal A buffer of `size` bytes owned by thread `t`, reused across its blocking calls
+   * (a logical thread makes one at a time). Callers copy out what they keep.
+   */
+  scratch(t: Thread, size: number): Uint8Array {
+    let buf = t.local;
+    if (buf === null || buf.length < size) {
+      buf = new Uint8Array(Math.max(size, 64));
+      t.local = buf;
+    }
+    return buf.length === size ? buf : buf.subarray(0, size);
   }
 
   /** `ChannelCreate`: a channel of this process, as an Observable of what arrives on it. */

@@ -1,0 +1,76 @@
+import { ERRNO, KernelError, _IO_BASE, _IO_CONNECT, _IO_MAX, emptyMsgInfo, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import type { Codec } from './codecs.js';
+import { ReceivedMessage, pulseItem, type Received } from './Received.js';
+
+/** What a receiving thread needs: the kernel, the channel, codecs and a thread for replies. */
+export interface ReceiveContext<T, R> {
+  readonly kernel: Kernel;
+  readonly chid: number;
+  /** A thread of the server process that never blocks: replies go through it. */
+  readonly control: Thread;
+  readonly codec: Codec<T>;
+  readonly replyCodec: Codec<R>;
+  readonly bufferSize: number;
+  /** A named channel: accept each `_IO_CONNECT` (name_open) and answer other `_IO_*` messages ENOSYS. */
+  readonly acceptOpens: boolean;
+}
+
+/** `done` gets the item, a `KernelError`, or `undefined` when the binding answered the message itself. */
+export type ReceiveDone<T, R> = (err: KernelError | null, item: Received<T, R> | undefined) => void;
+
+/**
+ * A receiving logical thread: `arm()` is one `MsgReceive` into the thread's scratch buffer.
+ * `done` gets the received item, a `KernelError`, or `undefined` when the binding answered the
+ * message itself (an `_IO_CONNECT` on a named channel): arm again. A message longer than the
+ * buffer is completed with `MsgRead`, so `bytes` is always the whole message. `arm()` throws at
+ * once for an unknown channel. One continuation serves every receive (no allocation per arm
+ * beyond the info block the message keeps).
+ * @internal
+ */
+export class Receiver<T, R> {
+  private info: MsgInfo = emptyMsgInfo();
+
+  constructor(
+    private readonly ctx: ReceiveContext<T, R>,
+    private readonly thread: Thread,
+    private readonly scratch: Uint8Array,
+    private readonly done: ReceiveDone<T, R>,
+  ) {}
+
+  arm(): void {
+    this.info = emptyMsgInfo();
+    this.ctx.kernel.msgReceive(this.thread, this.ctx.chid, this.scratch, this.info, this.onReceive);
+  }
+
+  private readonly onReceive = (err: number, rcvid: number): void => {
+    const { ctx, scratch, info } = this;
+    if (err !== 0) {
+      this.done(new KernelError(err, 'MsgReceive', { chid: ctx.chid }), undefined);
+      return;
+    }
+    if (rcvid === 0) {
+      this.done(null, pulseItem(scratch));
+      return;
+    }
+    if (ctx.acceptOpens && info.msglen >= 2) {
+      const type = scratch[0]! | (scratch[1]! << 8);
+      if (type >= _IO_BASE && type <= _IO_MAX) {
+        // the name_open handshake, and system messages a named server does not implement
+        if (type === _IO_CONNECT) ctx.kernel.msgReply(ctx.control, rcvid, ERRNO.EOK, null);
+        else ctx.kernel.msgError(ctx.control, rcvid, ERRNO.ENOSYS);
+        this.done(null, undefined);
+        return;
+      }
+    }
+    let bytes: Uint8Array;
+    if (info.srcmsglen > info.msglen) {
+      bytes = new Uint8Array(info.srcmsglen);
+      bytes.set(scratch.subarray(0, info.msglen));
+      ctx.kernel.msgRead(ctx.control, rcvid, bytes.subarray(info.msglen), info.srcmsglen - info.msglen, info.msglen);
+    } else {
+      // the scratch buffer is the thread's, reused by its next receive: keep a copy
+      bytes = scratch.slice(0, info.msglen);
+    }
+    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes));
+  };
+}
