@@ -11,10 +11,10 @@ describe('built package', () => {
   });
 
   it('should work through ESM import of every subpath', () => {
-    expect(run('spec/dist/smoke.mjs')).toEqual({ status: 5, errorName: 'EINVAL', slept: 1000, ETIMEDOUT: 260, chid: 1, operators: 'object' });
+    expect(run('spec/dist/smoke.mjs')).toEqual({ status: 5, errorName: 'EINVAL', slept: 1000, ETIMEDOUT: 260, chid: 1, rx: 'DIST', harness: 'function' });
   });
 
   it('should work through CJS require of every subpath', () => {
-    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function' });
+    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function', rx: 'four!' });
   });
 });

@@ -18,7 +18,14 @@ try { kernel.channelDestroy(s, 99); } catch (e) { errorName = e instanceof Kerne
 const clock = new testing.VirtualClock();
 neutrino.useKernel(neutrino.createKernel({ scheduler: clock }));
 const slept = await testing.runVirtual(clock, async () => { await neutrino.sleep(1); return clock.now(); });
+// the RxJS binding and operators, from dist
+const { createSystem, utf8 } = await import('rxnto');
+const { firstValueFrom } = await import('rxjs');
+const system = createSystem({ scheduler: new VirtualClock() });
+const ch = system.process().channel({ codec: utf8 });
+ch.pipe(operators.messages(), operators.replyWith((t) => t.toUpperCase())).subscribe();
+const rx = (await firstValueFrom(system.process().connect(ch, { codec: utf8 }).send('dist'))).data;
 console.log(JSON.stringify({
   status: out.status, errorName, slept, ETIMEDOUT: neutrino.ETIMEDOUT,
-  chid: neutrino.ChannelCreate(0), operators: typeof operators,
+  chid: neutrino.ChannelCreate(0), rx, harness: typeof testing.MarbleHarness,
 }));
