@@ -16,7 +16,7 @@ describe('server death mid-call', () => {
       const h = new MarbleHarness(ts);
       const server = h.process('server');
       const ch = server.channel({ codec: utf8 });
-      ch.pipe(messages(), replyWith(() => NEVER)).subscribe(); // one thread, busy forever
+      const served = ch.pipe(messages(), replyWith(() => NEVER)); // one thread, busy forever
       const a = h.client(ch, { codec: utf8 });
       const b = h.client(ch, { codec: utf8 });
       const death = cold('---x|');
@@ -24,6 +24,7 @@ describe('server death mid-call', () => {
       const ra = cold('a|');
       const rb = cold('-b|');
       const rc = cold('-----c|');
+      expectObservable(served).toBe('---#', undefined, kerr('ESRCH', 'MsgReceive')); // the server learns too
       expectObservable(h.replies(a, ra)).toBe('---#', undefined, kerr('ESRCH'));
       expectObservable(h.replies(b, rb)).toBe('---#', undefined, kerr('ESRCH'));
       expectObservable(rc.pipe(switchMap((x) => a.send(x)))).toBe('-----#', undefined, kerr('EBADF'));

@@ -39,6 +39,11 @@ export function threadExit(k: KernelCore, t: Thread, notify: boolean): void {
     t.state = STATE_DEAD;
     t.process.threads.delete(t.tid);
   }
+  const hook = t.onExit;
+  if (hook !== null) {
+    t.onExit = null;
+    k.complete({ done: hook, err: 0, result: 0, aux: 0 }, 0, 0);
+  }
   const p = t.process;
   const dc = p.deathChannel;
   if (notify && p.alive && dc !== null && (dc.flags & _NTO_CHF_THREAD_DEATH) !== 0) {

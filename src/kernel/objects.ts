@@ -74,6 +74,11 @@ export class Thread {
   zombie = false;
   /** Thread-local storage for the layer that runs the thread (the RxJS binding keeps its buffer here). */
   local: Uint8Array | null = null;
+  /**
+   * Called once (after the call that ends the thread) when the thread dies: the continuation of
+   * a call it was blocked in never runs, so a binding learns of the death here.
+   */
+  onExit: (() => void) | null = null;
 
   constructor(
     readonly tid: number,

@@ -50,6 +50,8 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     super((subscriber) => {
       const thread = owner.acquireThread();
       let active = true;
+      // the process may die with this thread RECEIVE-blocked: its continuation would never run
+      thread.onExit = () => { if (active) stop(new KernelError(ERRNO.ESRCH, 'MsgReceive', { chid: ctx.chid })); };
       const stop = (err: unknown): void => {
         active = false;
         owner.releaseThread(thread);
@@ -133,12 +135,15 @@ class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
   async *[Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<Received<T, R>> {
     const { owner, ctx } = this;
     const thread = owner.acquireThread();
+    let died: (() => void) | null = null;
+    thread.onExit = () => died?.();
     const abort = (): void => owner.kernel.unblock(thread, ERRNO.EINTR);
     signal?.addEventListener('abort', abort);
     try {
       for (;;) {
         signal?.throwIfAborted();
         const item = await new Promise<Received<T, R> | undefined | null>((resolve, reject) => {
+          died = () => reject(new KernelError(ERRNO.ESRCH, 'MsgReceive', { chid: ctx.chid }));
           new Receiver(ctx, thread, owner.scratch(thread, ctx.bufferSize), (err, got) => {
             if (err === null) resolve(got);
             else if (err.errno === ERRNO.ESRCH && this.destroyed()) resolve(null);

@@ -132,6 +132,12 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
       // the thread's reusable buffer; the reply bytes are copied out of it
       const replyBuf = owner.scratch(thread, options.replySize ?? this.cfg.replySize);
       let settled = false;
+      // the client process may die mid-call: the send's continuation would never run
+      thread.onExit = () => {
+        if (settled) return;
+        settled = true;
+        subscriber.error(new KernelError(ERRNO.ESRCH, 'MsgSend', { coid }));
+      };
       try {
         if (options.timeout !== undefined) {
           this.kernel.timerTimeout(thread, CLOCK_MONOTONIC, STATES[options.timeoutStates ?? 'both'], null, Math.max(0, options.timeout) * 1e6);

@@ -82,6 +82,7 @@ export class RxProcess {
 
   /** @internal */
   releaseThread(t: Thread): void {
+    t.onExit = null;
     if (t.alive && t.wait === null && this.process.alive) this.idle.push(t);
     else t.local = null;
   }
