@@ -1,5 +1,7 @@
 import type { Buffers } from './buffers.js';
 import { channelCreate, channelDestroy } from './channels.js';
+import { asyncChannelCheck, asyncChannelCreate, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
+import type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
 import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constants.js';
 import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
@@ -295,6 +297,51 @@ export class Kernel {
   /** `name_open`: `done(0, coid)` after the server accepts `_IO_CONNECT`. */
   nameOpen(t: Thread, name: string, flags: number, done: Done): void {
     this.core.run(() => nameOpen(this.core, t, name, flags, done));
+  }
+
+  // ---- asynchronous messaging ----
+
+  /** `asyncmsg_channel_create(flags, mode, buffer_size, max_num_buffer, ev)`: `_NTO_CHF_ASYNC` is added. */
+  asyncChannelCreate(t: Thread, flags: number, mode: number, bufferSize: number, maxNumBuffer: number, event: Sigevent | null): number {
+    return this.core.run(() => asyncChannelCreate(this.core, t, flags, mode, bufferSize, maxNumBuffer, event));
+  }
+
+  /** `asyncmsg_channel_destroy(chid)`: EINVAL for an unknown or synchronous channel. */
+  asyncChannelDestroy(t: Thread, chid: number): number {
+    return this.core.run(() => {
+      asyncChannelCheck(t, chid);
+      return channelDestroy(this.core, t, chid);
+    });
+  }
+
+  /** `asyncmsg_connect_attach(nd, pid, chid, index, flags, attr)`: a coid with its own send ring. */
+  asyncConnectAttach(t: Thread, nd: number, pid: number, chid: number, index: number, flags: number, attr: AsyncAttr): number {
+    return this.core.run(() => asyncConnectAttach(this.core, t, nd, pid, chid, index, flags, attr));
+  }
+
+  /** `asyncmsg_connect_detach(coid)`: undelivered messages complete with EBADF. */
+  asyncConnectDetach(t: Thread, coid: number): number {
+    return this.core.run(() => asyncConnectDetach(this.core, t, coid));
+  }
+
+  /** `asyncmsg_connect_attr(coid, old, new)`. */
+  asyncConnectAttr(t: Thread, coid: number, old: AsyncAttr | null, neu: AsyncAttr | null): number {
+    return this.core.run(() => asyncConnectAttr(t, coid, old, neu));
+  }
+
+  /** `asyncmsg_put`: `done(0)` once the message is in the ring; the callback runs after delivery. */
+  asyncPut(t: Thread, coid: number, buf: Buffers, handle: number, callback: AsyncCallback | null, done: Done): void {
+    this.core.run(() => asyncPut(this.core, t, coid, buf, handle, callback, done));
+  }
+
+  /** `asyncmsg_flush(coid, mode)`: mode 0 completes when every message was taken by a get. */
+  asyncFlush(t: Thread, coid: number, mode: number, done: Done): void {
+    this.core.run(() => asyncFlush(this.core, t, coid, mode, done));
+  }
+
+  /** `asyncmsg_get(chid)`: up to `limit` messages (at most `max_num_buffer`), one connection at a time. */
+  asyncGet(t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void): void {
+    this.core.run(() => asyncGet(this.core, t, chid, limit, done));
   }
 
   // ---- inspection ----

@@ -13,6 +13,7 @@ import { ERRNO } from './errno.js';
 import { Channel, Pulse, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
 import { releaseReceiver, releaseSender } from './release.js';
+import { destroyAsyncChannel } from './asyncCalls.js';
 
 export function channelCreate(k: KernelCore, t: Thread, flags: number): number {
   const call = 'ChannelCreate';
@@ -65,6 +66,7 @@ export function destroyChannel(k: KernelCore, ch: Channel, prio: number): void {
     }
   }
   for (const r of [...ch.receivers, ...ch.pulseReceivers]) releaseReceiver(k, r, ERRNO.ESRCH);
+  if (ch.async !== null) destroyAsyncChannel(k, ch.async);
   for (const w of ch.replySet.toArray()) releaseSender(k, w, ERRNO.ESRCH, 0);
   for (const conn of conns) {
     const client = conn.client;

@@ -117,6 +117,12 @@ export const STATE_SEND = 4;
 export const STATE_RECEIVE = 5;
 export const STATE_REPLY = 6;
 export const STATE_NANOSLEEP = 12;
+export const STATE_CONDVAR = 14;
+
+// Asynchronous messaging
+export const ASYNCMSG_FLUSH_NONBLOCK = 1;
+export const ASYNCMSG_RECVBUF_ALLOC = 1;
+export const ASYNCMSG_RECVBUF_FREE = 2;
 
 // Names
 export const NAME_FLAG_DETACH_SAVEDPP = 0x1;

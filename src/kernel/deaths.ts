@@ -10,6 +10,7 @@ import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
+import { exitAsync } from './asyncCalls.js';
 import { releaseReceiver, releaseSender, releaseSleeper, requestUnblock } from './release.js';
 
 /**
@@ -58,6 +59,7 @@ export function processExit(k: KernelCore, p: Process, status: number): void {
   p.exitStatus = status;
   const prio = p.priority;
   for (const t of [...p.threads.values()]) threadExit(k, t, false);
+  exitAsync(k, p);
   for (const ch of [...p.channels.values()]) destroyChannel(k, ch, prio);
   for (const coid of [...p.coids.keys()]) detachEntry(k, p, coid, prio);
   for (const conn of [...p.scoids.values()]) {

@@ -13,6 +13,7 @@ export { formatPidin, stateName } from './snapshot.js';
 export { checkOpenAccess, type AccessAttr } from './security.js';
 export { ioConnectMessage } from './names.js';
 export type { Process, Thread, Done } from './objects.js';
+export type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 export type { PathEntry } from './core.js';
 export * from './types.js';
 export * from './constants.js';

@@ -10,6 +10,7 @@ import { PriorityFifo } from './PriorityFifo.js';
 import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import type { MsgInfo, Sigevent } from './types.js';
+import type { AsyncChan, AsyncConn } from './asyncObjects.js';
 
 /**
  * A continuation: called exactly once with (0, result) or (errno, 0). For a send, `aux` is the
@@ -43,6 +44,8 @@ export class Process {
   /** Shareable connections by "nd:pid:chid". */
   readonly shared = new Map<string, Connection>();
   readonly timers = new Map<number, KTimer>();
+  /** Async connections (asyncmsg_connect_attach) by coid. */
+  readonly asyncConns = new Map<number, AsyncConn>();
   readonly abilities: Set<number>;
   deathChannel: Channel | null = null;
   alive = true;
@@ -95,6 +98,8 @@ export class Channel {
   readonly sendQueue = new PriorityFifo<SendWait | Pulse>();
   readonly replySet = new ReplyList<SendWait>();
   readonly connections = new Set<Connection>();
+  /** The receiver side of an asynchronous channel (asyncmsg_channel_create), else null. */
+  async: AsyncChan | null = null;
   alive = true;
 
   constructor(

@@ -2,7 +2,7 @@
  * A `pidin`-style view of the kernel: processes, threads, states and channel queues.
  * @packageDocumentation
  */
-import { STATE_DEAD, STATE_NANOSLEEP, STATE_READY, STATE_RECEIVE, STATE_REPLY, STATE_RUNNING, STATE_SEND } from './constants.js';
+import { STATE_CONDVAR, STATE_DEAD, STATE_NANOSLEEP, STATE_READY, STATE_RECEIVE, STATE_REPLY, STATE_RUNNING, STATE_SEND } from './constants.js';
 import type { KernelCore } from './core.js';
 import { Pulse, ReceiveWait, SendWait, type Thread } from './objects.js';
 import type { KernelSnapshot, ThreadStateName } from './types.js';
@@ -15,6 +15,7 @@ const NAMES: Record<number, ThreadStateName> = {
   [STATE_RECEIVE]: 'RECEIVE',
   [STATE_REPLY]: 'REPLY',
   [STATE_NANOSLEEP]: 'NANOSLEEP',
+  [STATE_CONDVAR]: 'CONDVAR',
 };
 
 /** The QNX name of a numeric thread state. */

@@ -52,7 +52,7 @@ export interface PulseData {
 }
 
 /** Thread states as QNX names them (`pidin` column STATE). */
-export type ThreadStateName = 'DEAD' | 'RUNNING' | 'READY' | 'SEND' | 'RECEIVE' | 'REPLY' | 'NANOSLEEP';
+export type ThreadStateName = 'DEAD' | 'RUNNING' | 'READY' | 'SEND' | 'RECEIVE' | 'REPLY' | 'NANOSLEEP' | 'CONDVAR';
 
 /** One event of the kernel trace. */
 export interface TraceEvent {

@@ -30,5 +30,10 @@ export {
 } from './processCalls.js';
 export { errno, strerror, perror, SIGEV_PULSE_INIT, SIGEV_UNBLOCK_INIT, SIGEV_NONE_INIT, pulse_of, msg_type } from './helpers.js';
 export { strlen, SETIOV, type iov_t, type CBuffer } from './cBuffers.js';
+export {
+  asyncmsg_channel_create, asyncmsg_channel_destroy, asyncmsg_connect_attach, asyncmsg_connect_detach, asyncmsg_connect_attr,
+  asyncmsg_put, asyncmsg_putv, asyncmsg_flush, asyncmsg_get, asyncmsg_free, asyncmsg_malloc,
+  type _asyncmsg_connection_attr, type _asyncmsg_get_header, type asyncmsg_callback_t, type asyncmsg_recvbuf_callback_t,
+} from './asyncCalls.js';
 export { emptyMsgInfo, emptyClientInfo } from '../kernel/types.js';
 export * from './rForms.js';

@@ -1,0 +1,141 @@
+/**
+ * The async state machine: triggers make a connection's messages visible, the channel is told
+ * (a blocked getter, or the event on empty → non-empty), gets drain connections one at a time.
+ * @internal
+ * @packageDocumentation
+ */
+import type { AsyncChan, AsyncConn, AsyncEntry, AsyncMessage } from './asyncObjects.js';
+import { byteLength, copyBuffers } from './buffers.js';
+import { STATE_READY } from './constants.js';
+import type { KernelCore } from './core.js';
+import { ERRNO } from './errno.js';
+import { deliverEventFor } from './events.js';
+
+/** Make every message in `c`'s ring visible to the receiver (the kernel's MsgSendAsync). */
+export function trigger(k: KernelCore, c: AsyncConn): void {
+  const added = c.entries.length - c.visible;
+  if (added <= 0 || !c.alive) return;
+  const ch = c.chan;
+  const before = ch.visibleTotal;
+  c.visible = c.entries.length;
+  ch.visibleTotal += added;
+  if (!c.inFifo) {
+    c.inFifo = true;
+    ch.fifo.push(c);
+  }
+  if (k.tracer !== null) k.trace('send', c.conn.client, { coid: c.coid, async: added });
+  if (ch.getters.length > 0) {
+    serveGetters(k, ch);
+  } else if (before === 0 && ch.event !== null) {
+    // the docs' rule: the event is delivered when the queue goes from empty to non-empty
+    const owner = c.conn.server;
+    deliverEventFor(k, owner, ch.event, owner.priority);
+  }
+}
+
+/** Hand visible messages to blocked getters, most recent first (receivers are LIFO). */
+function serveGetters(k: KernelCore, ch: AsyncChan): void {
+  while (ch.getters.length > 0 && ch.visibleTotal > 0) {
+    const g = ch.getters.pop()!;
+    if (!g.thread.alive) continue;
+    g.messages = take(k, ch, g.limit);
+    g.thread.wait = null;
+    g.thread.state = STATE_READY;
+    k.complete(g, 0, g.messages.length);
+  }
+}
+
+function copyOut(e: AsyncEntry, bufferSize: number): { data: Uint8Array; err: number } {
+  const n = Math.min(e.len, bufferSize);
+  const data = new Uint8Array(n);
+  copyBuffers(e.buf, 0, data, 0, n);
+  return { data, err: e.len > bufferSize ? ERRNO.EMSGSIZE : 0 };
+}
+
+/**
+ * Take up to `limit` visible messages: the connection first triggered is drained before the next
+ * is started, each in put order. Each consumed put's callback is queued, and freed slots admit
+ * waiting puts.
+ */
+export function take(k: KernelCore, ch: AsyncChan, limit: number): AsyncMessage[] {
+  const out: AsyncMessage[] = [];
+  while (out.length < limit && ch.fifo.length > 0) {
+    const c = ch.fifo[0]!;
+    const done: Array<{ entry: AsyncEntry; err: number }> = [];
+    while (out.length < limit && c.visible > 0) {
+      const e = c.entries.shift()!;
+      c.visible--;
+      ch.visibleTotal--;
+      const { data, err } = copyOut(e, ch.bufferSize);
+      out.push({ pid: c.conn.client.pid, chid: c.conn.channel?.chid ?? -1, coid: c.coid, msglen: data.length, srcmsglen: e.len, err, data });
+      done.push({ entry: e, err });
+    }
+    if (c.visible === 0) {
+      ch.fifo.shift();
+      c.inFifo = false;
+    }
+    consumed(k, c, done);
+  }
+  return out;
+}
+
+/** The sender learns its messages were consumed: callbacks in put order, slots freed. */
+function consumed(k: KernelCore, c: AsyncConn, done: ReadonlyArray<{ entry: AsyncEntry; err: number }>): void {
+  if (c.conn.client.alive) {
+    for (const { entry, err } of done) runCallback(k, c, entry, err);
+  }
+  admitPuts(k, c);
+  if (c.entries.length === 0) {
+    for (const w of c.flushWaiters.splice(0)) {
+      if (!w.thread.alive) continue;
+      w.thread.wait = null;
+      w.thread.state = STATE_READY;
+      k.complete(w, 0, 0);
+    }
+  }
+}
+
+/** Queue `entry`'s callback (its own, else the connection's) with `err`. */
+export function runCallback(k: KernelCore, c: AsyncConn, entry: AsyncEntry, err: number): void {
+  const cb = entry.callback ?? c.attr.call_back;
+  if (cb === null) return;
+  k.complete({ done: () => cb(err, entry.buf, entry.handle), err: 0, result: 0, aux: 0 }, 0, 0);
+}
+
+/** Admit waiting puts, in order, while the ring has room. */
+export function admitPuts(k: KernelCore, c: AsyncConn): void {
+  while (c.putWaiters.length > 0 && c.entries.length < c.capacity) {
+    const w = c.putWaiters.shift()!;
+    if (!w.thread.alive) continue; // died while waiting: its message was never put
+    w.thread.wait = null;
+    w.thread.state = STATE_READY;
+    accept(k, c, w.entry);
+    k.complete(w, 0, 0);
+  }
+}
+
+/** A put enters the ring: the count trigger, else the time trigger armed by the first untriggered put. */
+export function accept(k: KernelCore, c: AsyncConn, entry: AsyncEntry): void {
+  c.entries.push(entry);
+  const { trigger_num_msg: count, trigger_time: time } = c.attr;
+  if (count !== 0 && c.entries.length >= count) {
+    trigger(k, c);
+  } else if (c.timer === null && Number(time.nsec) > 0) {
+    armTrigger(k, c, Math.max(1, Math.ceil(Number(time.nsec) / 1e6)));
+  }
+}
+
+function armTrigger(k: KernelCore, c: AsyncConn, ms: number): void {
+  c.timer = k.scheduler.schedule(() => k.run(() => {
+    c.timer = null;
+    if (!c.alive) return;
+    trigger(k, c);
+    const interval = Number(c.attr.trigger_time.interval_nsec);
+    if (interval > 0) armTrigger(k, c, Math.max(1, Math.ceil(interval / 1e6)));
+  }), ms);
+}
+
+/** Byte length of a put (for srcmsglen and the size check). */
+export function entryOf(buf: Parameters<typeof byteLength>[0], handle: number, callback: AsyncEntry['callback']): AsyncEntry {
+  return { buf, len: byteLength(buf), handle, callback };
+}
