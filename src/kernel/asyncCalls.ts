@@ -72,7 +72,7 @@ export function asyncConnectAttach(
   const target = k.processOf(t, int(pid, call, 'pid'), call);
   const ch = target.channels.get(int(chid, call, 'chid'));
   if (ch === undefined || ch.async === null || !ch.alive) throw fail('ESRCH', call, { pid, chid });
-  // every async connection is its own kernel connection (6.4.1 adds _NTO_COF_NOSHARE)
+  // every asynchronous connection is its own kernel connection (6.4.1 adds _NTO_COF_NOSHARE)
   const coid = connectAttach(k, t, nd, pid, chid, index, int(flags, call, 'flags') | _NTO_COF_NOSHARE);
   const entry = t.process.coids.get(coid)!;
   t.process.asyncConns.set(coid, new AsyncConn(coid, entry.conn, ch.async, a, (flags & _NTO_COF_NONBLOCK) !== 0));
@@ -138,7 +138,7 @@ export function asyncConnectAttr(t: Thread, coid: number, old: AsyncAttr | null,
 
 /**
  * `asyncmsg_put`: `done(0)` once the message is in the ring (at once, or when a slot frees).
- * Throws EBADF (no such async connection, or its channel is gone) and, with `_NTO_COF_NONBLOCK`
+ * Throws EBADF (no such asynchronous connection, or its channel is gone) and, with `_NTO_COF_NONBLOCK`
  * on a full ring, EAGAIN: nothing already put is touched.
  */
 export function asyncPut(k: KernelCore, t: Thread, coid: number, buf: Buffers, handle: number, cb: AsyncCallback | null, done: Done): void {
@@ -182,8 +182,9 @@ export function asyncGet(k: KernelCore, t: Thread, chid: number, limit: number, 
   const g = new GetWaiter(t, max, done);
   if (max === 0) throw fail('EAGAIN', call, { chid });
   if (a.visibleTotal > 0) {
+    // the getter returns before the senders hear their messages were consumed
+    k.complete(g, 0, 0);
     g.messages = take(k, a, max);
-    k.complete(g, 0, g.messages.length);
     return;
   }
   if ((ch.flags & _NTO_CHF_ASYNC_NONBLOCK) !== 0) throw fail('EAGAIN', call, { chid });
@@ -204,7 +205,7 @@ function park<W extends Waiter>(t: Thread, list: W[], w: W, state: number): void
   list.push(w);
 }
 
-/** Release everyone waiting on async channel `a` (it is being destroyed). */
+/** Release everyone waiting on asynchronous channel `a` (it is being destroyed). */
 export function destroyAsyncChannel(k: KernelCore, a: AsyncChan): void {
   for (const g of a.getters.splice(0)) release(k, g, ERRNO.ESRCH);
   for (const c of [...a.fifo]) {
@@ -214,7 +215,7 @@ export function destroyAsyncChannel(k: KernelCore, a: AsyncChan): void {
   a.visibleTotal = 0;
 }
 
-/** A dying process: its async connections end without callbacks (nobody is left to run them). */
+/** A dying process: its asynchronous connections end without callbacks (nobody is left to run them). */
 export function exitAsync(k: KernelCore, p: Process): void {
   for (const c of p.asyncConns.values()) closeAsync(k, c, false);
   p.asyncConns.clear();

@@ -1,5 +1,5 @@
 /**
- * The async state machine: triggers make a connection's messages visible, the channel is told
+ * The asynchronous state machine: triggers make a connection's messages visible, the channel is told
  * (a blocked getter, or the event on empty → non-empty), gets drain connections one at a time.
  * @internal
  * @packageDocumentation
@@ -38,10 +38,11 @@ function serveGetters(k: KernelCore, ch: AsyncChan): void {
   while (ch.getters.length > 0 && ch.visibleTotal > 0) {
     const g = ch.getters.pop()!;
     if (!g.thread.alive) continue;
-    g.messages = take(k, ch, g.limit);
     g.thread.wait = null;
     g.thread.state = STATE_READY;
-    k.complete(g, 0, g.messages.length);
+    // the getter returns before the senders hear their messages were consumed
+    k.complete(g, 0, 0);
+    g.messages = take(k, ch, g.limit);
   }
 }
 

@@ -56,7 +56,7 @@ export interface Waiter extends Completion {
   readonly thread: Thread;
 }
 
-/** The sender side of an async connection. */
+/** The sender side of an asynchronous connection. */
 export class AsyncConn {
   readonly entries: AsyncEntry[] = [];
   /** How many entries, from the head, a trigger has made visible to `asyncmsg_get`. */
@@ -81,7 +81,7 @@ export class AsyncConn {
   }
 }
 
-/** The receiver side of an async channel. */
+/** The receiver side of an asynchronous channel. */
 export class AsyncChan {
   /** Triggered connections, in the order they were first triggered. */
   readonly fifo: AsyncConn[] = [];

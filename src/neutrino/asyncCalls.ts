@@ -246,12 +246,11 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
   });
 }
 
-/** `void asyncmsg_free(void *buf)`: release one header from `asyncmsg_get` (its buffer is the caller's now). */
-export function asyncmsg_free(h: _asyncmsg_get_header | null): void {
-  if (h === null) return;
-  h.iov = [];
-  h.next = null;
-}
+/**
+ * `void asyncmsg_free(void *buf)`: release one header from `asyncmsg_get`. In JavaScript the
+ * garbage collector reclaims it; the call is kept so ports read as the C does.
+ */
+export function asyncmsg_free(_h: _asyncmsg_get_header | null): void {}
 
 /** `void *asyncmsg_malloc(size_t size)`: a send buffer, or null with errno ENOMEM. */
 export function asyncmsg_malloc(size: number): Uint8Array | null {
