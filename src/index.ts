@@ -7,7 +7,11 @@ export * from './kernel/index.js';
 // Binding
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
 export { createSystem, System } from './rx/System.js';
-export { RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions } from './rx/RxProcess.js';
+export {
+  RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
+} from './rx/RxProcess.js';
+export { AsyncChannel, AsyncReceived } from './rx/AsyncChannel.js';
+export { AsyncConnection } from './rx/AsyncConnection.js';
 export { Channel } from './rx/Channel.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
 export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';

@@ -1,6 +1,6 @@
 import type { Buffers } from './buffers.js';
 import { channelCreate, channelDestroy } from './channels.js';
-import { asyncChannelCheck, asyncChannelCreate, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
+import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
 import type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
 import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constants.js';
@@ -332,6 +332,11 @@ export class Kernel {
   /** `asyncmsg_put`: `done(0)` once the message is in the ring; the callback runs after delivery. */
   asyncPut(t: Thread, coid: number, buf: Buffers, handle: number, callback: AsyncCallback | null, done: Done): void {
     this.core.run(() => asyncPut(this.core, t, coid, buf, handle, callback, done));
+  }
+
+  /** Whether a put on `coid` would enter its ring now (no waiting); EBADF for an unknown connection. */
+  asyncHasRoom(t: Thread, coid: number): boolean {
+    return asyncHasRoom(t, coid);
   }
 
   /** `asyncmsg_flush(coid, mode)`: mode 0 completes when every message was taken by a get. */

@@ -220,3 +220,10 @@ export function exitAsync(k: KernelCore, p: Process): void {
   for (const c of p.asyncConns.values()) closeAsync(k, c, false);
   p.asyncConns.clear();
 }
+
+/** Whether a put on `coid` would enter the ring now (EBADF for an unknown or dead connection). */
+export function asyncHasRoom(t: Thread, coid: number): boolean {
+  const c = asyncConnection(t, coid, 'asyncmsg_put', 'EBADF');
+  if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', 'asyncmsg_put', { coid });
+  return c.entries.length < c.capacity && c.putWaiters.length === 0;
+}

@@ -6,6 +6,8 @@ import {
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
 import { Connection } from './Connection.js';
+import { AsyncChannel } from './AsyncChannel.js';
+import { AsyncConnection } from './AsyncConnection.js';
 
 /** Options of {@link RxProcess.channel}. */
 export interface ChannelOptions<T, R> {
@@ -47,8 +49,30 @@ export interface TimerOptions {
   readonly period?: number;
 }
 
+/** Options of {@link RxProcess.asyncChannel}. */
+export interface AsyncChannelOptions<T> {
+  readonly codec?: Codec<T>;
+  /** Bytes per receive buffer; longer messages arrive truncated with err EMSGSIZE. Default 4096. */
+  readonly bufferSize?: number;
+  /** Most messages one get (one batch) returns. Default 5, as in the QNX examples. */
+  readonly maxNumBuffer?: number;
+}
+
+/** Options of {@link RxProcess.asyncConnect}: the `_asyncmsg_connection_attr` triggers. */
+export interface AsyncConnectOptions<T> {
+  readonly codec?: Codec<T>;
+  /** Ring slots (`max_num_buffer`); `ringSize − 1` messages fit. Default 64. */
+  readonly ringSize?: number;
+  /** Count trigger (`trigger_num_msg`): deliver once this many are pending. 0: none. Default 1. */
+  readonly count?: number;
+  /** Time trigger (`trigger_time`) in milliseconds, armed by the first untriggered put. 0: none. */
+  readonly time?: number;
+  /** Re-arm period of the time trigger in milliseconds (`interval_nsec`). */
+  readonly interval?: number;
+}
+
 /** A channel to connect to: a {@link Channel} or its (pid, chid). */
-export type ChannelAddress = Channel<unknown, unknown> | { readonly pid: number; readonly chid: number };
+export type ChannelAddress = Channel<unknown, unknown> | AsyncChannel<unknown> | { readonly pid: number; readonly chid: number };
 
 /**
  * A process of the kernel, seen from RxJS: it owns channels and connections, and lends logical
@@ -196,6 +220,29 @@ export class RxProcess {
         if (!(e instanceof KernelError)) throw e;
       }
     });
+  }
+
+  /** `asyncmsg_channel_create`: an Observable of delivered batches (see {@link AsyncChannel}). */
+  asyncChannel(options?: AsyncChannelOptions<Uint8Array> & { readonly codec?: undefined }): AsyncChannel<Uint8Array>;
+  asyncChannel<T>(options: AsyncChannelOptions<T> & { readonly codec: Codec<T> }): AsyncChannel<T>;
+  asyncChannel<T>(options: AsyncChannelOptions<T> = {}): AsyncChannel<T> {
+    const maxNumBuffer = options.maxNumBuffer ?? 5;
+    const chid = this.kernel.asyncChannelCreate(this.control, 0, 0o666, options.bufferSize ?? 4096, maxNumBuffer, null);
+    return new AsyncChannel<T>({ owner: this, chid, codec: (options.codec ?? bytesCodec) as Codec<T>, maxNumBuffer }, this.pid);
+  }
+
+  /** `asyncmsg_connect_attach`: a Subject whose `next()` puts (see {@link AsyncConnection}). */
+  asyncConnect(to: ChannelAddress, options?: AsyncConnectOptions<Uint8Array> & { readonly codec?: undefined }): AsyncConnection<Uint8Array>;
+  asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> & { readonly codec: Codec<T> }): AsyncConnection<T>;
+  asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> = {}): AsyncConnection<T> {
+    const coid = this.kernel.asyncConnectAttach(this.control, 0, to.pid, to.chid, 0, 0, {
+      call_back: null,
+      buffer_size: 0,
+      max_num_buffer: options.ringSize ?? 64,
+      trigger_num_msg: options.count ?? 1,
+      trigger_time: { nsec: (options.time ?? 0) * 1e6, interval_nsec: (options.interval ?? 0) * 1e6 },
+    });
+    return new AsyncConnection<T>({ owner: this, coid, codec: (options.codec ?? bytesCodec) as Codec<T> });
   }
 
   /** End the process: its channels and connections go, with the model's pulses. */
