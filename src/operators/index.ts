@@ -9,3 +9,4 @@ export { replyWith, type Answered } from './replyWith.js';
 export { sendTo, type SendToOptions } from './sendTo.js';
 export { split } from './split.js';
 export { serveProtocol, type ProtocolHandlers } from './serveProtocol.js';
+export { triggerBatch, type TriggerOptions } from './triggerBatch.js';
