@@ -1,0 +1,70 @@
+import { concatMap, firstValueFrom, from } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { VirtualClock, createSystem, utf8 } from '../../src/index.js';
+
+function setup(ring = 3, count = 0) {
+  const clock = new VirtualClock();
+  const system = createSystem({ scheduler: clock });
+  const inbox = system.process({ name: 'rx' }).asyncChannel({ codec: utf8 });
+  const out = system.process({ name: 'tx' }).asyncConnect(inbox, { codec: utf8, ringSize: ring, count });
+  return { clock, system, inbox, out };
+}
+
+describe('AsyncConnection and AsyncChannel', () => {
+  it('should throw EAGAIN from next() on a full ring and lose nothing already put', async () => {
+    const { out, inbox } = setup(3);
+    out.next('a');
+    out.next('b');
+    expect(() => out.next('c')).toThrow(expect.objectContaining({ code: 'EAGAIN' }));
+    const batch = firstValueFrom(inbox);
+    out.flush({ wait: false }).subscribe();
+    expect((await batch).map((m) => m.data)).toEqual(['a', 'b']);
+    expect(() => out.next('c')).not.toThrow();
+  });
+
+  it('should make put() wait for a slot and complete on delivery (back-pressure)', async () => {
+    const { out, inbox } = setup(3, 1);
+    const done: string[] = [];
+    // nobody receives yet: the ring (2 slots) fills, the third put waits in the kernel
+    from(['a', 'b', 'c', 'd']).pipe(concatMap((v) => out.put(v))).subscribe({ complete: () => done.push('all delivered') });
+    const received: string[] = [];
+    const sub = inbox.subscribe((b) => received.push(...b.map((m) => m.data)));
+    await new Promise((r) => setImmediate(r));
+    expect(received).toEqual(['a', 'b', 'c', 'd']);
+    expect(done).toEqual(['all delivered']);
+    sub.unsubscribe();
+  });
+
+  it('should flush and wait for delivery on complete(), then detach', () => {
+    const { out, inbox, system } = setup(8);
+    const seen: string[] = [];
+    out.subscribe({ next: (v) => seen.push(v), complete: () => seen.push('complete') });
+    out.next('x');
+    out.complete();
+    expect(seen).toEqual([]);
+    inbox.subscribe((b) => seen.push(`got ${b.length}`));
+    expect(seen).toEqual(['got 1', 'x', 'complete']);
+    expect(system.snapshot().processes[1]!.coids).toEqual([]);
+  });
+
+  it('should drop undelivered messages with EBADF on error()', () => {
+    const { out, inbox } = setup(8);
+    let putError: unknown;
+    out.put('lost').subscribe({ error: (e) => { putError = e; } });
+    out.error(new Error('stop'));
+    const got: number[] = [];
+    inbox.subscribe((b) => got.push(b.length));
+    out.flush({ wait: false }).subscribe({ error: () => got.push(-1) });
+    expect(putError).toMatchObject({ code: 'EBADF' });
+    expect(got).toEqual([-1]);
+  });
+
+  it('should complete the channel subscribers on destroy and fail later puts with EBADF', () => {
+    const { out, inbox } = setup(8);
+    let completed = false;
+    inbox.subscribe({ complete: () => { completed = true; } });
+    inbox.destroy();
+    expect(completed).toBe(true);
+    expect(() => out.next('x')).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+});
