@@ -331,7 +331,13 @@ export class Kernel {
 
   /** `asyncmsg_put`: `done(0)` once the message is in the ring; the callback runs after delivery. */
   asyncPut(t: Thread, coid: number, buf: Buffers, handle: number, callback: AsyncCallback | null, done: Done): void {
-    this.core.run(() => asyncPut(this.core, t, coid, buf, handle, callback, done));
+    const k = this.core;
+    k.enter();
+    try {
+      asyncPut(k, t, coid, buf, handle, callback, done);
+    } finally {
+      k.leave();
+    }
   }
 
   /** Whether a put on `coid` would enter its ring now (no waiting); EBADF for an unknown connection. */
@@ -346,7 +352,13 @@ export class Kernel {
 
   /** `asyncmsg_get(chid)`: up to `limit` messages (at most `max_num_buffer`), one connection at a time. */
   asyncGet(t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void): void {
-    this.core.run(() => asyncGet(this.core, t, chid, limit, done));
+    const k = this.core;
+    k.enter();
+    try {
+      asyncGet(k, t, chid, limit, done);
+    } finally {
+      k.leave();
+    }
   }
 
   // ---- inspection ----

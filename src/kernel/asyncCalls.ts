@@ -5,22 +5,22 @@
  * @packageDocumentation
  */
 import { AsyncChan, AsyncConn, GetWaiter, type AsyncAttr, type AsyncCallback, type AsyncMessage, type Waiter } from './asyncObjects.js';
-import { accept, entryOf, runCallback, take, trigger } from './asyncDelivery.js';
+import { accept, entryOf, take, trigger } from './asyncDelivery.js';
+import { closeAsync } from './asyncTeardown.js';
 import type { Buffers } from './buffers.js';
 import { channelCreate } from './channels.js';
 import { connectAttach, detachEntry } from './connections.js';
 import {
   ASYNCMSG_FLUSH_NONBLOCK, _NTO_CHF_ASYNC, _NTO_CHF_ASYNC_NONBLOCK, _NTO_COF_NONBLOCK, _NTO_COF_NOSHARE, STATE_CONDVAR,
-  STATE_RECEIVE, STATE_READY,
+  STATE_RECEIVE,
 } from './constants.js';
 import { alive, callable, fail, int, type KernelCore } from './core.js';
-import { ERRNO } from './errno.js';
 import { KernelError } from './KernelError.js';
 import { validateEvent } from './events.js';
-import { SleepWait, type Done, type Process, type Thread } from './objects.js';
+import { SleepWait, type Done, type Thread } from './objects.js';
 import type { Sigevent } from './types.js';
 
-
+/** `asyncmsg_channel_create`: a channel with `_NTO_CHF_ASYNC` and its receive side. */
 export function asyncChannelCreate(
   k: KernelCore, t: Thread, flags: number, mode: number, bufferSize: number, maxNumBuffer: number, ev: Sigevent | null,
 ): number {
@@ -86,31 +86,6 @@ function asyncConnection(t: Thread, coid: number, call: string, code: 'EBADF' | 
   return c;
 }
 
-/** End `c`: leftover messages complete with EBADF (in put order), waiters are released. */
-export function closeAsync(k: KernelCore, c: AsyncConn, runCallbacks: boolean): void {
-  if (!c.alive) return;
-  c.alive = false;
-  c.timer?.unsubscribe();
-  c.timer = null;
-  const ch = c.chan;
-  if (c.inFifo) {
-    ch.fifo.splice(ch.fifo.indexOf(c), 1);
-    c.inFifo = false;
-  }
-  ch.visibleTotal -= c.visible;
-  c.visible = 0;
-  const left = c.entries.splice(0);
-  if (runCallbacks) for (const e of left) runCallback(k, c, e, ERRNO.EBADF);
-  for (const w of [...c.putWaiters.splice(0), ...c.flushWaiters.splice(0)]) release(k, w, ERRNO.EBADF);
-}
-
-function release(k: KernelCore, w: Waiter, err: number): void {
-  w.thread.wait = null;
-  if (!w.thread.alive) return;
-  w.thread.state = STATE_READY;
-  k.complete(w, err, 0);
-}
-
 export function asyncConnectDetach(k: KernelCore, t: Thread, coid: number): number {
   const c = asyncConnection(t, coid, 'asyncmsg_connect_detach', 'EINVAL');
   closeAsync(k, c, true);
@@ -146,14 +121,16 @@ export function asyncPut(k: KernelCore, t: Thread, coid: number, buf: Buffers, h
   callable(t, call);
   const c = asyncConnection(t, coid, call, 'EBADF');
   if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
-  const entry = entryOf(buf, int(handle, call, 'handle') >>> 0, cb);
+  const h = int(handle, call, 'handle') >>> 0;
   if (c.entries.length >= c.capacity || c.putWaiters.length > 0) {
     if (c.nonblock) throw fail('EAGAIN', call, { coid });
-    park(t, c.putWaiters, { entry, thread: t, done, err: 0, result: 0, aux: 0 }, STATE_CONDVAR);
+    park(t, c.putWaiters, { entry: entryOf(buf, h, cb, null), thread: t, done, err: 0, result: 0, aux: 0 }, STATE_CONDVAR);
     return;
   }
+  const entry = entryOf(buf, h, cb, done);
+  // queued before accept(): the put returns before anyone hears of its delivery
+  k.complete(entry, 0, 0);
   accept(k, c, entry);
-  k.complete({ done, err: 0, result: 0, aux: 0 }, 0, 0);
 }
 
 /** `asyncmsg_flush`: trigger; with mode 0, `done` waits until every message was taken by a get. */
@@ -203,22 +180,6 @@ function park<W extends Waiter>(t: Thread, list: W[], w: W, state: number): void
     w.done(err, 0, 0);
   });
   list.push(w);
-}
-
-/** Release everyone waiting on asynchronous channel `a` (it is being destroyed). */
-export function destroyAsyncChannel(k: KernelCore, a: AsyncChan): void {
-  for (const g of a.getters.splice(0)) release(k, g, ERRNO.ESRCH);
-  for (const c of [...a.fifo]) {
-    a.fifo.splice(a.fifo.indexOf(c), 1);
-    c.inFifo = false;
-  }
-  a.visibleTotal = 0;
-}
-
-/** A dying process: its asynchronous connections end without callbacks (nobody is left to run them). */
-export function exitAsync(k: KernelCore, p: Process): void {
-  for (const c of p.asyncConns.values()) closeAsync(k, c, false);
-  p.asyncConns.clear();
 }
 
 /** Whether a put on `coid` would enter the ring now (EBADF for an unknown or dead connection). */

@@ -4,10 +4,11 @@
  * @internal
  * @packageDocumentation
  */
-import type { AsyncChan, AsyncConn, AsyncEntry, AsyncMessage } from './asyncObjects.js';
-import { byteLength, copyBuffers } from './buffers.js';
+import { AsyncEntry, type AsyncCallback, type AsyncChan, type AsyncConn, type AsyncMessage } from './asyncObjects.js';
+import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { STATE_READY } from './constants.js';
 import type { KernelCore } from './core.js';
+import type { Done } from './objects.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor } from './events.js';
 
@@ -46,45 +47,53 @@ function serveGetters(k: KernelCore, ch: AsyncChan): void {
   }
 }
 
-function copyOut(e: AsyncEntry, bufferSize: number): { data: Uint8Array; err: number } {
+/** The receiver's copy of a message: at most `bufferSize` bytes (the rest is truncated, EMSGSIZE). */
+function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry): AsyncMessage {
   const n = Math.min(e.len, bufferSize);
-  const data = new Uint8Array(n);
-  copyBuffers(e.buf, 0, data, 0, n);
-  return { data, err: e.len > bufferSize ? ERRNO.EMSGSIZE : 0 };
+  const src = e.buf;
+  let data: Uint8Array;
+  if (src instanceof Uint8Array) {
+    // copying a whole typed array through its constructor is V8's fastest copy
+    data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
+  } else {
+    data = new Uint8Array(n);
+    copyBuffers(src, 0, data, 0, n);
+  }
+  const err = e.len > bufferSize ? ERRNO.EMSGSIZE : 0;
+  return { pid, chid, coid, msglen: n, srcmsglen: e.len, err, data };
 }
 
 /**
  * Take up to `limit` visible messages: the connection first triggered is drained before the next
- * is started, each in put order. Each consumed put's callback is queued, and freed slots admit
- * waiting puts.
+ * is started, each in put order. Each consumed put's callback is queued (after the getter's own
+ * completion, which the caller queued first), and freed slots admit waiting puts.
  */
 export function take(k: KernelCore, ch: AsyncChan, limit: number): AsyncMessage[] {
   const out: AsyncMessage[] = [];
   while (out.length < limit && ch.fifo.length > 0) {
     const c = ch.fifo[0]!;
-    const done: Array<{ entry: AsyncEntry; err: number }> = [];
+    const tell = c.conn.client.alive;
+    const pid = c.conn.client.pid;
+    const chid = c.conn.channel?.chid ?? -1;
     while (out.length < limit && c.visible > 0) {
       const e = c.entries.shift()!;
       c.visible--;
       ch.visibleTotal--;
-      const { data, err } = copyOut(e, ch.bufferSize);
-      out.push({ pid: c.conn.client.pid, chid: c.conn.channel?.chid ?? -1, coid: c.coid, msglen: data.length, srcmsglen: e.len, err, data });
-      done.push({ entry: e, err });
+      const m = copyOut(pid, chid, c.coid, ch.bufferSize, e);
+      out.push(m);
+      if (tell) runCallback(k, c, e, m.err);
     }
     if (c.visible === 0) {
       ch.fifo.shift();
       c.inFifo = false;
     }
-    consumed(k, c, done);
+    consumed(k, c);
   }
   return out;
 }
 
-/** The sender learns its messages were consumed: callbacks in put order, slots freed. */
-function consumed(k: KernelCore, c: AsyncConn, done: ReadonlyArray<{ entry: AsyncEntry; err: number }>): void {
-  if (c.conn.client.alive) {
-    for (const { entry, err } of done) runCallback(k, c, entry, err);
-  }
+/** After a take from `c`: freed slots admit waiting puts; an empty ring releases flushers. */
+function consumed(k: KernelCore, c: AsyncConn): void {
   admitPuts(k, c);
   if (c.entries.length === 0) {
     for (const w of c.flushWaiters.splice(0)) {
@@ -100,7 +109,8 @@ function consumed(k: KernelCore, c: AsyncConn, done: ReadonlyArray<{ entry: Asyn
 export function runCallback(k: KernelCore, c: AsyncConn, entry: AsyncEntry, err: number): void {
   const cb = entry.callback ?? c.attr.call_back;
   if (cb === null) return;
-  k.complete({ done: () => cb(err, entry.buf, entry.handle), err: 0, result: 0, aux: 0 }, 0, 0);
+  entry.notify = cb;
+  k.complete(entry, err, 0);
 }
 
 /** Admit waiting puts, in order, while the ring has room. */
@@ -136,7 +146,7 @@ function armTrigger(k: KernelCore, c: AsyncConn, ms: number): void {
   }), ms);
 }
 
-/** Byte length of a put (for srcmsglen and the size check). */
-export function entryOf(buf: Parameters<typeof byteLength>[0], handle: number, callback: AsyncEntry['callback']): AsyncEntry {
-  return { buf, len: byteLength(buf), handle, callback };
+/** A put's ring entry; `onPut` is its completion when it is accepted at once (else its waiter's). */
+export function entryOf(buf: Buffers, handle: number, callback: AsyncCallback | null, onPut: Done | null): AsyncEntry {
+  return new AsyncEntry(buf, checkedLength(buf, 'asyncmsg_put'), handle, callback, onPut);
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Buffers } from './buffers.js';
+import { SlotRing } from './SlotRing.js';
 import type { Completion, Connection, Done, Thread } from './objects.js';
 import type { TimerHandle } from './scheduler.js';
 import type { Itimer, Sigevent } from './types.js';
@@ -37,12 +38,36 @@ export interface AsyncMessage {
   readonly data: Uint8Array;
 }
 
-/** A message in a sender's ring, not yet consumed. */
-export interface AsyncEntry {
-  readonly buf: Buffers;
-  readonly len: number;
-  readonly handle: number;
-  readonly callback: AsyncCallback | null;
+/**
+ * A message in a sender's ring, not yet consumed. It is also its own completion, queued up to
+ * twice: first for the put (`onPut`, when the put was accepted at once), then for the callback
+ * once the message was consumed or dropped; one object per put keeps puts allocation-light.
+ */
+export class AsyncEntry implements Completion {
+  err = 0;
+  result = 0;
+  aux = 0;
+  /** The callback to run, chosen when the message is consumed (its own, else the connection's). */
+  notify: AsyncCallback | null = null;
+
+  constructor(
+    readonly buf: Buffers,
+    readonly len: number,
+    readonly handle: number,
+    readonly callback: AsyncCallback | null,
+    private onPut: Done | null,
+  ) {}
+
+  /** Run the pending put completion, else the callback with the error it was queued with. */
+  done(): void {
+    const put = this.onPut;
+    if (put !== null) {
+      this.onPut = null;
+      put(0, 0, 0);
+      return;
+    }
+    this.notify?.(this.err, this.buf, this.handle);
+  }
 }
 
 /** A put waiting for a free ring slot. */
@@ -58,7 +83,8 @@ export interface Waiter extends Completion {
 
 /** The sender side of an asynchronous connection. */
 export class AsyncConn {
-  readonly entries: AsyncEntry[] = [];
+  /** The send ring: `max_num_buffer − 1` slots, since one slot always stays empty. */
+  readonly entries: SlotRing<AsyncEntry>;
   /** How many entries, from the head, a trigger has made visible to `asyncmsg_get`. */
   visible = 0;
   inFifo = false;
@@ -73,11 +99,13 @@ export class AsyncConn {
     readonly chan: AsyncChan,
     public attr: AsyncAttr,
     readonly nonblock: boolean,
-  ) {}
+  ) {
+    this.entries = new SlotRing<AsyncEntry>(attr.max_num_buffer - 1);
+  }
 
-  /** Messages outstanding (put, not consumed) at most: one ring slot always stays empty. */
+  /** Messages outstanding (put, not consumed) at most. */
   get capacity(): number {
-    return this.attr.max_num_buffer - 1;
+    return this.entries.capacity;
   }
 }
 

@@ -1,6 +1,25 @@
 /** A message buffer: one `Uint8Array`, or an iov (an array of them, gathered in order). */
 export type Buffers = Uint8Array | readonly Uint8Array[];
 
+import { KernelError } from './KernelError.js';
+import { ERRNO } from './errno.js';
+
+/**
+ * Total length of `b` for kernel call `call`, which fails with EFAULT (C's bad address) when `b`
+ * is neither a `Uint8Array` nor an array of them: untyped callers get the errno, not a TypeError.
+ */
+export function checkedLength(b: Buffers, call: string): number {
+  if (b instanceof Uint8Array) return b.length;
+  if (!Array.isArray(b)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: 'not a Uint8Array or an iov' });
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const part: unknown = b[i];
+    if (!(part instanceof Uint8Array)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: `iov part ${i} is not a Uint8Array` });
+    n += part.length;
+  }
+  return n;
+}
+
 /** Total length in bytes of a buffer or iov. */
 export function byteLength(b: Buffers): number {
   if (b instanceof Uint8Array) return b.length;

@@ -13,7 +13,7 @@ import { ERRNO } from './errno.js';
 import { Channel, Pulse, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
 import { releaseReceiver, releaseSender } from './release.js';
-import { destroyAsyncChannel } from './asyncCalls.js';
+import { destroyAsyncChannel } from './asyncTeardown.js';
 
 export function channelCreate(k: KernelCore, t: Thread, flags: number): number {
   const call = 'ChannelCreate';

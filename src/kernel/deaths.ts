@@ -10,7 +10,7 @@ import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
-import { exitAsync } from './asyncCalls.js';
+import { exitAsync } from './asyncTeardown.js';
 import { releaseReceiver, releaseSender, releaseSleeper, requestUnblock } from './release.js';
 
 /**

@@ -3,7 +3,7 @@
  * @internal
  * @packageDocumentation
  */
-import { byteLength, type Buffers } from './buffers.js';
+import { checkedLength, type Buffers } from './buffers.js';
 import { PRIORITY_MAX } from './constants.js';
 import { callable, alive, fail, int, type KernelCore } from './core.js';
 import { SendWait, Pulse, type Done, type Thread } from './objects.js';
@@ -19,7 +19,7 @@ export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, r
   const entry = t.process.coids.get(coid);
   const ch = entry?.conn.channel;
   if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid });
-  const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, byteLength(smsg), byteLength(rmsg));
+  const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, checkedLength(smsg, call), checkedLength(rmsg, call));
   const to = takeTimeout(t);
   entry.conn.blocked++;
   t.wait = w;
