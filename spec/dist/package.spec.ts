@@ -11,10 +11,10 @@ describe('built package', () => {
   });
 
   it('should work through ESM import of every subpath', () => {
-    expect(run('spec/dist/smoke.mjs')).toEqual({ status: 5, errorName: 'EINVAL', slept: 1000, ETIMEDOUT: 260, chid: 1, rx: 'DIST', harness: 'function' });
+    expect(run('spec/dist/smoke.mjs')).toEqual({ status: 5, errorName: 'EINVAL', slept: 1000, ETIMEDOUT: 260, chid: 2, rx: 'DIST', harness: 'function', async: 2 });
   });
 
   it('should work through CJS require of every subpath', () => {
-    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function', rx: 'four!' });
+    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function', rx: 'four!', async: ['x+y'], ops: [2, 1], put: 'function' });
   });
 });

@@ -25,7 +25,13 @@ const system = createSystem({ scheduler: new VirtualClock() });
 const ch = system.process().channel({ codec: utf8 });
 ch.pipe(operators.messages(), operators.replyWith((t) => t.toUpperCase())).subscribe();
 const rx = (await firstValueFrom(system.process().connect(ch, { codec: utf8 }).send('dist'))).data;
+// asynchronous messaging through rxnto/neutrino: put, flush, get
+const achid = neutrino.asyncmsg_channel_create(neutrino._NTO_CHF_ASYNC_NONBLOCK, 0o666, 64, 5, null, null);
+const acoid = neutrino.asyncmsg_connect_attach(0, 0, achid, 0, 0, { call_back: null, buffer_size: 64, max_num_buffer: 4, trigger_num_msg: 0, trigger_time: { nsec: 0, interval_nsec: 0 } });
+await neutrino.asyncmsg_put(acoid, 'a', undefined, 0, null);
+await neutrino.asyncmsg_flush(acoid, neutrino.ASYNCMSG_FLUSH_NONBLOCK);
+const got = await neutrino.asyncmsg_get(achid);
 console.log(JSON.stringify({
   status: out.status, errorName, slept, ETIMEDOUT: neutrino.ETIMEDOUT,
-  chid: neutrino.ChannelCreate(0), rx, harness: typeof testing.MarbleHarness,
+  chid: neutrino.ChannelCreate(0), rx, harness: typeof testing.MarbleHarness, async: got.info.msglen,
 }));
