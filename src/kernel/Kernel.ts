@@ -10,7 +10,7 @@ import { ERRNO } from './errno.js';
 import { msgDeliverEvent, msgError, msgInfo, msgRead, msgReply, msgWrite } from './msgReply.js';
 import { msgReceive } from './msgReceive.js';
 import { msgSend, msgSendPulse } from './msgSend.js';
-import { nameAttach, nameDetach, nameOpen } from './names.js';
+import { nameAttach, nameDetach, nameOpen, pathAttach, pathDetach, pathResolve } from './names.js';
 import { Process, Thread, type Done } from './objects.js';
 import { unblockThread } from './release.js';
 import type { KernelScheduler } from './scheduler.js';
@@ -297,6 +297,21 @@ export class Kernel {
   /** `name_open`: `done(0, coid)` after the server accepts `_IO_CONNECT`. */
   nameOpen(t: Thread, name: string, flags: number, done: Done): void {
     this.core.run(() => nameOpen(this.core, t, name, flags, done));
+  }
+
+  /** Register `path` for channel `chid` (a resource manager's mount); EPERM without PATHSPACE. */
+  pathAttach(t: Thread, path: string, chid: number): PathEntry {
+    return this.core.run(() => pathAttach(this.core, t, path, chid));
+  }
+
+  /** Remove the path registered as `mntid`. */
+  pathDetach(t: Thread, mntid: number): number {
+    return this.core.run(() => pathDetach(this.core, t, mntid));
+  }
+
+  /** Who serves `path`: `{ pid, chid, mntid }`, or ENOENT. */
+  pathResolve(t: Thread, path: string): PathEntry {
+    return pathResolve(this.core, t, path);
   }
 
   // ---- asynchronous messaging ----

@@ -187,3 +187,39 @@ export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_RDWR = 2;
 export const O_ACCMODE = 3;
+
+// Dispatch layer (sys/dispatch.h), §9.3
+export const MSG_FLAG_TYPE_PULSE = 0x1;
+export const MSG_FLAG_ALLOC_PULSE = 0x2;
+export const MSG_FLAG_TYPE_SELECT = 0x4;
+export const MSG_FLAG_TYPE_RESMGR = 0x8;
+export const MSG_FLAG_DEFAULT_FUNC = 0x100;
+export const MSG_FLAG_SIDE_CHANNEL = 0x200;
+export const MSG_FLAG_CROSS_ENDIAN = 0x400;
+export const DISPATCH_FLAG_NOLOCK = 0x1;
+
+// Thread pools (sys/dispatch.h), §9.3
+export const POOL_FLAG_EXIT_SELF = 0x1;
+export const POOL_FLAG_USE_SELF = 0x2;
+export const THREAD_POOL_CONTROL_HIWATER = 0x1;
+export const THREAD_POOL_CONTROL_LOWATER = 0x2;
+export const THREAD_POOL_CONTROL_MAXIMUM = 0x4;
+export const THREAD_POOL_CONTROL_INCREMENT = 0x8;
+export const THREAD_POOL_CONTROL_NONBLOCK = 0x4000;
+
+// Resource managers (sys/resmgr.h), §7 and §9.3
+export const RESMGR_FLAG_NO_DEFAULT_FUNC = 0x1;
+export const RESMGR_FLAG_ATTACH_LOCAL = 0x2;
+export const RESMGR_FLAG_ATTACH_OTHERFUNC = 0x4;
+export const RESMGR_FLAG_CROSS_ENDIAN = 0x8;
+export const _RESMGR_FLAG_BEFORE = 0x1;
+export const _RESMGR_FLAG_AFTER = 0x2;
+export const _RESMGR_FLAG_OPAQUE = 0x4;
+export const _RESMGR_FLAG_FTYPEONLY = 0x8;
+export const _RESMGR_FLAG_FTYPEALL = 0x10;
+export const _RESMGR_FLAG_DIR = 0x100;
+export const _RESMGR_FLAG_SELF = 0x200;
+/** Entries of `resmgr_connect_funcs_t` (open, unlink, rename, mknod, readlink, link, unblock, mount). */
+export const _RESMGR_CONNECT_NFUNCS = 8;
+/** Entries of `resmgr_io_funcs_t` (read … power, in the 7.1 order). */
+export const _RESMGR_IO_NFUNCS = 26;

@@ -7,7 +7,7 @@
 import { channelCreate, destroyChannel } from './channels.js';
 import {
   _FTYPE_NAME, _IO_CONNECT, _IO_CONNECT_OPEN, _NTO_CHF_COID_DISCONNECT, _NTO_CHF_DISCONNECT,
-  _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, NAME_FLAG_ATTACH_GLOBAL,
+  _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, NAME_FLAG_ATTACH_GLOBAL, PROCMGR_AID_PATHSPACE,
 } from './constants.js';
 import { connectAttach, detachEntry } from './connections.js';
 import { alive, callable, fail, int, type KernelCore, type PathEntry } from './core.js';
@@ -94,4 +94,40 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
       done(0, coid, 0);
     }
   }, call);
+}
+
+/**
+ * `resmgr_attach`'s registration: `path` (absolute, no `..`) now leads to channel `chid` of the
+ * caller's process. Needs `PROCMGR_AID_PATHSPACE` (EPERM); a taken path is EEXIST.
+ */
+export function pathAttach(k: KernelCore, t: Thread, path: string, chid: number): PathEntry {
+  const call = 'resmgr_attach';
+  alive(t, call);
+  if (typeof path !== 'string' || !path.startsWith('/') || path.length < 2 || path.split('/').includes('..')) throw fail('EINVAL', call);
+  if (!t.process.channels.has(int(chid, call, 'chid'))) throw fail('EINVAL', call, { chid });
+  if (!t.process.abilities.has(PROCMGR_AID_PATHSPACE)) throw fail('EPERM', call);
+  if (k.paths.has(path)) throw fail('EEXIST', call);
+  const entry: PathEntry = { path, mntid: k.nextMntid++, pid: t.process.pid, chid };
+  k.paths.set(path, entry);
+  return entry;
+}
+
+/** `resmgr_detach`'s unregistration of the path registered as `mntid` by the caller's process. */
+export function pathDetach(k: KernelCore, t: Thread, mntid: number): number {
+  alive(t, 'resmgr_detach');
+  for (const [path, e] of k.paths) {
+    if (e.mntid === mntid && e.pid === t.process.pid) {
+      k.paths.delete(path);
+      return 0;
+    }
+  }
+  throw fail('EINVAL', 'resmgr_detach', undefined);
+}
+
+/** `open()`'s first step: who serves `path` (ENOENT if nobody). */
+export function pathResolve(k: KernelCore, t: Thread, path: string): PathEntry {
+  alive(t, 'open');
+  const e = typeof path === 'string' ? k.paths.get(path) : undefined;
+  if (e === undefined) throw fail('ENOENT', 'open');
+  return e;
 }

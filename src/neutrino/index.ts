@@ -23,7 +23,12 @@ export {
   MsgError, MsgRead, MsgReadv, MsgWrite, MsgWritev, MsgInfo, MsgSendPulse, MsgDeliverEvent, type _msg_info,
 } from './msgCalls.js';
 export { TimerTimeout, TimerCreate, TimerSettime, TimerDestroy, nanosleep, sleep, delay, type _itimer, type sigevent } from './timerCalls.js';
-export { name_attach, name_detach, name_open, name_close, type dispatch_t, type name_attach_t } from './nameCalls.js';
+export { name_attach, name_detach, name_open, name_close, type name_attach_t } from './nameCalls.js';
+export {
+  dispatch_create, dispatch_create_channel, dispatch_destroy, message_attach, message_detach, pulse_attach, pulse_detach,
+  message_connect, dispatch_context_alloc, dispatch_context_free, dispatch_block, dispatch_handler, dispatch_unblock,
+  dispatch_timeout, type dispatch_t, type dispatch_context_t, type message_context_t, type message_attr_t, type dispatch_func_t,
+} from './dispatchCalls.js';
 export {
   spawn, exit, pthread_create, pthread_self, pthread_setschedprio, setprio, getprio, getpid, gettid,
   procmgr_ability, ProcessExit, type SpawnOptions,
@@ -37,3 +42,14 @@ export {
 } from './asyncCalls.js';
 export { emptyMsgInfo, emptyClientInfo } from '../kernel/types.js';
 export * from './rForms.js';
+export {
+  thread_pool_create, thread_pool_start, thread_pool_destroy, thread_pool_limits, thread_pool_t, type thread_pool_attr_t,
+} from './threadPoolCalls.js';
+export {
+  resmgr_attach, resmgr_detach, iofunc_func_init, iofunc_attr_init, iofunc_open_default, iofunc_read_default,
+  iofunc_write_default, iofunc_close_ocb_default, iofunc_stat_default, _RESMGR_ERRNO, _RESMGR_NPARTS, _RESMGR_NOREPLY,
+  _RESMGR_DEFAULT, type resmgr_context_t, type iofunc_attr_t, type iofunc_ocb_t, type resmgr_connect_funcs_t,
+  type resmgr_io_funcs_t, type resmgr_attr_t,
+} from './resmgrCalls.js';
+export { open, read, write, close, fstat, type stat_t } from './ioCalls.js';
+export type { io_open_t, io_rw_t } from '../dispatch/ioMessages.js';

@@ -1,16 +1,8 @@
 import { block, sys } from './cResult.js';
 import { NAME_FLAG_DETACH_SAVEDPP } from '../kernel/index.js';
+import { Dispatch } from '../dispatch/Dispatch.js';
 import { ConnectDetach } from './channelCalls.js';
-
-/**
- * `dispatch_t`: a dispatch handle. Here it carries the channel a `name_attach` made or used;
- * the dispatch layer adds its handler tables to it.
- */
-export interface dispatch_t {
-  /** The handle's channel, or -1 until one is created. */
-  chid: number;
-  readonly flags: number;
-}
+import type { dispatch_func_t, dispatch_t } from './dispatchCalls.js';
 
 /** `name_attach_t`. */
 export interface name_attach_t {
@@ -29,8 +21,9 @@ export function name_attach(dpp: dispatch_t | null, path: string, flags: number)
   return sys((k, t) => {
     const chid = dpp !== null && dpp.chid >= 0 ? dpp.chid : undefined;
     const e = k.nameAttach(t, path, flags, chid);
-    const handle: dispatch_t = dpp ?? { chid: e.chid, flags: 0 };
-    handle.chid = e.chid;
+    // the channel name_attach made belongs to the handle (dispatch_destroy removes it)
+    const handle: dispatch_t = dpp ?? new Dispatch<dispatch_func_t>(k, t.process, -1, 0);
+    if (handle.chid === -1) handle.adopt(e.chid);
     return { dpp: handle, chid: e.chid, mntid: e.mntid };
   }, null);
 }
