@@ -18,3 +18,10 @@ export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/
 export { ProtocolClient, encodeTyped, payloadCodec, type Protocol, type MessageSpec, type MessageType, type RequestOf, type ReplyOf } from './rx/protocol.js';
 // Codecs
 export { bytes, utf8, json, structuredCloneCodec, type Codec } from './rx/codecs.js';
+export { Router, type RouterOptions } from './dispatch/Router.js';
+export { DispatchTable, type DispatchEntry } from './dispatch/DispatchTable.js';
+export { PoolPolicy, normaliseLimits, type PoolLimits } from './dispatch/PoolPolicy.js';
+export type { ResourceHandlers } from './dispatch/resourceManager.js';
+export type { iofunc_attr_t, iofunc_ocb_t } from './dispatch/OcbTable.js';
+export { FileHandle } from './rx/FileHandle.js';
+export type { stat_t } from './kernel/ioMessages.js';

@@ -44,20 +44,20 @@ export class PoolPolicy {
     this.l = normaliseLimits(limits);
   }
 
-  /** Count a thread the pool just created. */
+  /** Count a thread the pool creates outside the grow rule (the first one, at start). */
   added(): void {
     this.created++;
     this.starting++;
   }
 
-  /** A thread is about to block for work: returns how many threads to add. */
+  /** A thread is about to block for work: returns how many threads to add (already counted). */
   blocking(fresh: boolean): number {
     if (fresh) this.starting--;
     this.waiting++;
     return this.grow();
   }
 
-  /** Work arrived for a waiting thread: returns how many threads to add. */
+  /** Work arrived for a waiting thread: returns how many threads to add (already counted). */
   workArrived(): number {
     this.waiting--;
     return this.grow();
@@ -75,13 +75,23 @@ export class PoolPolicy {
 
   /**
    * The grow check: too few waiting (or about to) → up to lo_water at first, then `increment`
-   * at a time, never letting the waiting exceed hi_water nor the total exceed maximum.
+   * at a time, never letting the waiting exceed hi_water nor the total exceed maximum. The
+   * threads it asks for are counted at once (as created, not yet waiting): the caller must start
+   * exactly that many.
    */
   grow(): number {
     const idle = this.waiting + this.starting;
     if (idle >= this.l.lo_water || this.created >= this.l.maximum) return 0;
     let n = this.created < this.l.lo_water ? this.l.lo_water - this.created : this.l.increment;
-    n = Math.min(n, this.l.hi_water - idle, this.l.maximum - this.created);
-    return Math.max(0, n);
+    n = Math.max(0, Math.min(n, this.l.hi_water - idle, this.l.maximum - this.created));
+    this.created += n;
+    this.starting += n;
+    return n;
+  }
+
+  /** A thread the grow rule counted will not start after all (the pool is stopping). */
+  abandoned(): void {
+    this.starting--;
+    this.created--;
   }
 }

@@ -52,4 +52,4 @@ export {
   type resmgr_io_funcs_t, type resmgr_attr_t,
 } from './resmgrCalls.js';
 export { open, read, write, close, fstat, type stat_t } from './ioCalls.js';
-export type { io_open_t, io_rw_t } from '../dispatch/ioMessages.js';
+export type { io_open_t, io_rw_t } from '../kernel/ioMessages.js';

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { _NTO_SIDE_CHANNEL } from '../kernel/index.js';
-import { decodeStatReply, encodeClose, encodeOpen, encodeRead, encodeStat, encodeWriteHeader, STAT_SIZE, type stat_t } from '../dispatch/ioMessages.js';
+import { decodeStatReply, encodeClose, encodeOpen, encodeRead, encodeStat, encodeWriteHeader, STAT_SIZE, type stat_t } from '../kernel/ioMessages.js';
 import { block, sys } from './cResult.js';
 import { cBuf, type CBuffer } from './cBuffers.js';
 import { current } from './context.js';

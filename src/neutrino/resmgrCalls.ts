@@ -7,11 +7,12 @@
  * @packageDocumentation
  */
 import {
-  ERRNO, MSG_FLAG_TYPE_PULSE, MSG_FLAG_TYPE_RESMGR, O_ACCMODE, O_RDONLY, O_WRONLY, _IO_BASE, _IO_CLOSE, _IO_CONNECT,
-  _IO_CONNECT_OPEN, _IO_MAX, _IO_READ, _IO_STAT, _IO_WRITE, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, checkOpenAccess,
-  KernelError, emptyClientInfo, isKernelError, readPulse, type Thread,
+  ERRNO, MSG_FLAG_TYPE_PULSE, MSG_FLAG_TYPE_RESMGR, _IO_BASE, _IO_CLOSE, _IO_CONNECT,
+  _IO_CONNECT_OPEN, _IO_MAX, _IO_READ, _IO_STAT, _IO_WRITE, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK,
+  KernelError, isKernelError, readPulse, type Thread,
 } from '../kernel/index.js';
-import { decodeOpen, decodeReadWrite, encodeStatReply, type io_open_t, type io_rw_t } from '../dispatch/ioMessages.js';
+import { decodeOpen, decodeReadWrite, encodeStatReply, type io_open_t, type io_rw_t } from '../kernel/ioMessages.js';
+import { OcbTable, mayRead, mayWrite, openAccess, type iofunc_attr_t, type iofunc_ocb_t } from '../dispatch/OcbTable.js';
 import { sys } from './cResult.js';
 import { current } from './context.js';
 import type { dispatch_t, message_context_t } from './dispatchCalls.js';
@@ -28,26 +29,7 @@ export const _RESMGR_DEFAULT = 0x7ffffffe;
 /** `resmgr_context_t`: the dispatch context, with `status` and `iov` for the reply. */
 export type resmgr_context_t = message_context_t;
 
-/** `iofunc_attr_t`: the attributes of the managed file (what `iofunc_attr_init` fills). */
-export interface iofunc_attr_t {
-  mode: number;
-  uid: number;
-  gid: number;
-  nlink: number;
-  nbytes: number;
-  /** Open OCBs on it. */
-  count: number;
-}
-
-/** `iofunc_ocb_t`: one open of the file. */
-export interface iofunc_ocb_t {
-  readonly attr: iofunc_attr_t;
-  readonly ioflag: number;
-  offset: number;
-  /** @internal */ readonly scoid: number;
-  /** @internal */ readonly coid: number;
-  /** @internal */ readonly link: number;
-}
+export type { iofunc_attr_t, iofunc_ocb_t };
 
 type Result = number | Promise<number>;
 /** `resmgr_connect_funcs_t` (only `open` is modelled; the others answer ENOSYS). */
@@ -78,11 +60,9 @@ interface Link {
 }
 interface ResmgrState {
   readonly links: Map<number, Link>;
-  readonly ocbs: Map<string, iofunc_ocb_t>;
+  readonly ocbs: OcbTable;
   nextId: number;
 }
-
-const key = (scoid: number, coid: number): string => `${scoid}:${coid}`;
 
 function stateOf(dpp: dispatch_t): ResmgrState | undefined {
   return dpp.extensions.get('resmgr') as ResmgrState | undefined;
@@ -92,27 +72,23 @@ function stateOf(dpp: dispatch_t): ResmgrState | undefined {
 
 /** `iofunc_open_default`: the client's credentials against the attr's mode (EACCES), then an OCB. */
 export function iofunc_open_default(ctp: resmgr_context_t, msg: io_open_t, attr: iofunc_attr_t, _extra: unknown): number {
-  const ci = emptyClientInfo();
-  const got = sys((k, t) => k.connectClientInfo(t, ctp.info.scoid, ci, 0));
-  if (got === -1) return current().thread.errno;
-  const denied = checkOpenAccess({ uid: ci.cred.euid, gid: ci.cred.egid }, attr, msg.ioflag);
+  const denied = sys((k, t) => openAccess(k, t, ctp.info.scoid, attr, msg.ioflag));
+  if (denied === -1) return current().thread.errno;
   if (denied !== 0) return denied;
-  const state = stateOf(ctp.dpp as dispatch_t)!;
-  state.ocbs.set(key(ctp.info.scoid, ctp.info.coid), { attr, ioflag: msg.ioflag, offset: 0, scoid: ctp.info.scoid, coid: ctp.info.coid, link: ctp.id });
-  attr.count++;
+  stateOf(ctp.dpp as dispatch_t)!.ocbs.attach(ctp.info.scoid, ctp.info.coid, attr, msg.ioflag, ctp.id);
   return ERRNO.EOK;
 }
 
 /** `iofunc_read_default`: EBADF unless opened for reading; otherwise end of file (0 bytes). */
 export function iofunc_read_default(ctp: resmgr_context_t, _msg: io_rw_t, ocb: iofunc_ocb_t): number {
-  if ((ocb.ioflag & O_ACCMODE) === O_WRONLY) return ERRNO.EBADF;
+  if (!mayRead(ocb)) return ERRNO.EBADF;
   ctp.status = 0;
   return _RESMGR_NPARTS(0);
 }
 
 /** `iofunc_write_default`: EBADF unless opened for writing; otherwise every byte counts as written. */
 export function iofunc_write_default(ctp: resmgr_context_t, msg: io_rw_t, ocb: iofunc_ocb_t): number {
-  if ((ocb.ioflag & O_ACCMODE) === O_RDONLY) return ERRNO.EBADF;
+  if (!mayWrite(ocb)) return ERRNO.EBADF;
   ctp.status = Math.max(0, msg.nbytes);
   ocb.offset += ctp.status;
   return _RESMGR_NPARTS(0);
@@ -120,8 +96,7 @@ export function iofunc_write_default(ctp: resmgr_context_t, msg: io_rw_t, ocb: i
 
 /** `iofunc_close_ocb_default`: forget the OCB. */
 export function iofunc_close_ocb_default(ctp: resmgr_context_t, _reserved: unknown, ocb: iofunc_ocb_t): number {
-  stateOf(ctp.dpp as dispatch_t)?.ocbs.delete(key(ocb.scoid, ocb.coid));
-  ocb.attr.count--;
+  stateOf(ctp.dpp as dispatch_t)?.ocbs.detach(ocb);
   return ERRNO.EOK;
 }
 
@@ -187,11 +162,11 @@ function onPulse(ctp: resmgr_context_t, code: number, state: ResmgrState): numbe
   const p = readPulse(ctp.msg);
   if (code === _PULSE_CODE_DISCONNECT) {
     const scoid = p.scoid;
-    for (const ocb of [...state.ocbs.values()].filter((o) => o.scoid === scoid)) {
+    for (const ocb of state.ocbs.ofClient(scoid)) {
       const link = state.links.get(ocb.link);
       const r = (link?.io.close_ocb ?? iofunc_close_ocb_default)(ctp, null, ocb);
       if (r instanceof Promise) void r.catch(() => {});
-      state.ocbs.delete(key(ocb.scoid, ocb.coid)); // whatever close_ocb did, the client is gone
+      state.ocbs.detach(ocb); // whatever close_ocb did, the client is gone
     }
     sys((k, t) => k.connectDetach(t, scoid));
     return 0;
@@ -219,7 +194,7 @@ function resmgrHandler(ctp: resmgr_context_t, code: number): Result {
     const fallback = () => iofunc_open_default(ctp, msg, link.attr, null);
     return finish(ctp, link.connect.open ? link.connect.open(ctp, msg, link.attr, null) : ERRNO.ENOSYS, fallback);
   }
-  const ocb = state.ocbs.get(key(ctp.info.scoid, ctp.info.coid));
+  const ocb = state.ocbs.get(ctp.info.scoid, ctp.info.coid);
   if (ocb === undefined) return finish(ctp, ERRNO.EBADF, () => ERRNO.EBADF);
   const link = state.links.get(ocb.link)!;
   ctp.id = link.id;
@@ -259,7 +234,7 @@ export function resmgr_attach(
     if (state === undefined) {
       dpp.attach(t, 'resmgr_attach', { flags: MSG_FLAG_TYPE_RESMGR }, _IO_BASE, _IO_MAX, resmgrHandler, null);
       dpp.attach(t, 'resmgr_attach', { flags: MSG_FLAG_TYPE_PULSE | MSG_FLAG_TYPE_RESMGR }, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, resmgrHandler, null);
-      state = { links: new Map(), ocbs: new Map(), nextId: 1 };
+      state = { links: new Map(), ocbs: new OcbTable(), nextId: 1 };
       dpp.extensions.set('resmgr', state);
     }
     const chid = dpp.channel(t);

@@ -64,10 +64,11 @@ export function thread_pool_create<H, P>(attr: thread_pool_attr_t<H, P>, flags: 
   return new thread_pool_t(attr, flags);
 }
 
+/** Start `n` pool threads the policy has counted already. */
 function addThreads<H, P>(pool: thread_pool_t<H, P>, n: number): void {
   for (let i = 0; i < n; i++) {
-    pool.policy.added();
-    pthread_create(null, null, poolThread, pool as thread_pool_t<unknown, unknown>);
+    if (pool.dying) pool.policy.abandoned();
+    else pthread_create(null, null, poolThread, pool as thread_pool_t<unknown, unknown>);
   }
 }
 
@@ -116,6 +117,7 @@ export function thread_pool_start<H, P>(pool: thread_pool_t<H, P>): Promise<numb
     pool.policy.added();
     return poolThread(pool).then(() => new Promise<number>(() => {}));
   }
+  pool.policy.added();
   addThreads(pool, 1);
   if ((pool.flags & POOL_FLAG_EXIT_SELF) !== 0) {
     const { kernel, thread } = current();

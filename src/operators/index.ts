@@ -10,3 +10,4 @@ export { sendTo, type SendToOptions } from './sendTo.js';
 export { split } from './split.js';
 export { serveProtocol, type ProtocolHandlers } from './serveProtocol.js';
 export { triggerBatch, type TriggerOptions } from './triggerBatch.js';
+export { dispatchTo, type Dispatched, type MessageHandler, type PulseHandler, type RouteHandler } from './dispatchTo.js';

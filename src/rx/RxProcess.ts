@@ -1,4 +1,6 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, Subscription, catchError, defer, map, throwError } from 'rxjs';
+import { encodeOpen } from '../kernel/ioMessages.js';
+import { FileHandle } from './FileHandle.js';
 import {
   CLOCK_MONOTONIC, KernelError, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
   type Process, type Thread,
@@ -184,6 +186,26 @@ export class RxProcess {
         this.releaseThread(thread);
         subscriber.error(e);
       }
+    });
+  }
+
+  /**
+   * `open(path, oflag)` on a resource manager's path: an Observable of one {@link FileHandle} once
+   * the server accepts the `_IO_CONNECT`; errors with ENOENT (nobody serves the path) or what the
+   * server answers (EACCES, …).
+   */
+  openFile(path: string, oflag: number, mode = 0): Observable<FileHandle> {
+    return defer(() => {
+      const entry = this.kernel.pathResolve(this.control, path);
+      const coid = this.kernel.connectAttach(this.control, 0, entry.pid, entry.chid, _NTO_SIDE_CHANNEL, 0);
+      const conn = this.wrapConnection<Uint8Array, Uint8Array>(coid, {});
+      return conn.sendBytes(encodeOpen(path, oflag, mode), { replySize: 0 }).pipe(
+        map(() => new FileHandle(conn)),
+        catchError((e: unknown) => {
+          conn.complete();
+          return throwError(() => e);
+        }),
+      );
     });
   }
 

@@ -1,9 +1,11 @@
 /**
  * The I/O messages a resource manager serves, in their QNX little-endian layouts: `_IO_CONNECT`
  * (open), `_IO_READ`, `_IO_WRITE`, `_IO_CLOSE`, `_IO_STAT`.
+ * @internal
  * @packageDocumentation
  */
-import { _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_READ, _IO_STAT, _IO_WRITE, ioConnectMessage } from '../kernel/index.js';
+import { _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_READ, _IO_STAT, _IO_WRITE } from './constants.js';
+import { ioConnectMessage } from './names.js';
 
 /** Bytes of `struct _io_read` / `struct _io_write` before the data. */
 export const IO_RW_HEADER = 16;
@@ -116,4 +118,3 @@ export function decodeStatReply(b: Uint8Array): stat_t {
   return { st_mode: dv.getUint32(0, true), st_uid: dv.getUint32(4, true), st_gid: dv.getUint32(8, true), st_nlink: dv.getUint32(12, true), st_size: dv.getUint32(16, true) };
 }
 
-export { _IO_CONNECT_OPEN };
