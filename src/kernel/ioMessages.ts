@@ -45,22 +45,22 @@ export function decodeOpen(msg: Uint8Array, msglen: number): io_open_t | null {
   return { type: _IO_CONNECT, subtype: dv.getUint16(2, true), ioflag: dv.getUint32(20, true), mode: dv.getUint32(24, true), path };
 }
 
-/** `_IO_READ` asking for `nbytes`. */
-export function encodeRead(nbytes: number): Uint8Array {
+function rwHeader(type: number, nbytes: number): Uint8Array {
   const msg = new Uint8Array(IO_RW_HEADER);
   const dv = view(msg);
-  dv.setUint16(0, _IO_READ, true);
+  dv.setUint16(0, type, true);
   dv.setInt32(4, nbytes, true);
   return msg;
 }
 
+/** `_IO_READ` asking for `nbytes`. */
+export function encodeRead(nbytes: number): Uint8Array {
+  return rwHeader(_IO_READ, nbytes);
+}
+
 /** `_IO_WRITE` header for `nbytes`, followed by the data (an iov: header, data). */
 export function encodeWriteHeader(nbytes: number): Uint8Array {
-  const msg = new Uint8Array(IO_RW_HEADER);
-  const dv = view(msg);
-  dv.setUint16(0, _IO_WRITE, true);
-  dv.setInt32(4, nbytes, true);
-  return msg;
+  return rwHeader(_IO_WRITE, nbytes);
 }
 
 /** `io_read_t` / `io_write_t` as a handler sees them. */
