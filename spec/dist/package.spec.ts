@@ -15,6 +15,6 @@ describe('built package', () => {
   });
 
   it('should work through CJS require of every subpath', () => {
-    expect(run('spec/dist/smoke.cjs')).toEqual({ code: 'EINVAL', EOK: 0, chid: 1, hasRunVirtual: 'function', rx: 'four!', async: ['x+y'], ops: [2, 1], put: 'function' });
+    expect(run('spec/dist/smoke.cjs')).toEqual({ dispatched: 'routed', attached: 0, dispatchTo: 'function', code: 'EINVAL', EOK: 0, chid: 2, hasRunVirtual: 'function', rx: 'four!', async: ['x+y'], ops: [2, 1], put: 'function' });
   });
 });

@@ -24,4 +24,13 @@ out.next('x');
 out.next('y');
 const ops = [];
 from([1, 2, 3]).pipe(triggerBatch({ count: 2 })).subscribe((b) => ops.push(b.length));
-console.log(JSON.stringify({ code, EOK: neutrino.EOK, chid: neutrino.ChannelCreate(0), hasRunVirtual: typeof testing.runVirtual, rx, async: batches, ops, put: typeof neutrino.asyncmsg_put }));
+// the dispatch layer: a router over a channel, and the C entry's dispatch handle
+const { Router } = require('rxnto');
+const routed = system.process().channel();
+const router = new Router(routed, { loWater: 1 }).message(0x5000, 0x5000, () => utf8.encode('routed'));
+router.start();
+let dispatched = null;
+system.process().connect(routed).sendBytes(new Uint8Array([0, 0x50])).subscribe((r) => { dispatched = utf8.decode(r.bytes); });
+const dpp = neutrino.dispatch_create();
+const attached = neutrino.message_attach(dpp, null, 0x5000, 0x5fff, () => 0, null);
+console.log(JSON.stringify({ dispatched, attached, dispatchTo: typeof require('rxnto/operators').dispatchTo, code, EOK: neutrino.EOK, chid: neutrino.ChannelCreate(0), hasRunVirtual: typeof testing.runVirtual, rx, async: batches, ops, put: typeof neutrino.asyncmsg_put }));
