@@ -289,3 +289,33 @@ describe('§13.8 thread pool', () => {
     expect(got).toEqual([4, 1, 1, -1, EINVAL]);
   });
 });
+
+describe('thread pool and resource-manager edges', () => {
+  it('should make the caller a pool thread with POOL_FLAG_USE_SELF (thread_pool_start never resolves)', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      message_attach(dpp, null, 0x5000, 0x5000, (ctp: message_context_t) => { MsgReply(ctp.rcvid, 7, null, 0); return 0; }, null);
+      const pool = thread_pool_create(poolAttr(dpp, 1, 2, 1, 3), 0x2)!;
+      let returned = false;
+      pthread_create(null, null, async () => { await thread_pool_start(pool); returned = true; }, null);
+      await sleep(0.001);
+      const reply = await send(clientOf(dpp), 0x5000);
+      return [pool.created, reply[0], returned];
+    });
+    expect(got).toEqual([2, 7, false]); // the caller, and one grown while it worked
+  });
+
+  it('should refuse a pool attr without functions or with limits above 0xffff (EINVAL), and a second start', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      message_attach(dpp, null, 0x5000, 0x5000, () => 0, null);
+      const bad = thread_pool_create({ ...poolAttr(dpp, 1, 2, 1, 3), block_func: null as never }, 0);
+      const e1 = errno();
+      const big = thread_pool_create(poolAttr(dpp, 1, 2, 1, 0x10000), 0);
+      const pool = thread_pool_create(poolAttr(dpp, 1, 2, 1, 3), 0)!;
+      await thread_pool_start(pool);
+      return [bad, e1, big, await thread_pool_start(pool), errno()];
+    });
+    expect(got).toEqual([null, EINVAL, null, -1, EINVAL]);
+  });
+});

@@ -2,7 +2,7 @@
 // permission check on open, OCBs closed by the disconnect pulse, and the client calls.
 import { describe, expect, it } from 'vitest';
 import {
-  EACCES, EBADF, EEXIST, ENOENT, EPERM, O_RDONLY, O_RDWR, O_WRONLY, S_IFNAM, _FTYPE_ANY, _RESMGR_CONNECT_NFUNCS, _RESMGR_IO_NFUNCS,
+  EACCES, EBADF, EEXIST, EINVAL, ENOENT, EPERM, ESRCH, _RESMGR_NOREPLY, defaultKernel, pulse_attach, O_RDONLY, O_RDWR, O_WRONLY, S_IFNAM, _FTYPE_ANY, _RESMGR_CONNECT_NFUNCS, _RESMGR_IO_NFUNCS,
   _RESMGR_NPARTS, ConnectDetach, close, dispatch_block, dispatch_context_alloc, dispatch_create, dispatch_handler, errno, fstat,
   iofunc_attr_init, iofunc_func_init, open, read, resmgr_attach, resmgr_detach, sleep, spawn, write,
   type dispatch_t, type iofunc_attr_t, type resmgr_connect_funcs_t, type resmgr_io_funcs_t, type stat_t,
@@ -140,5 +140,51 @@ describe('resource manager', () => {
       return [n, new TextDecoder().decode(buf)];
     });
     expect(got).toEqual([5, 'hello']);
+  });
+});
+
+describe('resource manager on a dispatch handle', () => {
+  it('should refuse pulse_attach of UNBLOCK or DISCONNECT on a resmgr handle, and growing sizes after a context', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      const attr = {} as iofunc_attr_t;
+      iofunc_attr_init(attr, S_IFNAM | 0o666, null, null);
+      resmgr_attach(dpp, { flags: 0, nparts_max: 1, msg_max_size: 1024 }, '/dev/a', _FTYPE_ANY, 0, {}, {}, attr);
+      const out = [pulse_attach(dpp, 0, -32, () => 0, null), errno(), pulse_attach(dpp, 0, -33, () => 0, null), errno()];
+      dispatch_context_alloc(dpp);
+      out.push(resmgr_attach(dpp, { flags: 0, nparts_max: 1, msg_max_size: 8192 }, '/dev/b', _FTYPE_ANY, 0, {}, {}, attr), errno());
+      out.push(resmgr_attach(dpp, { flags: 0, nparts_max: 1, msg_max_size: 512 }, '/dev/c', _FTYPE_ANY, 0, {}, {}, attr) > 0 ? 1 : 0);
+      return out;
+    });
+    expect(got).toEqual([-1, EEXIST, -1, EEXIST, -1, EINVAL, 1]);
+  });
+
+  it('should release a client blocked on a resource manager that dies (ESRCH)', async () => {
+    const got = await program(async () => {
+      let server = 0;
+      server = await spawn(async () => {
+        const dpp = dispatch_create()!;
+        const io: resmgr_io_funcs_t = {};
+        const connect: resmgr_connect_funcs_t = {};
+        iofunc_func_init(_RESMGR_CONNECT_NFUNCS, connect, _RESMGR_IO_NFUNCS, io);
+        io.read = () => _RESMGR_NOREPLY; // holds the reader
+        const attr = {} as iofunc_attr_t;
+        iofunc_attr_init(attr, S_IFNAM | 0o666, null, null);
+        resmgr_attach(dpp, null, '/dev/hold', _FTYPE_ANY, 0, connect, io, attr);
+        const ctp = dispatch_context_alloc(dpp)!;
+        for (;;) {
+          const r = await dispatch_block(ctp);
+          if (r === null) return;
+          await dispatch_handler(r);
+        }
+      });
+      await sleep(0.001);
+      const fd = await open('/dev/hold', O_RDONLY);
+      const pending = read(fd, new Uint8Array(4), 4);
+      await sleep(0.001);
+      defaultKernel().processExit(defaultKernel().getProcess(server)!, 0);
+      return [await pending, errno()];
+    });
+    expect(got).toEqual([-1, ESRCH]);
   });
 });
