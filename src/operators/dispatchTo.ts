@@ -51,7 +51,7 @@ function settle(v: unknown): Observable<unknown> {
  * table.attach('message_attach', 0x5000, 0x5fff, false, { kind: 'message', fn: (d) => d }, null, 0);
  * channel.pipe(dispatchTo(table)).subscribe();
  * ```
- * Most code uses {@link Router}, which builds the table and a thread pool of such subscribers.
+ * Most code uses `Router` (from `rxnto`), which builds the table and a thread pool of such subscribers.
  *
  * @param table The ranges, pulse codes and default.
  * @param concurrency Items in hand at once (default 1: one receiving thread's loop).

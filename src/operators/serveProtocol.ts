@@ -38,7 +38,7 @@ export type ProtocolHandlers<P extends Protocol<P>> = {
  * @param handlers One per message type of `P`.
  * @returns An operator emitting one {@link Answered} per message.
  * Errors it gives clients: `EINVAL`, `ENOSYS`, and the handlers' `KernelError` codes (else `EIO`).
- * @see {@link ProtocolClient}
+ * @see `ProtocolClient` (from `rxnto`)
  */
 export function serveProtocol<P extends Protocol<P>>(
   codec: Codec<unknown>,

@@ -41,7 +41,7 @@ export interface TriggerOptions {
  *
  * @param options The triggers.
  * @returns An operator emitting arrays of the source's values, in order, each value once.
- * @see {@link AsyncConnection}
+ * @see `AsyncConnection` (from `rxnto`)
  */
 export function triggerBatch<T>(options: TriggerOptions): OperatorFunction<T, T[]> {
   const count = options.count ?? 0;

@@ -1,0 +1,69 @@
+// The published package as a user gets it: `npm pack`, install the tarball in a fresh project,
+// import every subpath through ESM and CommonJS, and type-check a TypeScript consumer against the
+// shipped .d.ts files (ESM and CJS resolution). `npm test` builds first.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve('.');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/neutrino', 'rxnto/testing'];
+let dir = '';
+
+const run = (cmd: string, args: string[], cwd = dir): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rxnto-consumer-'));
+  const tarball = run(npm, ['pack', '--silent', '--pack-destination', dir], root).trim().split('\n').at(-1)!;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
+  // rxjs is a peer dependency; everything comes from the npm cache when it can
+  const rxjs = JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')).version as string;
+  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `rxjs@${rxjs}`]);
+}, 180_000);
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+describe('installed tarball', () => {
+  it('should import every subpath through ESM', () => {
+    writeFileSync(join(dir, 'esm.mjs'), `${subpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}
+console.log(JSON.stringify([${subpaths.map((_, i) => `Object.keys(m${i}).length`).join(', ')}]));`);
+    const counts = JSON.parse(run(process.execPath, ['esm.mjs'])) as number[];
+    expect(counts.every((n) => n > 3)).toBe(true);
+  });
+
+  it('should require every subpath through CommonJS', () => {
+    writeFileSync(join(dir, 'cjs.cjs'), `const counts = [${subpaths.map((s) => `Object.keys(require('${s}')).length`).join(', ')}];
+const { Kernel, VirtualClock } = require('rxnto');
+const k = new Kernel({ scheduler: new VirtualClock() });
+const t = k.createThread(k.createProcess({ name: 'x' }));
+console.log(JSON.stringify({ counts, chid: k.channelCreate(t, 0) }));`);
+    const out = JSON.parse(run(process.execPath, ['cjs.cjs'])) as { counts: number[]; chid: number };
+    expect(out.counts.every((n) => n > 3)).toBe(true);
+    expect(out.chid).toBe(1);
+  });
+
+  it('should type-check a TypeScript consumer against the shipped types (ESM and CJS resolution)', () => {
+    const consumer = `import { createSystem, Router, VirtualClock, utf8, type Channel } from 'rxnto';
+import { messages, replyWith, triggerBatch } from 'rxnto/operators';
+import { MsgSend, asyncmsg_put, dispatch_create, type _msg_info } from 'rxnto/neutrino';
+import { MarbleHarness } from 'rxnto/testing';
+const system = createSystem({ scheduler: new VirtualClock() });
+const ch: Channel<string, string> = system.process().channel({ codec: utf8 });
+ch.pipe(messages(), replyWith((s: string) => s.toUpperCase())).subscribe();
+const router = new Router(system.process().channel()).message(0x5000, 0x5fff, (data: Uint8Array) => data);
+const n: Promise<number> = MsgSend(1, 'x', undefined, null, 0);
+const p: Promise<number> = asyncmsg_put(1, 'x', undefined, 0, null);
+const info: _msg_info | null = null;
+export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness };
+`;
+    writeFileSync(join(dir, 'consumer.mts'), consumer);
+    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness };'));
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const flags = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
+    expect(() => run(process.execPath, [tsc, ...flags, 'consumer.mts', 'consumer.cts'])).not.toThrow();
+  });
+});
