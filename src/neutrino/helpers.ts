@@ -48,3 +48,8 @@ export function msg_type(buf: ArrayBufferView): number {
   if (b.length < 2) return -1;
   return b[0]! | (b[1]! << 8);
 }
+
+/** `EXIT_SUCCESS` of `<stdlib.h>`. */
+export const EXIT_SUCCESS = 0;
+/** `EXIT_FAILURE` of `<stdlib.h>`. */
+export const EXIT_FAILURE = 1;

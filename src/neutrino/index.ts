@@ -33,7 +33,7 @@ export {
   spawn, exit, pthread_create, pthread_self, pthread_setschedprio, setprio, getprio, getpid, gettid,
   procmgr_ability, ProcessExit, type SpawnOptions,
 } from './processCalls.js';
-export { errno, strerror, perror, SIGEV_PULSE_INIT, SIGEV_UNBLOCK_INIT, SIGEV_NONE_INIT, pulse_of, msg_type } from './helpers.js';
+export { errno, strerror, perror, SIGEV_PULSE_INIT, SIGEV_UNBLOCK_INIT, SIGEV_NONE_INIT, pulse_of, msg_type, EXIT_SUCCESS, EXIT_FAILURE } from './helpers.js';
 export { strlen, SETIOV, type iov_t, type CBuffer } from './cBuffers.js';
 export {
   asyncmsg_channel_create, asyncmsg_channel_destroy, asyncmsg_connect_attach, asyncmsg_connect_detach, asyncmsg_connect_attr,
