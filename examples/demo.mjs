@@ -1,60 +1,98 @@
-// npm start: a server process and two client processes exchange messages through rxnto/neutrino
-// (the QNX C API), then a pidin-style table shows every thread and its state mid-exchange.
+// npm start: the technote's Example 6. A named server process (asynch_server) answers a client's
+// request for its asynchronous channel id on its synchronous channel, then takes each message
+// the client (asynch_client) puts, woken by a pulse. Then: a pidin-style table taken mid-exchange,
+// and the kernel trace drawn as a marble diagram. About 4 s of real time;
 // RXNTO_VIRTUAL=1 runs the same program in virtual time (deterministic; used by the tests).
 import {
-  name_attach, name_open, MsgReceive, MsgReply, MsgSend, ConnectDetach, spawn, delay, errno, strerror,
-  msg_type, pulse_of, getpid, defaultKernel, useKernel, createKernel, emptyMsgInfo,
-  _IO_CONNECT, _PULSE_CODE_DISCONNECT, EOK,
+  name_attach, name_open, ConnectAttach, ConnectServerInfo, MsgReceive, MsgReply, MsgError, MsgSend, SIGEV_PULSE_INIT,
+  asyncmsg_channel_create, asyncmsg_connect_attach, asyncmsg_connect_detach, asyncmsg_get, asyncmsg_put, asyncmsg_free,
+  ConnectDetach, spawn, sleep, msg_type, pulse_of, defaultKernel, useKernel, createKernel, emptyMsgInfo,
+  _NTO_SIDE_CHANNEL, _NTO_CHF_ASYNC_NONBLOCK, _PULSE_CODE_MINAVAIL, _PULSE_CODE_DISCONNECT, _IO_CONNECT, EOK, ENOSYS,
 } from 'rxnto/neutrino';
 import { formatPidin } from 'rxnto';
-import { VirtualClock, runVirtual } from 'rxnto/testing';
+import { VirtualClock, runVirtual, traceDiagram } from 'rxnto/testing';
 
 const clock = process.env.RXNTO_VIRTUAL === '1' ? new VirtualClock() : null;
 if (clock !== null) useKernel(createKernel({ scheduler: clock }));
 const kernel = defaultKernel();
 const t0 = kernel.scheduler.now();
-const dec = new TextDecoder();
-const log = (who, text) => console.log(`${String(Math.round(kernel.scheduler.now() - t0)).padStart(4)} ms  ${who.padEnd(10)} ${text}`);
+const events = [];
+kernel.onTrace((e) => events.push(e));
+const log = (who, text) => console.log(`${String(Math.round(kernel.scheduler.now() - t0)).padStart(5)} ms  ${who.padEnd(14)} ${text}`);
+
+const RECV_NAME = 'ASYNCH_RECEIVER';
+const GET_ACHID = 2;
+const PULSE_ASYNCH_EVENT = _PULSE_CODE_MINAVAIL + 5;
+const MESSAGES = 3;
+
+async function asynch_server() {
+  const att = name_attach(null, RECV_NAME, 0);
+  const self_coid = ConnectAttach(0, 0, att.chid, _NTO_SIDE_CHANNEL, 0);
+  const sigev = {};
+  SIGEV_PULSE_INIT(sigev, self_coid, 10, PULSE_ASYNCH_EVENT, 0);
+  const achid = asyncmsg_channel_create(_NTO_CHF_ASYNC_NONBLOCK, 0o666, 1024, 10, sigev, null);
+  const buf = new Uint8Array(16);
+  const info = emptyMsgInfo();
+  log('asynch_server', `name "${RECV_NAME}" on chid ${att.chid}, async chid ${achid}`);
+  for (let clients = 1; clients > 0;) {
+    const rcvid = await MsgReceive(att.chid, buf, buf.length, info);
+    if (rcvid === 0) {
+      const pulse = pulse_of(buf);
+      if (pulse.code === _PULSE_CODE_DISCONNECT) {
+        ConnectDetach(pulse.scoid);
+        log('asynch_server', 'client disconnected');
+        clients--;
+      } else if (pulse.code === PULSE_ASYNCH_EVENT) {
+        for (let agh = await asyncmsg_get(achid); agh !== null; agh = agh.next) {
+          log('asynch_server', `pulse → asyncmsg_get: '${new TextDecoder().decode(agh.iov[0].iov_base).replace(/\0$/, '')}' from pid ${agh.info.pid}`);
+          asyncmsg_free(agh);
+        }
+      }
+    } else if (msg_type(buf) === _IO_CONNECT) {
+      MsgReply(rcvid, EOK, null, 0); // name_open
+    } else if (msg_type(buf) === GET_ACHID) {
+      log('asynch_server', `GET_ACHID from pid ${info.pid}: reply ${achid}`);
+      MsgReply(rcvid, 0, new Uint8Array(new Int32Array([achid]).buffer), 4);
+    } else {
+      MsgError(rcvid, ENOSYS);
+    }
+  }
+}
+
+async function asynch_client() {
+  let server_coid = await name_open(RECV_NAME, 0);
+  while (server_coid === -1) {
+    await sleep(0.25);
+    server_coid = await name_open(RECV_NAME, 0);
+  }
+  const sinfo = {};
+  ConnectServerInfo(0, server_coid, sinfo);
+  const a_chid = new Int32Array(1);
+  await MsgSend(server_coid, new Uint8Array([GET_ACHID, 0]), 2, new Uint8Array(a_chid.buffer), 4);
+  const callback = (err, cmsg, handle) => log('asynch_client', `callback: err ${err}, handle ${handle} ('${cmsg}' delivered)`);
+  const aca = { buffer_size: 2048, max_num_buffer: 5, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 }, call_back: callback };
+  const a_coid = asyncmsg_connect_attach(0, sinfo.pid, a_chid[0], 0, 0, aca);
+  for (let count = 1; count <= MESSAGES; count++) {
+    const buf = `message #${count}`;
+    log('asynch_client', `asyncmsg_put '${buf}'`);
+    await asyncmsg_put(a_coid, buf, buf.length + 1, count, null);
+    await sleep(1);
+  }
+  asyncmsg_connect_detach(a_coid);
+  ConnectDetach(server_coid);
+}
 
 async function main() {
-  const server = await spawn(async () => {
-    const att = name_attach(null, 'demo/upper', 0);
-    if (att === null) throw new Error(`name_attach: ${strerror(errno())}`);
-    const buf = new Uint8Array(256);
-    const info = emptyMsgInfo();
-    let clients = 2;
-    while (clients > 0) {
-      const rcvid = await MsgReceive(att.chid, buf, buf.length, info);
-      if (rcvid === 0) {
-        const p = pulse_of(buf);
-        if (p.code === _PULSE_CODE_DISCONNECT) { log('server', `client gone (scoid 0x${p.scoid.toString(16)})`); ConnectDetach(p.scoid); clients--; }
-        continue;
-      }
-      if (msg_type(buf) === _IO_CONNECT) { MsgReply(rcvid, EOK, null, 0); continue; }
-      const text = dec.decode(buf.subarray(0, info.msglen - 1));
-      log('server', `rcvid 0x${rcvid.toString(16)} from pid ${info.pid}: "${text}" (prio ${info.priority})`);
-      await delay(40); // work, while the client stays REPLY-blocked
-      MsgReply(rcvid, text.length, text.toUpperCase());
-    }
-  }, { name: 'server' });
-
-  const client = (name, words) => spawn(async () => {
-    const coid = await name_open('demo/upper', 0);
-    const reply = new Uint8Array(256);
-    for (const w of words) {
-      const status = await MsgSend(coid, w, undefined, reply, reply.length);
-      log(name, `sent "${w}", reply status ${status}: "${dec.decode(reply.subarray(0, status))}"`);
-    }
-    ConnectDetach(coid);
-  }, { name });
-
-  log('main', `server is pid ${server}; main is pid ${getpid()}`);
-  await client('client-a', ['send', 'receive', 'reply']);
-  await client('client-b', ['pulse', 'channel']);
-  await delay(60);
-  console.log('\npidin, mid-exchange:\n' + formatPidin(kernel.snapshot()) + '\n');
-  while (kernel.getProcess(server) !== undefined) await delay(20);
-  log('main', 'server exited; done');
+  const client = await spawn(asynch_client, { name: 'asynch_client' }); // waits for the name
+  await sleep(0.5);
+  const server = await spawn(asynch_server, { name: 'asynch_server' });
+  await sleep(1.25);
+  console.log(`\npidin, mid-exchange:\n${formatPidin(kernel.snapshot())}\n`);
+  while (kernel.getProcess(server) !== undefined || kernel.getProcess(client) !== undefined) await sleep(0.25);
+  const names = new Map([[1, 'main'], [client, 'asynch_client'], [server, 'asynch_server']]);
+  console.log('\nkernel trace (one column = 250 ms; s send, r receive, R reply, p pulse, x disconnect, d death):');
+  console.log(traceDiagram(events.filter((e) => e.pid !== 1), { frameMs: 250, start: t0, label: (pid) => names.get(pid) ?? `pid ${pid}` }));
+  log('main', 'done');
 }
 
 if (clock !== null) await runVirtual(clock, main);

@@ -7,3 +7,4 @@ export { VirtualClock } from '../kernel/scheduler.js';
 export { runVirtual, type RunVirtualOptions } from './runVirtual.js';
 export { MarbleHarness, DEFAULT_TRACE_LETTERS, type TraceLetters } from './MarbleHarness.js';
 export { normalizeFrames, type ErrorShape } from './normalizeFrames.js';
+export { traceDiagram, type TraceDiagramOptions } from './traceDiagram.js';
