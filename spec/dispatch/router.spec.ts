@@ -131,3 +131,20 @@ describe('Router', () => {
     expect(await first).toMatchObject({ code: 0x5000, handled: true, errno: 0 });
   });
 });
+
+describe('Router pulse handlers', () => {
+  it('should keep the receiver busy while an async pulse handler works: a message meanwhile stays SEND-blocked', () => {
+    const { router, send, outcomes, conn, system } = setup({ loWater: 1, hiWater: 1, increment: 1, maximum: 1 });
+    const work = new Subject<void>();
+    router.pulse(3, () => work);
+    router.message(0x5000, 0x5000, () => utf8.encode('ok'));
+    router.start();
+    conn.next({ code: 3, value: 0 });
+    send(0x5000);
+    const clientThread = system.snapshot().processes.find((p) => p.name === 'client')!.threads.find((t) => t.state !== 'READY');
+    expect(clientThread?.state).toBe('SEND');
+    expect(outcomes).toEqual([]);
+    work.complete();
+    expect(outcomes).toEqual(['5000:ok']);
+  });
+});

@@ -6,7 +6,7 @@ import { replyWith } from './replyWith.js';
 
 /** A message handler: its value, Promise or Observable (first value) is the reply. */
 export type MessageHandler<T, R> = (data: T, message: ReceivedMessage<T, R>) => R | PromiseLike<R> | Observable<R>;
-/** A pulse handler: nothing to answer; a Promise or Observable keeps its worker busy until it settles. */
+/** A pulse handler: nothing to answer; a Promise or Observable keeps its receiving thread busy until it settles. */
 export type PulseHandler = (pulse: ReceivedPulse) => unknown;
 
 /** What a dispatch table holds for the RxJS layer: a message handler, a pulse handler, or a default for both. */
@@ -26,9 +26,15 @@ export interface Dispatched<T, R> {
   readonly errno: number;
 }
 
+const NOOP = (): void => {};
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
 function settle(v: unknown): Observable<unknown> {
   if (isObservable(v)) return v;
-  if (typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function') return from(v as PromiseLike<unknown>);
+  if (isPromiseLike(v)) return from(v);
   return of(v);
 }
 
@@ -68,14 +74,27 @@ export function dispatchTo<T, R>(table: DispatchTable<RouteHandler<T, R>>, concu
           subscriber.next({ item, code: item.code, handled: true, errno });
           subscriber.complete();
         };
-        let inner;
+        let result: unknown;
         try {
-          inner = settle(fn(item));
+          result = fn(item);
         } catch {
           done(ERRNO.EIO);
           return;
         }
-        return inner.subscribe({ error: () => done(ERRNO.EIO), complete: () => done(0) });
+        if (!isObservable(result) && !isPromiseLike(result)) {
+          done(0);
+          return;
+        }
+        // an asynchronous handler keeps its receiving thread, as a pool thread busy in it would be
+        const release = item.hold?.() ?? NOOP;
+        const sub = settle(result).subscribe({
+          error: () => { release(); done(ERRNO.EIO); },
+          complete: () => { release(); done(0); },
+        });
+        return () => {
+          sub.unsubscribe();
+          release();
+        };
       });
     }
     let handled = false;

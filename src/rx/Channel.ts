@@ -71,8 +71,21 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
         if (err !== null) stop(err);
         else if (item === undefined) arm();
         else if (item.kind === 'pulse') {
-          subscriber.next(item);
-          arm();
+          // pulses need no answer: receive again at once, unless the subscriber holds the thread
+          let held = false;
+          let released = false;
+          // not enumerable: the pulse still compares and prints as its data
+          subscriber.next(Object.defineProperty({ ...item }, 'hold', {
+            value: () => {
+              held = true;
+              return () => {
+                if (released) return;
+                released = true;
+                arm();
+              };
+            },
+          }));
+          if (!held) arm();
         } else {
           // busy with this message until it is answered (or released): then receive again
           item.onSettled = arm;

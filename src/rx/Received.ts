@@ -11,6 +11,13 @@ export interface ReceivedPulse {
   readonly value: number;
   /** The server connection it came through (or -1 for thread and coid deaths). */
   readonly scoid: number;
+  /**
+   * Keep the receiving thread busy with this pulse: called while the pulse is being emitted, the
+   * channel's subscriber receives again only once the returned function is called (a handler
+   * still working on the pulse). Without it, a subscriber receives again at once. Present on
+   * pulses a {@link Channel} subscription emits.
+   */
+  readonly hold?: () => () => void;
 }
 
 /** Every item a {@link Channel} emits. */
