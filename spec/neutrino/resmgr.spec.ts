@@ -2,7 +2,7 @@
 // permission check on open, OCBs closed by the disconnect pulse, and the client calls.
 import { describe, expect, it } from 'vitest';
 import {
-  EACCES, EBADF, EEXIST, EINVAL, ENOENT, EPERM, ESRCH, _RESMGR_NOREPLY, defaultKernel, pulse_attach, O_RDONLY, O_RDWR, O_WRONLY, S_IFNAM, _FTYPE_ANY, _RESMGR_CONNECT_NFUNCS, _RESMGR_IO_NFUNCS,
+  EACCES, EBADF, EEXIST, EINTR, EINVAL, ENOENT, EPERM, ESRCH, TimerTimeout, CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, _RESMGR_NOREPLY, defaultKernel, pulse_attach, O_RDONLY, O_RDWR, O_WRONLY, S_IFNAM, _FTYPE_ANY, _RESMGR_CONNECT_NFUNCS, _RESMGR_IO_NFUNCS,
   _RESMGR_NPARTS, ConnectDetach, close, dispatch_block, dispatch_context_alloc, dispatch_create, dispatch_handler, errno, fstat,
   iofunc_attr_init, iofunc_func_init, open, read, resmgr_attach, resmgr_detach, sleep, spawn, write,
   type dispatch_t, type iofunc_attr_t, type resmgr_connect_funcs_t, type resmgr_io_funcs_t, type stat_t,
@@ -186,5 +186,21 @@ describe('resource manager on a dispatch handle', () => {
       return [await pending, errno()];
     });
     expect(got).toEqual([-1, ESRCH]);
+  });
+});
+
+describe('resource manager unblock', () => {
+  it('should answer an UNBLOCK pulse for a held client with EINTR (the client timed out REPLY-blocked)', async () => {
+    const got = await program(async (clock) => {
+      await spawn(server('/dev/slow', 0o666, null, (io) => {
+        io.read = () => _RESMGR_NOREPLY; // never answers by itself
+      }));
+      await sleep(0.001);
+      const fd = await open('/dev/slow', O_RDONLY);
+      TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, null, 50e6, null);
+      const r = await read(fd, new Uint8Array(4), 4);
+      return [r, errno(), Math.round(clock.now())];
+    });
+    expect(got).toEqual([-1, EINTR, 51]);
   });
 });
