@@ -25,3 +25,4 @@ export type { ResourceHandlers } from './dispatch/resourceManager.js';
 export type { iofunc_attr_t, iofunc_ocb_t } from './dispatch/OcbTable.js';
 export { FileHandle } from './rx/FileHandle.js';
 export type { stat_t } from './kernel/ioMessages.js';
+export type { HandlerResult } from './rx/handlerResult.js';

@@ -1,9 +1,9 @@
 // A resource manager on the Router: defaults, your read/write, open modes, unmount, EEXIST /
 // EPERM, and the client's FileHandle.
 import { concat, firstValueFrom, lastValueFrom, toArray, map } from 'rxjs';
-import { encodeOpen } from '../../src/kernel/ioMessages.js';
+import { ioConnectMessage } from '../../src/kernel/ioMessages.js';
 import { describe, expect, it } from 'vitest';
-import { O_RDONLY, O_RDWR, O_WRONLY, Router, S_IFNAM, VirtualClock, createSystem, utf8, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/index.js';
+import { _FTYPE_ANY, O_RDONLY, O_RDWR, O_WRONLY, Router, S_IFNAM, VirtualClock, createSystem, utf8, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/index.js';
 
 function setup() {
   const system = createSystem({ scheduler: new VirtualClock() });
@@ -68,8 +68,8 @@ describe('Router.resmgr', () => {
     const raw = client.connect({ pid: server.pid, chid: 1 });
     const devctl = new Uint8Array([0x06, 0x01, 0, 0]); // _IO_DEVCTL
     expect(await code(firstValueFrom(raw.sendBytes(devctl)))).toBe('EBADF');
-    await firstValueFrom(raw.sendBytes(encodeOpen('/dev/x', O_RDWR, 0)));
+    await firstValueFrom(raw.sendBytes(ioConnectMessage('/dev/x', _FTYPE_ANY, O_RDWR, 0)));
     expect(await code(firstValueFrom(raw.sendBytes(devctl)))).toBe('ENOSYS');
-    expect(await code(firstValueFrom(raw.sendBytes(encodeOpen('/dev/other', O_RDWR, 0))))).toBe('ENOENT');
+    expect(await code(firstValueFrom(raw.sendBytes(ioConnectMessage('/dev/other', _FTYPE_ANY, O_RDWR, 0))))).toBe('ENOENT');
   });
 });

@@ -343,6 +343,28 @@ describe('asyncmsg choices', () => {
     expect(got).toEqual({ first: 6, bytes: [1, 2, 3], n: 2, tail: ['free 3'] });
   });
 
+  it('should deliver into the very buffers the ALLOC callback gave (one copy), keeping unused ones for the next get', async () => {
+    const got = await program(async () => {
+      const given: Uint8Array[] = [];
+      const alloc = (size: number, _n: number, bufs: Array<Uint8Array | undefined>, flags: number): number => {
+        if (flags !== ASYNCMSG_RECVBUF_ALLOC) return 0;
+        bufs[0] = new Uint8Array(size);
+        given.push(bufs[0]);
+        return 1;
+      };
+      const chid = asyncmsg_channel_create(_NTO_CHF_ASYNC_NONBLOCK, 0o666, 16, 3, null, alloc);
+      const coid = asyncmsg_connect_attach(0, 0, chid, 0, 0, attr());
+      await asyncmsg_put(coid, 'x', undefined, 0, null);
+      const h = (await asyncmsg_get(chid))!;
+      const allocatedFirst = given.length;
+      await asyncmsg_put(coid, 'y', undefined, 0, null);
+      const h2 = (await asyncmsg_get(chid))!;
+      return [h.iov[0]!.iov_base.buffer === given[0]!.buffer, allocatedFirst, given.length, h2.iov[0]!.iov_base.buffer === given[1]!.buffer];
+    });
+    // three allocated, the first filled; the second get tops up one and fills the next spare
+    expect(got).toEqual([true, 3, 4, true]);
+  });
+
   it('should refuse bad attributes and unknown ids with the documented errnos', async () => {
     const got = await program(async () => {
       const chid = asyncmsg_channel_create(0, 0o666, 64, 5, null, null);

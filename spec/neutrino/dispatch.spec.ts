@@ -2,7 +2,7 @@
 // plus the choices of §11 (overlap EEXIST, NOLOCK freezes the table, dispatch_timeout(NULL) cancels).
 import { describe, expect, it } from 'vitest';
 import {
-  ChannelCreate, ConnectAttach, DISPATCH_FLAG_NOLOCK, EAGAIN, EBUSY, EEXIST, EINVAL, ETIMEDOUT, MSG_FLAG_ALLOC_PULSE,
+  ChannelCreate, ConnectAttach, DISPATCH_FLAG_NOLOCK, EINTR, _NTO_CHF_COID_DISCONNECT, _NTO_CHF_UNBLOCK, defaultKernel, gettid, EAGAIN, EBUSY, EEXIST, EINVAL, ETIMEDOUT, MSG_FLAG_ALLOC_PULSE,
   MSG_FLAG_DEFAULT_FUNC, MSG_FLAG_TYPE_PULSE, MsgReply, MsgSend, MsgSendPulse, _NTO_CHF_DISCONNECT, _NTO_SIDE_CHANNEL,
   _PULSE_CODE_COIDDEATH, _PULSE_CODE_UNBLOCK, dispatch_block, dispatch_context_alloc, dispatch_context_free, dispatch_create,
   dispatch_create_channel, dispatch_destroy, dispatch_handler, dispatch_timeout, dispatch_unblock, errno, getpid, message_attach,
@@ -317,5 +317,62 @@ describe('thread pool and resource-manager edges', () => {
       return [bad, e1, big, await thread_pool_start(pool), errno()];
     });
     expect(got).toEqual([null, EINVAL, null, -1, EINVAL]);
+  });
+});
+
+describe('dispatch layer details of §6.1, §6.5 and §6.6', () => {
+  it('should make the lazy channel UNBLOCK | DISCONNECT, with COID_DISCONNECT only for the first handle that claims it', async () => {
+    const got = await program(async () => {
+      const a = dispatch_create()!;
+      const b = dispatch_create()!;
+      message_attach(a, null, 0x5000, 0x5000, () => 0, null);
+      message_attach(b, null, 0x5000, 0x5000, () => 0, null);
+      const flags = (d: dispatch_t) => defaultKernel().getProcess(getpid())!.channels.get(d.chid)!.flags;
+      return [flags(a), flags(b)];
+    });
+    expect(got).toEqual([_NTO_CHF_UNBLOCK | _NTO_CHF_DISCONNECT | _NTO_CHF_COID_DISCONNECT, _NTO_CHF_UNBLOCK | _NTO_CHF_DISCONNECT]);
+  });
+
+  it('should return -1 from dispatch_handler for a pulse no range takes, and give it to the default handler if there is one', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      message_attach(dpp, null, 0x5000, 0x5000, () => 0, null);
+      const ctp = dispatch_context_alloc(dpp)!;
+      const coid = message_connect(dpp, 0x200);
+      MsgSendPulse(coid, 10, 9, 0);
+      const unmatched = await round(ctp);
+      message_attach(dpp, { flags: MSG_FLAG_DEFAULT_FUNC, nparts_max: 1, msg_max_size: 0 }, 0, 0, (_ctp: message_context_t, code) => 100 + code, null);
+      MsgSendPulse(coid, 10, 9, 0);
+      return [unmatched, await round(ctp)];
+    });
+    expect(got).toEqual([-1, 109]);
+  });
+
+  it('should return null with EINTR from dispatch_block when the thread is unblocked', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      message_attach(dpp, null, 0x5000, 0x5000, () => 0, null);
+      const ctp = dispatch_context_alloc(dpp)!;
+      let result: unknown = 'pending';
+      let err = 0;
+      let tid = 0;
+      pthread_create(null, null, async () => { tid = gettid(); result = await dispatch_block(ctp); err = errno(); }, null);
+      await sleep(0.001);
+      const k = defaultKernel();
+      k.unblock(k.getProcess(getpid())!.threads.get(tid)!);
+      await sleep(0.001);
+      return [result, err];
+    });
+    expect(got).toEqual([null, EINTR]);
+  });
+
+  it('should change nothing when an attach fails: the sizes stay as they were', async () => {
+    const got = await program(async () => {
+      const dpp = dispatch_create()!;
+      message_attach(dpp, { flags: 0, nparts_max: 1, msg_max_size: 600 }, 0x5000, 0x5fff, () => 0, null);
+      const overlap = message_attach(dpp, { flags: 0, nparts_max: 4, msg_max_size: 9000 }, 0x5800, 0x6000, () => 0, null);
+      return [overlap, errno(), dispatch_context_alloc(dpp)!.msg.length];
+    });
+    expect(got).toEqual([-1, EEXIST, 600]);
   });
 });

@@ -124,27 +124,21 @@ export class Dispatch<H> {
     const flags = attr?.flags ?? 0;
     this.checkMutable(call);
     const pulse = (flags & MSG_FLAG_TYPE_PULSE) !== 0;
-    if ((flags & MSG_FLAG_DEFAULT_FUNC) === 0 && (flags & MSG_FLAG_ALLOC_PULSE) === 0) {
-      // validate the range before anything changes
-      const [min, max] = pulse ? [-128, 127] : [0, 0xffff];
-      if (!Number.isInteger(low) || !Number.isInteger(high) || low < min || high > max || low > high) {
-        throw new KernelError('EINVAL', call, undefined, { cause: `range ${low}..${high} outside ${min}..${max}` });
-      }
-    }
+    const isDefault = (flags & MSG_FLAG_DEFAULT_FUNC) !== 0;
+    const alloc = pulse && (flags & MSG_FLAG_ALLOC_PULSE) !== 0;
+    // every check before anything changes (the channel, the sizes, the table)
+    if (isDefault) this.table.checkDefault(call);
+    else if (alloc) low = high = this.table.allocPulse(call);
+    else this.table.check(call, low, high, pulse);
     const chid = this.channel(t);
-    if (pulse && low <= _PULSE_CODE_COIDDEATH && _PULSE_CODE_COIDDEATH <= high && (flags & MSG_FLAG_ALLOC_PULSE) === 0) {
+    if (pulse && !alloc && low <= _PULSE_CODE_COIDDEATH && _PULSE_CODE_COIDDEATH <= high) {
       const ch = this.process.channels.get(chid);
       if (ch !== undefined && (ch.flags & _NTO_CHF_COID_DISCONNECT) === 0) throw new KernelError('EBUSY', call, { chid });
     }
     this.reserve(call, attr);
-    if ((flags & MSG_FLAG_DEFAULT_FUNC) !== 0) {
+    if (isDefault) {
       this.table.attachDefault(call, handler, handle, flags);
       return 0;
-    }
-    if (pulse && (flags & MSG_FLAG_ALLOC_PULSE) !== 0) {
-      const code = this.table.allocPulse(call);
-      this.table.attach(call, code, code, true, handler, handle, flags);
-      return code;
     }
     this.table.attach(call, low, high, pulse, handler, handle, flags);
     return pulse ? low : 0;

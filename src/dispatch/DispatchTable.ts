@@ -27,8 +27,8 @@ export class DispatchTable<H> {
   private readonly entries: Array<DispatchEntry<H>> = [];
   private fallback: DispatchEntry<H> | null = null;
 
-  /** Attach `[low, high]`; throws EINVAL (out of range, low > high) or EEXIST (overlap). */
-  attach(call: string, low: number, high: number, pulse: boolean, handler: H, handle: unknown, flags: number): DispatchEntry<H> {
+  /** Throw what {@link attach} would: EINVAL (out of range, low > high) or EEXIST (overlap). */
+  check(call: string, low: number, high: number, pulse: boolean): void {
     const [min, max] = pulse ? [-128, 127] : [0, 0xffff];
     if (!Number.isInteger(low) || !Number.isInteger(high) || low < min || high > max || low > high) {
       throw new KernelError('EINVAL', call, undefined, { cause: `range ${low}..${high} outside ${min}..${max}` });
@@ -36,6 +36,16 @@ export class DispatchTable<H> {
     if (this.entries.some((e) => e.pulse === pulse && e.low <= high && low <= e.high)) {
       throw new KernelError('EEXIST', call, undefined, { cause: `range ${low}..${high} overlaps an attached one` });
     }
+  }
+
+  /** Throw EEXIST if a default entry is attached. */
+  checkDefault(call: string): void {
+    if (this.fallback !== null) throw new KernelError('EEXIST', call, undefined, { cause: 'a default handler is attached' });
+  }
+
+  /** Attach `[low, high]`; throws EINVAL (out of range, low > high) or EEXIST (overlap). */
+  attach(call: string, low: number, high: number, pulse: boolean, handler: H, handle: unknown, flags: number): DispatchEntry<H> {
+    this.check(call, low, high, pulse);
     const e: DispatchEntry<H> = { low, high, pulse, handler, handle, flags };
     this.entries.push(e);
     return e;
@@ -43,7 +53,7 @@ export class DispatchTable<H> {
 
   /** Set the default (catch-all) entry; a second one is EEXIST. */
   attachDefault(call: string, handler: H, handle: unknown, flags: number): DispatchEntry<H> {
-    if (this.fallback !== null) throw new KernelError('EEXIST', call, undefined, { cause: 'a default handler is attached' });
+    this.checkDefault(call);
     this.fallback = { low: 0, high: 0, pulse: false, handler, handle, flags };
     return this.fallback;
   }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { O_ACCMODE, O_RDONLY, O_WRONLY, checkOpenAccess, emptyClientInfo, type Kernel, type Thread } from '../kernel/index.js';
+import { encodeStatReply } from '../kernel/ioMessages.js';
 
 /** The attributes of a managed file (`iofunc_attr_t`). */
 export interface iofunc_attr_t {
@@ -72,4 +73,9 @@ export function mayRead(ocb: iofunc_ocb_t): boolean {
 
 export function mayWrite(ocb: iofunc_ocb_t): boolean {
   return (ocb.ioflag & O_ACCMODE) !== O_RDONLY;
+}
+
+/** The `_IO_STAT` reply for `attr` (`iofunc_stat_default`): mode, owner, links and size. */
+export function statReply(attr: iofunc_attr_t): Uint8Array {
+  return encodeStatReply({ st_mode: attr.mode, st_uid: attr.uid, st_gid: attr.gid, st_nlink: attr.nlink, st_size: attr.nbytes });
 }

@@ -68,8 +68,9 @@ export class PoolPolicy {
     return this.waiting >= this.l.hi_water;
   }
 
-  /** Count a thread that ended (it was neither waiting nor starting). */
-  exited(): void {
+  /** Count a thread that ended: after its work, or (`wasWaiting`) while it waited for work. */
+  exited(wasWaiting = false): void {
+    if (wasWaiting) this.waiting--;
     this.created--;
   }
 
@@ -89,7 +90,7 @@ export class PoolPolicy {
     return n;
   }
 
-  /** A thread the grow rule counted will not start after all (the pool is stopping). */
+  /** A thread counted as created ends before it ever waited (the pool is stopping, or it failed to start). */
   abandoned(): void {
     this.starting--;
     this.created--;

@@ -4,14 +4,14 @@
  * like a QNX thread pool (lo_water, hi_water, increment, maximum).
  * @packageDocumentation
  */
-import { Observable, Subscription, tap } from 'rxjs';
-import { MSG_FLAG_ALLOC_PULSE, MSG_FLAG_DEFAULT_FUNC, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../kernel/index.js';
+import { Observable, Subject, Subscription, ignoreElements, tap } from 'rxjs';
+import { MSG_FLAG_ALLOC_PULSE, MSG_FLAG_DEFAULT_FUNC, _IO_BASE, _IO_MAX, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../kernel/index.js';
 import { dispatchTo, type Dispatched, type MessageHandler, type PulseHandler, type RouteHandler } from '../operators/dispatchTo.js';
 import type { Channel } from '../rx/Channel.js';
 import { DispatchTable } from './DispatchTable.js';
 import type { iofunc_attr_t } from './OcbTable.js';
 import { PoolPolicy } from './PoolPolicy.js';
-import { RESMGR_RANGE, ResourceManager, type ResourceHandlers } from './resourceManager.js';
+import { ResourceManager, type ResourceHandlers } from './resourceManager.js';
 
 /** Pool shape of a {@link Router}, as `thread_pool_attr_t` has it. */
 export interface RouterOptions {
@@ -52,7 +52,7 @@ export class Router<T, R = T> {
   readonly table = new DispatchTable<RouteHandler<T, R>>();
   private readonly policy: PoolPolicy;
   private readonly workers = new Set<Worker>();
-  private readonly handled$ = new Set<(d: Dispatched<T, R>) => void>();
+  private readonly handled$ = new Subject<Dispatched<T, R>>();
   private stopping = false;
   private drained: Array<() => void> = [];
   private running = false;
@@ -101,7 +101,7 @@ export class Router<T, R = T> {
     const { kernel, control, chid } = this.channel.ctx;
     if (this.rm === null) {
       const rm = new ResourceManager({ kernel, control, chid });
-      this.table.attach('resmgr_attach', RESMGR_RANGE[0], RESMGR_RANGE[1], false, { kind: 'message', fn: (_d, m) => rm.message(m) as never }, null, 0);
+      this.table.attach('resmgr_attach', _IO_BASE, _IO_MAX, false, { kind: 'message', fn: (_d, m) => rm.message(m).pipe(ignoreElements()) }, null, 0);
       this.table.attach('resmgr_attach', _PULSE_CODE_DISCONNECT, _PULSE_CODE_DISCONNECT, true, { kind: 'pulse', fn: (p) => rm.pulse(p, true) }, null, 0);
       this.table.attach('resmgr_attach', _PULSE_CODE_UNBLOCK, _PULSE_CODE_UNBLOCK, true, { kind: 'pulse', fn: (p) => rm.pulse(p, false) }, null, 0);
       this.rm = rm;
@@ -123,11 +123,7 @@ export class Router<T, R = T> {
 
   /** Every item handled, as it is handled (for logs and tests). */
   get handled(): Observable<Dispatched<T, R>> {
-    return new Observable((subscriber) => {
-      const f = (d: Dispatched<T, R>): void => subscriber.next(d);
-      this.handled$.add(f);
-      return () => this.handled$.delete(f);
-    });
+    return this.handled$.asObservable();
   }
 
   /**
@@ -179,7 +175,7 @@ export class Router<T, R = T> {
         dispatchTo(this.table, 1),
       ).subscribe({
         next: (d) => {
-          for (const f of this.handled$) f(d);
+          this.handled$.next(d);
           if (--w.inHand > 0) return;
           if (this.stopping || this.policy.shouldExit()) this.end(w, true);
           else this.add(this.policy.blocking(false));
@@ -195,8 +191,7 @@ export class Router<T, R = T> {
   private end(w: Worker, busyDone = false): void {
     if (w.ended) return;
     w.ended = true;
-    if (w.inHand === 0 && !busyDone) this.policy.waiting--;
-    this.policy.exited();
+    this.policy.exited(w.inHand === 0 && !busyDone);
     this.workers.delete(w);
     w.sub?.unsubscribe();
     if (this.workers.size === 0) for (const f of this.drained.splice(0)) f();

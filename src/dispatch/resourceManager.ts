@@ -4,21 +4,22 @@
  * pulses, are handled with the `iofunc` defaults (or your read / write).
  * @packageDocumentation
  */
-import { Observable, defer, from, isObservable, map, of } from 'rxjs';
+import { Observable, defer, map, of } from 'rxjs';
 import {
-  ERRNO, KernelError, isKernelError, _IO_BASE, _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_MAX, _IO_READ, _IO_STAT, _IO_WRITE,
+  ERRNO, KernelError, isKernelError, _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_READ, _IO_STAT, _IO_WRITE,
   type Kernel, type Thread,
 } from '../kernel/index.js';
+import { resultOf, type HandlerResult } from '../rx/handlerResult.js';
 import type { ReceivedMessage, ReceivedPulse } from '../rx/Received.js';
-import { IO_RW_HEADER, decodeOpen, decodeReadWrite, encodeStatReply } from '../kernel/ioMessages.js';
-import { OcbTable, mayRead, mayWrite, openAccess, type iofunc_attr_t, type iofunc_ocb_t } from './OcbTable.js';
+import { IO_RW_HEADER, decodeOpen, decodeReadWrite } from '../kernel/ioMessages.js';
+import { OcbTable, mayRead, mayWrite, openAccess, statReply, type iofunc_attr_t, type iofunc_ocb_t } from './OcbTable.js';
 
 /** Your read and write, in place of the defaults (end of file; swallow everything). */
 export interface ResourceHandlers {
   /** Bytes for a read of `nbytes` at `ocb.offset` (a value, Promise or Observable). */
-  readonly read?: (ocb: iofunc_ocb_t, nbytes: number) => Uint8Array | PromiseLike<Uint8Array> | Observable<Uint8Array>;
+  readonly read?: (ocb: iofunc_ocb_t, nbytes: number) => HandlerResult<Uint8Array>;
   /** Consume written `data`; returns how many bytes were taken. */
-  readonly write?: (ocb: iofunc_ocb_t, data: Uint8Array) => number | PromiseLike<number> | Observable<number>;
+  readonly write?: (ocb: iofunc_ocb_t, data: Uint8Array) => HandlerResult<number>;
 }
 
 /** @internal */
@@ -33,12 +34,6 @@ interface Mount {
   readonly path: string;
   readonly attr: iofunc_attr_t;
   readonly handlers: ResourceHandlers;
-}
-
-function settle<V>(v: V | PromiseLike<V> | Observable<V>): Observable<V> {
-  if (isObservable(v)) return v;
-  if (typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function') return from(v as PromiseLike<V>);
-  return of(v as V);
 }
 
 /** @internal The resource-manager state of one router: its mounts and OCBs. */
@@ -76,7 +71,7 @@ export class ResourceManager {
           const { nbytes } = decodeReadWrite(m.bytes);
           const read = mount?.handlers.read;
           if (read === undefined) return this.answer(m, 0, new Uint8Array(0), 0);
-          return settle(read(ocb, nbytes)).pipe(map((data) => {
+          return resultOf(read(ocb, nbytes)).pipe(map((data) => {
             const out = data.subarray(0, Math.max(0, nbytes));
             ocb.offset += out.length;
             this.reply(m, out.length, out);
@@ -87,7 +82,7 @@ export class ResourceManager {
           const { nbytes } = decodeReadWrite(m.bytes);
           const write = mount?.handlers.write;
           if (write === undefined) return this.answer(m, 0, null, Math.max(0, nbytes));
-          return settle(write(ocb, m.bytes.subarray(IO_RW_HEADER, IO_RW_HEADER + Math.max(0, nbytes)))).pipe(map((n) => {
+          return resultOf(write(ocb, m.bytes.subarray(IO_RW_HEADER, IO_RW_HEADER + Math.max(0, nbytes)))).pipe(map((n) => {
             ocb.offset += n;
             this.reply(m, n, null);
           }));
@@ -95,10 +90,8 @@ export class ResourceManager {
         case _IO_CLOSE:
           this.ocbs.detach(ocb);
           return this.answer(m, 0);
-        case _IO_STAT: {
-          const a = ocb.attr;
-          return this.answer(m, 0, encodeStatReply({ st_mode: a.mode, st_uid: a.uid, st_gid: a.gid, st_nlink: a.nlink, st_size: a.nbytes }));
-        }
+        case _IO_STAT:
+          return this.answer(m, 0, statReply(ocb.attr));
         default:
           return this.answer(m, ERRNO.ENOSYS);
       }
@@ -151,5 +144,3 @@ export class ResourceManager {
   }
 }
 
-/** The message types a resource manager claims. */
-export const RESMGR_RANGE = [_IO_BASE, _IO_MAX] as const;

@@ -10,7 +10,7 @@ import { ERRNO } from './errno.js';
 import { msgDeliverEvent, msgError, msgInfo, msgRead, msgReply, msgWrite } from './msgReply.js';
 import { msgReceive } from './msgReceive.js';
 import { msgSend, msgSendPulse } from './msgSend.js';
-import { nameAttach, nameDetach, nameOpen, pathAttach, pathDetach, pathResolve } from './names.js';
+import { nameAttach, nameDetach, nameOpen, pathAttach, pathDetach, pathOpen, pathResolve } from './names.js';
 import { Process, Thread, type Done } from './objects.js';
 import { unblockThread } from './release.js';
 import type { KernelScheduler } from './scheduler.js';
@@ -309,6 +309,11 @@ export class Kernel {
     return this.core.run(() => pathDetach(this.core, t, mntid));
   }
 
+  /** `open(path, oflag, mode)`: `done(0, fd)` once the path's server accepts `_IO_CONNECT`; ENOENT at once. */
+  pathOpen(t: Thread, path: string, oflag: number, mode: number, done: Done): void {
+    this.core.run(() => pathOpen(this.core, t, path, oflag, mode, done));
+  }
+
   /** Who serves `path`: `{ pid, chid, mntid }`, or ENOENT. */
   pathResolve(t: Thread, path: string): PathEntry {
     return pathResolve(this.core, t, path);
@@ -365,12 +370,15 @@ export class Kernel {
     this.core.run(() => asyncFlush(this.core, t, coid, mode, done));
   }
 
-  /** `asyncmsg_get(chid)`: up to `limit` messages (at most `max_num_buffer`), one connection at a time. */
-  asyncGet(t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void): void {
+  /**
+   * `asyncmsg_get(chid)`: up to `limit` messages (at most `max_num_buffer`), one connection at a
+   * time. With `buffers`, at most that many, each copied into the next buffer (no other copy).
+   */
+  asyncGet(t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void, buffers: readonly Uint8Array[] | null = null): void {
     const k = this.core;
     k.enter();
     try {
-      asyncGet(k, t, chid, limit, done);
+      asyncGet(k, t, chid, limit, done, buffers);
     } finally {
       k.leave();
     }

@@ -151,17 +151,19 @@ export function asyncFlush(k: KernelCore, t: Thread, coid: number, mode: number,
  * `asyncmsg_get`: up to `limit` (at most the channel's `max_num_buffer`) visible messages. An
  * empty `_NTO_CHF_ASYNC_NONBLOCK` channel fails with EAGAIN; a blocking one waits for a trigger.
  */
-export function asyncGet(k: KernelCore, t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void): void {
+export function asyncGet(
+  k: KernelCore, t: Thread, chid: number, limit: number, done: (err: number, messages: AsyncMessage[]) => void, buffers: readonly Uint8Array[] | null = null,
+): void {
   const call = 'asyncmsg_get';
   callable(t, call);
   const { ch, a } = asyncChannel(t, int(chid, call, 'chid'), call, 'EBADF');
   const max = Math.min(a.maxNumBuffer, Math.max(0, int(limit, call, 'limit')));
-  const g = new GetWaiter(t, max, done);
-  if (max === 0) throw fail('EAGAIN', call, { chid });
+  const g = new GetWaiter(t, buffers === null ? max : Math.min(max, buffers.length), done, buffers);
+  if (g.limit === 0) throw fail('EAGAIN', call, { chid });
   if (a.visibleTotal > 0) {
     // the getter returns before the senders hear their messages were consumed
     k.complete(g, 0, 0);
-    g.messages = take(k, a, max);
+    g.messages = take(k, a, g.limit, buffers);
     return;
   }
   if ((ch.flags & _NTO_CHF_ASYNC_NONBLOCK) !== 0) throw fail('EAGAIN', call, { chid });

@@ -43,24 +43,31 @@ function serveGetters(k: KernelCore, ch: AsyncChan): void {
     g.thread.state = STATE_READY;
     // the getter returns before the senders hear their messages were consumed
     k.complete(g, 0, 0);
-    g.messages = take(k, ch, g.limit);
+    g.messages = take(k, ch, g.limit, g.buffers);
   }
 }
 
-/** The receiver's copy of a message: at most `bufferSize` bytes (the rest is truncated, EMSGSIZE). */
-function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry): AsyncMessage {
-  const n = Math.min(e.len, bufferSize);
+/**
+ * The receiver's copy of a message: at most `bufferSize` bytes (the rest is truncated, EMSGSIZE),
+ * into `into` when the receiver gave a buffer (never more than it holds), else a new array.
+ */
+function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry, into: Uint8Array | undefined): AsyncMessage {
   const src = e.buf;
   let data: Uint8Array;
-  if (src instanceof Uint8Array) {
-    // copying a whole typed array through its constructor is V8's fastest copy
-    data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
+  if (into !== undefined) {
+    data = into.subarray(0, copyBuffers(src, 0, into, 0, Math.min(e.len, bufferSize)));
   } else {
-    data = new Uint8Array(n);
-    copyBuffers(src, 0, data, 0, n);
+    const n = Math.min(e.len, bufferSize);
+    if (src instanceof Uint8Array) {
+      // copying a whole typed array through its constructor is V8's fastest copy
+      data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
+    } else {
+      data = new Uint8Array(n);
+      copyBuffers(src, 0, data, 0, n);
+    }
   }
   const err = e.len > bufferSize ? ERRNO.EMSGSIZE : 0;
-  return { pid, chid, coid, msglen: n, srcmsglen: e.len, err, data };
+  return { pid, chid, coid, msglen: data.length, srcmsglen: e.len, err, data };
 }
 
 /**
@@ -68,7 +75,7 @@ function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e:
  * is started, each in put order. Each consumed put's callback is queued (after the getter's own
  * completion, which the caller queued first), and freed slots admit waiting puts.
  */
-export function take(k: KernelCore, ch: AsyncChan, limit: number): AsyncMessage[] {
+export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: readonly Uint8Array[] | null = null): AsyncMessage[] {
   const out: AsyncMessage[] = [];
   while (out.length < limit && ch.fifo.length > 0) {
     const c = ch.fifo[0]!;
@@ -79,7 +86,7 @@ export function take(k: KernelCore, ch: AsyncChan, limit: number): AsyncMessage[
       const e = c.entries.shift()!;
       c.visible--;
       ch.visibleTotal--;
-      const m = copyOut(pid, chid, c.coid, ch.bufferSize, e);
+      const m = copyOut(pid, chid, c.coid, ch.bufferSize, e, buffers?.[out.length]);
       out.push(m);
       if (tell) runCallback(k, c, e, m.err);
     }

@@ -136,6 +136,8 @@ export class GetWaiter implements Waiter {
     readonly thread: Thread,
     readonly limit: number,
     readonly onDone: (err: number, messages: AsyncMessage[]) => void,
+    /** The receiver's buffers, filled in order (`asyncmsg_get`'s ALLOC'd ones); `null`: the kernel allocates. */
+    readonly buffers: readonly Uint8Array[] | null = null,
   ) {}
 
   readonly done: Done = (err) => this.onDone(err, this.messages);

@@ -11,7 +11,7 @@ export { byteLength, copyBuffers, type Buffers } from './buffers.js';
 export { readPulse, writePulse } from './pulseDelivery.js';
 export { formatPidin, stateName } from './snapshot.js';
 export { checkOpenAccess, type AccessAttr } from './security.js';
-export { ioConnectMessage } from './names.js';
+export { ioConnectMessage } from './ioMessages.js';
 export type { Process, Thread, Done } from './objects.js';
 export type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 export type { PathEntry } from './core.js';

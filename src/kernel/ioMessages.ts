@@ -4,8 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import { _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_READ, _IO_STAT, _IO_WRITE } from './constants.js';
-import { ioConnectMessage } from './names.js';
+import { _FTYPE_NAME, _IO_CLOSE, _IO_CONNECT, _IO_CONNECT_OPEN, _IO_READ, _IO_STAT, _IO_WRITE } from './constants.js';
 
 /** Bytes of `struct _io_read` / `struct _io_write` before the data. */
 export const IO_RW_HEADER = 16;
@@ -14,12 +13,21 @@ export const IO_CONNECT_HEADER = 40;
 
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** `_IO_CONNECT` / `_IO_CONNECT_OPEN` for `path` with `ioflag` (the open flags) and `mode`. */
-export function encodeOpen(path: string, ioflag: number, mode: number): Uint8Array {
-  const msg = ioConnectMessage(path);
+/**
+ * The `_IO_CONNECT` / `_IO_CONNECT_OPEN` message (`struct _io_connect` followed by the path) that
+ * `name_open` (file type `_FTYPE_NAME`) and `open` (with its `ioflag` and `mode`) send.
+ */
+export function ioConnectMessage(path: string, fileType = _FTYPE_NAME, ioflag = 0, mode = 0): Uint8Array {
+  const bytes = new TextEncoder().encode(path);
+  const msg = new Uint8Array(IO_CONNECT_HEADER + bytes.length + 1);
   const dv = view(msg);
+  dv.setUint16(0, _IO_CONNECT, true); // type
+  dv.setUint16(2, _IO_CONNECT_OPEN, true); // subtype
+  dv.setUint32(4, fileType, true); // file_type
   dv.setUint32(20, ioflag >>> 0, true);
   dv.setUint32(24, mode >>> 0, true);
+  dv.setUint16(36, bytes.length + 1, true); // path_len
+  msg.set(bytes, IO_CONNECT_HEADER);
   return msg;
 }
 

@@ -6,16 +6,14 @@
  */
 import { channelCreate, destroyChannel } from './channels.js';
 import {
-  _FTYPE_NAME, _IO_CONNECT, _IO_CONNECT_OPEN, _NTO_CHF_COID_DISCONNECT, _NTO_CHF_DISCONNECT,
+  _FTYPE_ANY, _NTO_CHF_COID_DISCONNECT, _NTO_CHF_DISCONNECT,
   _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, NAME_FLAG_ATTACH_GLOBAL, PROCMGR_AID_PATHSPACE,
 } from './constants.js';
 import { connectAttach, detachEntry } from './connections.js';
 import { alive, callable, fail, int, type KernelCore, type PathEntry } from './core.js';
+import { ioConnectMessage } from './ioMessages.js';
 import { msgSend } from './msgSend.js';
 import type { Done, Thread } from './objects.js';
-
-/** Size of `struct _io_connect` before the path. */
-const IO_CONNECT_HEADER = 40;
 
 function validName(name: unknown): name is string {
   return typeof name === 'string' && name.length > 0 && !name.startsWith('/') && !name.split('/').includes('..');
@@ -61,32 +59,13 @@ export function nameDetach(k: KernelCore, t: Thread, mntid: number, keepChannel:
   throw fail('EINVAL', call);
 }
 
-/** The `_IO_CONNECT` (open) message name_open sends: `struct _io_connect` followed by the path. */
-export function ioConnectMessage(path: string): Uint8Array {
-  const bytes = new TextEncoder().encode(path);
-  const msg = new Uint8Array(IO_CONNECT_HEADER + bytes.length + 1);
-  const dv = new DataView(msg.buffer);
-  dv.setUint16(0, _IO_CONNECT, true); // type
-  dv.setUint16(2, _IO_CONNECT_OPEN, true); // subtype
-  dv.setUint32(4, _FTYPE_NAME, true); // file_type
-  dv.setUint16(36, bytes.length + 1, true); // path_len
-  msg.set(bytes, IO_CONNECT_HEADER);
-  return msg;
-}
-
 /**
- * Open `name`: attach a side-channel connection and send it `_IO_CONNECT`. `done` gets the
- * coid once the server replies EOK, or the server's error (the coid is then detached).
+ * Attach a side-channel connection to `entry` and send it `_IO_CONNECT`: `done(0, coid)` once
+ * the server replies EOK, else the server's error (and the coid is detached again).
  */
-export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, done: Done): void {
-  const call = 'name_open';
-  callable(t, call);
-  int(flags, call, 'flags');
-  if (!validName(name)) throw fail('EINVAL', call);
-  const entry = k.paths.get(namePath(name, flags));
-  if (entry === undefined) throw fail('ENOENT', call);
+function openEntry(k: KernelCore, t: Thread, entry: PathEntry, msg: Uint8Array, call: string, done: Done): void {
   const coid = connectAttach(k, t, 0, entry.pid, entry.chid, _NTO_SIDE_CHANNEL, 0);
-  msgSend(k, t, coid, ioConnectMessage(name), new Uint8Array(0), (err) => {
+  msgSend(k, t, coid, msg, new Uint8Array(0), (err) => {
     if (err !== 0) {
       k.run(() => detachEntry(k, t.process, coid, t.priority));
       done(err, 0, 0);
@@ -94,6 +73,29 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
       done(0, coid, 0);
     }
   }, call);
+}
+
+/** Open `name` (`name_open`): the `_IO_CONNECT` handshake with the server that attached it. */
+export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, done: Done): void {
+  const call = 'name_open';
+  callable(t, call);
+  int(flags, call, 'flags');
+  if (!validName(name)) throw fail('EINVAL', call);
+  const entry = k.paths.get(namePath(name, flags));
+  if (entry === undefined) throw fail('ENOENT', call);
+  openEntry(k, t, entry, ioConnectMessage(name), call, done);
+}
+
+/**
+ * `open(path, oflag, mode)` on a resource manager's path: the `_IO_CONNECT` / `_IO_CONNECT_OPEN`
+ * handshake; `done(0, fd)` once the server accepts, else its error (EACCES, ...). ENOENT at once
+ * when nobody serves the path.
+ */
+export function pathOpen(k: KernelCore, t: Thread, path: string, oflag: number, mode: number, done: Done): void {
+  const call = 'open';
+  callable(t, call);
+  const entry = pathResolve(k, t, path);
+  openEntry(k, t, entry, ioConnectMessage(path, _FTYPE_ANY, int(oflag, call, 'oflag'), int(mode, call, 'mode')), call, done);
 }
 
 /**

@@ -193,16 +193,15 @@ function topUp(lib: LibChannel): void {
   }
 }
 
-function header(m: AsyncMessage, buf: Uint8Array): _asyncmsg_get_header {
-  buf.set(m.data.subarray(0, Math.min(m.data.length, buf.length)));
-  const msglen = Math.min(m.msglen, buf.length);
+/** A header for message `m`, whose data the kernel copied into one of the channel's receive buffers. */
+function header(m: AsyncMessage): _asyncmsg_get_header {
   const info = emptyMsgInfo();
   info.pid = m.pid;
   info.chid = m.chid;
   info.coid = m.coid;
-  info.msglen = msglen;
+  info.msglen = m.msglen;
   info.srcmsglen = m.srcmsglen;
-  return { info, err: m.err, iov: [{ iov_base: buf.subarray(0, msglen), iov_len: msglen }], parts: 1, next: null, reserve: [0, 0] };
+  return { info, err: m.err, iov: [{ iov_base: m.data, iov_len: m.msglen }], parts: 1, next: null, reserve: [0, 0] };
 }
 
 /**
@@ -219,9 +218,12 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
     return Promise.resolve(null);
   }
   topUp(lib);
+  // this get owns the spare buffers until it returns; the kernel copies straight into them
+  const buffers = lib.spare.splice(0);
   return new Promise((resolve, reject) => {
     try {
-      kernel.asyncGet(thread, chid, lib.spare.length, (err, messages) => {
+      kernel.asyncGet(thread, chid, buffers.length, (err, messages) => {
+        lib.spare.unshift(...buffers.slice(err === 0 ? messages.length : 0));
         if (err !== 0) {
           thread.errno = err;
           resolve(null);
@@ -230,14 +232,15 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
         let first: _asyncmsg_get_header | null = null;
         let last: _asyncmsg_get_header | null = null;
         for (const m of messages) {
-          const h = header(m, lib.spare.shift() ?? new Uint8Array(lib.bufferSize));
+          const h = header(m);
           if (last === null) first = h;
           else last.next = h;
           last = h;
         }
         resolve(first);
-      });
+      }, buffers);
     } catch (e) {
+      lib.spare.unshift(...buffers);
       if (e instanceof KernelError) {
         thread.errno = e.errno;
         resolve(null);

@@ -4,8 +4,7 @@
  * reply, so each returns a Promise of its C result, as `name_open` does.
  * @packageDocumentation
  */
-import { _NTO_SIDE_CHANNEL } from '../kernel/index.js';
-import { decodeStatReply, encodeClose, encodeOpen, encodeRead, encodeStat, encodeWriteHeader, STAT_SIZE, type stat_t } from '../kernel/ioMessages.js';
+import { decodeStatReply, encodeClose, encodeRead, encodeStat, encodeWriteHeader, STAT_SIZE, type stat_t } from '../kernel/ioMessages.js';
 import { block, sys } from './cResult.js';
 import { cBuf, type CBuffer } from './cBuffers.js';
 import { current } from './context.js';
@@ -14,21 +13,8 @@ import { current } from './context.js';
  * `int open(const char *path, int oflag, ...)`: an fd (a connection to the path's resource
  * manager), or -1 with errno (ENOENT: nobody serves the path; what the server answers, e.g. EACCES).
  */
-export async function open(path: string, oflag: number, mode = 0): Promise<number> {
-  const fd = sys((k, t) => {
-    const e = k.pathResolve(t, path);
-    return k.connectAttach(t, 0, e.pid, e.chid, _NTO_SIDE_CHANNEL, 0);
-  });
-  if (fd === -1) return -1;
-  const r = await block((k, t, done) => k.msgSend(t, fd, encodeOpen(path, oflag, mode), new Uint8Array(0), done));
-  if (r === -1) {
-    const { thread } = current();
-    const err = thread.errno;
-    sys((k, t) => k.connectDetach(t, fd));
-    thread.errno = err;
-    return -1;
-  }
-  return fd;
+export function open(path: string, oflag: number, mode = 0): Promise<number> {
+  return block((k, t, done) => k.pathOpen(t, path, oflag, mode, done));
 }
 
 /** `ssize_t read(int fd, void *buf, size_t nbytes)`: bytes read (0 at end of file), or -1. */

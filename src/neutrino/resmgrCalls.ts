@@ -11,8 +11,8 @@ import {
   _IO_CONNECT_OPEN, _IO_MAX, _IO_READ, _IO_STAT, _IO_WRITE, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK,
   KernelError, isKernelError, readPulse, type Thread,
 } from '../kernel/index.js';
-import { decodeOpen, decodeReadWrite, encodeStatReply, type io_open_t, type io_rw_t } from '../kernel/ioMessages.js';
-import { OcbTable, mayRead, mayWrite, openAccess, type iofunc_attr_t, type iofunc_ocb_t } from '../dispatch/OcbTable.js';
+import { decodeOpen, decodeReadWrite, type io_open_t, type io_rw_t } from '../kernel/ioMessages.js';
+import { OcbTable, mayRead, mayWrite, openAccess, statReply, type iofunc_attr_t, type iofunc_ocb_t } from '../dispatch/OcbTable.js';
 import { sys } from './cResult.js';
 import { current } from './context.js';
 import type { dispatch_t, message_context_t } from './dispatchCalls.js';
@@ -102,8 +102,7 @@ export function iofunc_close_ocb_default(ctp: resmgr_context_t, _reserved: unkno
 
 /** `iofunc_stat_default`: mode, uid, gid, nlink and size of the attr. */
 export function iofunc_stat_default(ctp: resmgr_context_t, _msg: unknown, ocb: iofunc_ocb_t): number {
-  const a = ocb.attr;
-  const b = encodeStatReply({ st_mode: a.mode, st_uid: a.uid, st_gid: a.gid, st_nlink: a.nlink, st_size: a.nbytes });
+  const b = statReply(ocb.attr);
   ctp.iov = [{ iov_base: b, iov_len: b.length }];
   ctp.status = 0;
   return _RESMGR_NPARTS(1);
@@ -150,10 +149,11 @@ function reply(t: Thread, ctp: resmgr_context_t, r: number): void {
   }
 }
 
-function finish(ctp: resmgr_context_t, r: Result, fallback: () => Result): Result {
+/** Answer the client as `r` says; `_RESMGR_DEFAULT` runs the slot's default (ENOSYS if none). */
+function finish(ctp: resmgr_context_t, r: Result, fallback: () => Result = () => ERRNO.ENOSYS): Result {
   const t = current().thread;
   if (r instanceof Promise) return r.then((v) => finish(ctp, v, fallback));
-  if (r === _RESMGR_DEFAULT) return finish(ctp, fallback(), () => ERRNO.ENOSYS);
+  if (r === _RESMGR_DEFAULT) return finish(ctp, fallback());
   reply(t, ctp, r);
   return 0;
 }
@@ -186,16 +186,16 @@ function resmgrHandler(ctp: resmgr_context_t, code: number): Result {
   const msglen = ctp.info.msglen;
   if (code === _IO_CONNECT) {
     const msg = decodeOpen(ctp.msg, msglen);
-    if (msg === null) return finish(ctp, ERRNO.EINVAL, () => ERRNO.EINVAL);
-    if (msg.subtype !== _IO_CONNECT_OPEN) return finish(ctp, ERRNO.ENOSYS, () => ERRNO.ENOSYS);
+    if (msg === null) return finish(ctp, ERRNO.EINVAL);
+    if (msg.subtype !== _IO_CONNECT_OPEN) return finish(ctp, ERRNO.ENOSYS);
     const link = [...state.links.values()].find((l) => l.path === msg.path);
-    if (link === undefined) return finish(ctp, ERRNO.ENOENT, () => ERRNO.ENOENT);
+    if (link === undefined) return finish(ctp, ERRNO.ENOENT);
     ctp.id = link.id;
     const fallback = () => iofunc_open_default(ctp, msg, link.attr, null);
     return finish(ctp, link.connect.open ? link.connect.open(ctp, msg, link.attr, null) : ERRNO.ENOSYS, fallback);
   }
   const ocb = state.ocbs.get(ctp.info.scoid, ctp.info.coid);
-  if (ocb === undefined) return finish(ctp, ERRNO.EBADF, () => ERRNO.EBADF);
+  if (ocb === undefined) return finish(ctp, ERRNO.EBADF);
   const link = state.links.get(ocb.link)!;
   ctp.id = link.id;
   switch (code) {
@@ -212,7 +212,7 @@ function resmgrHandler(ctp: resmgr_context_t, code: number): Result {
     case _IO_STAT:
       return finish(ctp, link.io.stat ? link.io.stat(ctp, null, ocb) : ERRNO.ENOSYS, () => iofunc_stat_default(ctp, null, ocb));
     default:
-      return finish(ctp, ERRNO.ENOSYS, () => ERRNO.ENOSYS);
+      return finish(ctp, ERRNO.ENOSYS);
   }
 }
 

@@ -91,14 +91,14 @@ async function poolThread<H, P>(pool: thread_pool_t<H, P>): Promise<void> {
         break;
       }
       const r = attr.handler_func(got);
-      if (r instanceof Promise) await r;
+      if (r instanceof Promise) await r; // a synchronous handler goes back to block at once
       if (policy.shouldExit() || pool.dying) break;
     }
     pool.contexts.delete(ctp);
     attr.context_free(ctp);
   }
-  if (fresh) policy.starting--; // it never got to block
-  policy.exited();
+  if (fresh) policy.abandoned(); // it never got to block
+  else policy.exited();
   if (policy.created === 0) for (const f of pool.exits.splice(0)) f();
 }
 

@@ -1,11 +1,12 @@
-import { Observable, defer, from, isObservable, map, mergeMap, of, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { Observable, defer, map, mergeMap, of, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { ERRNO, KernelError } from '../kernel/index.js';
 import type { DispatchTable } from '../dispatch/DispatchTable.js';
+import { isDeferred, resultOf, type HandlerResult } from '../rx/handlerResult.js';
 import type { Received, ReceivedMessage, ReceivedPulse } from '../rx/Received.js';
 import { replyWith } from './replyWith.js';
 
 /** A message handler: its value, Promise or Observable (first value) is the reply. */
-export type MessageHandler<T, R> = (data: T, message: ReceivedMessage<T, R>) => R | PromiseLike<R> | Observable<R>;
+export type MessageHandler<T, R> = (data: T, message: ReceivedMessage<T, R>) => HandlerResult<R>;
 /** A pulse handler: nothing to answer; a Promise or Observable keeps its receiving thread busy until it settles. */
 export type PulseHandler = (pulse: ReceivedPulse) => unknown;
 
@@ -28,15 +29,6 @@ export interface Dispatched<T, R> {
 
 const NOOP = (): void => {};
 
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-}
-
-function settle(v: unknown): Observable<unknown> {
-  if (isObservable(v)) return v;
-  if (isPromiseLike(v)) return from(v);
-  return of(v);
-}
 
 /**
  * Routes each item of a channel through a dispatch table, in the dispatch layer's order: a
@@ -81,13 +73,13 @@ export function dispatchTo<T, R>(table: DispatchTable<RouteHandler<T, R>>, concu
           done(ERRNO.EIO);
           return;
         }
-        if (!isObservable(result) && !isPromiseLike(result)) {
+        if (!isDeferred(result)) {
           done(0);
           return;
         }
         // an asynchronous handler keeps its receiving thread, as a pool thread busy in it would be
         const release = item.hold?.() ?? NOOP;
-        const sub = settle(result).subscribe({
+        const sub = resultOf(result).subscribe({
           error: () => { release(); done(ERRNO.EIO); },
           complete: () => { release(); done(0); },
         });

@@ -1,5 +1,6 @@
-import { Observable, from, isObservable, mergeMap, take, type OperatorFunction } from 'rxjs';
+import { Observable, mergeMap, take, type OperatorFunction } from 'rxjs';
 import { ERRNO, isKernelError } from '../kernel/index.js';
+import { isDeferred, resultOf, type HandlerResult } from '../rx/handlerResult.js';
 import type { ReceivedMessage } from '../rx/Received.js';
 
 /** What {@link replyWith} emits for each message it answered. */
@@ -9,10 +10,6 @@ export interface Answered<T, R> {
   readonly reply: R | undefined;
   /** 0 when replied, else the errno given to `MsgError`. */
   readonly errno: number;
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /**
@@ -67,19 +64,19 @@ export function replyWith<T, R>(
         subscriber.complete();
       };
       const fail = (e: unknown): void => answer(undefined, isKernelError(e) ? e.errno : ERRNO.EIO);
-      let result: R | PromiseLike<R> | Observable<R>;
+      let result: HandlerResult<R>;
       try {
         result = project(message.data, message);
       } catch (e) {
         fail(e);
         return;
       }
-      if (!isObservable(result) && !isPromiseLike(result)) {
+      if (!isDeferred(result)) {
         answer(result, 0);
         return;
       }
       let got = false;
-      const inner = (isObservable(result) ? result : from(result as PromiseLike<R>)).pipe(take(1)).subscribe({
+      const inner = resultOf(result).pipe(take(1)).subscribe({
         next: (v) => { got = true; answer(v, 0); },
         error: fail,
         complete: () => { if (!got) answer(undefined, 0); },

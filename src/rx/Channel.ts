@@ -75,7 +75,7 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
           let held = false;
           let released = false;
           // not enumerable: the pulse still compares and prints as its data
-          subscriber.next(Object.defineProperty({ ...item }, 'hold', {
+          subscriber.next(Object.defineProperty(item, 'hold', {
             value: () => {
               held = true;
               return () => {

@@ -1,5 +1,4 @@
-import { Observable, Subscription, catchError, defer, map, throwError } from 'rxjs';
-import { encodeOpen } from '../kernel/ioMessages.js';
+import { Observable, Subscription } from 'rxjs';
 import { FileHandle } from './FileHandle.js';
 import {
   CLOCK_MONOTONIC, KernelError, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
@@ -195,17 +194,21 @@ export class RxProcess {
    * server answers (EACCES, …).
    */
   openFile(path: string, oflag: number, mode = 0): Observable<FileHandle> {
-    return defer(() => {
-      const entry = this.kernel.pathResolve(this.control, path);
-      const coid = this.kernel.connectAttach(this.control, 0, entry.pid, entry.chid, _NTO_SIDE_CHANNEL, 0);
-      const conn = this.wrapConnection<Uint8Array, Uint8Array>(coid, {});
-      return conn.sendBytes(encodeOpen(path, oflag, mode), { replySize: 0 }).pipe(
-        map(() => new FileHandle(conn)),
-        catchError((e: unknown) => {
-          conn.complete();
-          return throwError(() => e);
-        }),
-      );
+    return new Observable<FileHandle>((subscriber) => {
+      const thread = this.acquireThread();
+      try {
+        this.kernel.pathOpen(thread, path, oflag, mode, (err, fd) => {
+          this.releaseThread(thread);
+          if (err !== 0) subscriber.error(new KernelError(err, 'open'));
+          else {
+            subscriber.next(new FileHandle(this.wrapConnection<Uint8Array, Uint8Array>(fd, {})));
+            subscriber.complete();
+          }
+        });
+      } catch (e) {
+        this.releaseThread(thread);
+        subscriber.error(e);
+      }
     });
   }
 

@@ -81,3 +81,37 @@ describe('asynchronous ring in the kernel', () => {
     expect(order).toEqual(['put returned', 'get 1', 'callback 0']);
   });
 });
+
+describe('asynchronous triggers and receive buffers', () => {
+  it('should trigger at every put once the unconsumed count reaches trigger_num_msg (a lagging receiver)', () => {
+    const { kernel, rx, tx, chid, coid } = asyncWorld(8, 2);
+    const gets: number[] = [];
+    const get = () => kernel.asyncGet(rx, chid, 10, (_err, ms) => gets.push(ms.length));
+    kernel.asyncPut(tx, coid, enc('a'), 1, null, () => {});
+    kernel.asyncPut(tx, coid, enc('b'), 2, null, () => {}); // 2 pending: triggered
+    kernel.asyncPut(tx, coid, enc('c'), 3, null, () => {}); // 3 pending, none taken: triggers at once
+    get();
+    expect(gets).toEqual([3]);
+    kernel.asyncPut(tx, coid, enc('d'), 4, null, () => {}); // 1 pending after the get: not yet
+    let late = 0;
+    kernel.asyncGet(rx, chid, 10, (_err, ms) => { late = ms.length; });
+    expect(late).toBe(0);
+    kernel.asyncPut(tx, coid, enc('e'), 5, null, () => {}); // 2 pending: the waiting get takes both
+    expect(late).toBe(2);
+  });
+
+  it('should copy straight into the receiver buffers it is given, no more messages than buffers, truncating to them', () => {
+    const { kernel, rx, tx, chid, coid } = asyncWorld(8, 0);
+    for (const s of ['one', 'two', 'three']) kernel.asyncPut(tx, coid, enc(s), 0, null, () => {});
+    kernel.asyncFlush(tx, coid, 1, () => {});
+    const buffers = [new Uint8Array(8), new Uint8Array(2)];
+    let got: AsyncMessage[] = [];
+    kernel.asyncGet(rx, chid, 10, (_err, ms) => { got = ms; }, buffers);
+    expect(got.map((m) => dec(m.data))).toEqual(['one', 'tw']);
+    expect(got[0]!.data.buffer).toBe(buffers[0]!.buffer);
+    expect(got[1]!.data.buffer).toBe(buffers[1]!.buffer);
+    expect(got.map((m) => [m.msglen, m.srcmsglen])).toEqual([[3, 3], [2, 3]]);
+    kernel.asyncGet(rx, chid, 10, (_err, ms) => { got = ms; });
+    expect(got.map((m) => dec(m.data))).toEqual(['three']);
+  });
+});
