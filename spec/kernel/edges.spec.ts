@@ -56,8 +56,11 @@ describe('Kernel edge cases', () => {
     kernel.unblock(client);
     kernel.msgError(server, rcvid, ERRNO.ERESTART);
     const again = receive(kernel, server, chid);
-    expect(again.done.value).toBe(rcvid); // the request, not the withdrawn pulse
-    kernel.msgReply(server, rcvid, 2);
+    // the request (not the withdrawn pulse), under a new rcvid: the restarted send is a new one
+    expect(again.done.value).toBeGreaterThan(0);
+    expect(again.done.value).not.toBe(rcvid);
+    expect(codeOf(() => kernel.msgReply(server, rcvid, 1))).toBe('ESRCH');
+    kernel.msgReply(server, again.done.value!, 2);
     expect(s.done.calls).toEqual([[0, 2]]);
   });
 

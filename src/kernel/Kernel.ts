@@ -7,6 +7,7 @@ import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constan
 import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
 import { processExit, threadExit } from './deaths.js';
 import { ERRNO } from './errno.js';
+import { KernelError } from './KernelError.js';
 import { msgDeliverEvent, msgError, msgInfo, msgRead, msgReply, msgWrite } from './msgReply.js';
 import { msgReceive } from './msgReceive.js';
 import { msgSend, msgSendPulse } from './msgSend.js';
@@ -16,6 +17,7 @@ import { unblockThread } from './release.js';
 import type { KernelScheduler } from './scheduler.js';
 import { applyAbilities, defaultAbilities } from './security.js';
 import { snapshot } from './snapshot.js';
+import { addTraceListener } from './tracing.js';
 import { nanosleep, timerCreate, timerDestroy, timerSettime, timerTimeout } from './timers.js';
 import type { ClientInfo, Itimer, KernelSnapshot, MsgInfo, Sigevent, TraceEvent } from './types.js';
 
@@ -139,7 +141,9 @@ export class Kernel {
     alive(t, call);
     const target = this.core.processOf(t, int(pid, call, 'pid'), call);
     if (target !== t.process && t.process.uid !== 0) throw fail('EPERM', call, { pid });
-    if (!applyAbilities(target, ops)) throw fail('EINVAL', call, { pid });
+    if (!Array.isArray(ops)) throw fail('EINVAL', call, { pid });
+    const err = applyAbilities(t.process, target, ops);
+    if (err !== 0) throw new KernelError(err, call, { pid });
     return 0;
   }
 
@@ -391,12 +395,11 @@ export class Kernel {
     return snapshot(this.core);
   }
 
-  /** Receive every trace event; returns a function that stops it. One listener at a time is cheap. */
+  /**
+   * Receive every trace event; returns a function that stops it. Listeners may come and go in
+   * any order; one that throws is reported through `onUnhandledError` and never fails the call.
+   */
   onTrace(listener: (e: TraceEvent) => void): () => void {
-    const prev = this.core.tracer;
-    this.core.tracer = prev === null ? listener : (e) => { prev(e); listener(e); };
-    return () => {
-      this.core.tracer = prev;
-    };
+    return addTraceListener(this.core, listener);
   }
 }

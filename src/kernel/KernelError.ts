@@ -27,8 +27,11 @@ export class KernelError extends Error {
   override readonly name = 'KernelError';
   /** QNX's errno number. */
   readonly errno: number;
-  /** The errno's name. */
-  readonly code: ErrnoCode;
+  /**
+   * The errno's name; `'EUNKNOWN'` for a number QNX's `<errno.h>` does not define (a server may
+   * `MsgError` any number): a code never names another number than `errno`.
+   */
+  readonly code: ErrnoCode | 'EUNKNOWN';
   /** The C name of the call that failed. */
   readonly call: string;
   /** Ids of the objects involved, when known. */
@@ -36,7 +39,7 @@ export class KernelError extends Error {
 
   constructor(errno: number | ErrnoCode, call: string, info?: KernelErrorInfo, options?: { cause?: unknown }) {
     const n = typeof errno === 'number' ? errno : ERRNO[errno];
-    const code = errnoName(n) ?? 'EINVAL';
+    const code = errnoName(n) ?? 'EUNKNOWN';
     super(`${call}: ${code} (${errnoMessage(n)})`, options);
     this.errno = n;
     this.code = code;

@@ -7,16 +7,16 @@
 import { AsyncChan, AsyncConn, GetWaiter, type AsyncAttr, type AsyncCallback, type AsyncMessage, type Waiter } from './asyncObjects.js';
 import { accept, entryOf, take, trigger } from './asyncDelivery.js';
 import { closeAsync } from './asyncTeardown.js';
-import type { Buffers } from './buffers.js';
+import { checkedLength, type Buffers } from './buffers.js';
 import { channelCreate } from './channels.js';
 import { connectAttach, detachEntry } from './connections.js';
 import {
   ASYNCMSG_FLUSH_NONBLOCK, _NTO_CHF_ASYNC, _NTO_CHF_ASYNC_NONBLOCK, _NTO_COF_NONBLOCK, _NTO_COF_NOSHARE, STATE_CONDVAR,
   STATE_RECEIVE,
 } from './constants.js';
-import { alive, callable, fail, int, type KernelCore } from './core.js';
+import { alive, callable, fail, int, outParam, type KernelCore } from './core.js';
 import { KernelError } from './KernelError.js';
-import { validateEvent } from './events.js';
+import { eventCredentials, validateEvent } from './events.js';
 import { SleepWait, type Done, type Thread } from './objects.js';
 import type { Sigevent } from './types.js';
 
@@ -31,7 +31,7 @@ export function asyncChannelCreate(
   int(mode, call, 'mode');
   if (bufferSize < 0 || maxNumBuffer < 0) throw fail('EINVAL', call);
   if (ev !== null) {
-    const bad = validateEvent(ev, false);
+    const bad = validateEvent(ev, false) || eventCredentials(t.process, ev);
     if (bad !== 0) throw new KernelError(bad, call);
   }
   const chid = channelCreate(k, t, int(flags, call, 'flags') | _NTO_CHF_ASYNC);
@@ -69,13 +69,17 @@ export function asyncConnectAttach(
   const call = 'asyncmsg_connect_attach';
   alive(t, call);
   const a = validAttr(attr, call);
+  // another node first: the local pid table says nothing about a remote process
+  if (int(nd, call, 'nd') !== 0) throw fail('ENOREMOTE', call, { pid, chid });
   const target = k.processOf(t, int(pid, call, 'pid'), call);
   const ch = target.channels.get(int(chid, call, 'chid'));
   if (ch === undefined || ch.async === null || !ch.alive) throw fail('ESRCH', call, { pid, chid });
   // every asynchronous connection is its own kernel connection (6.4.1 adds _NTO_COF_NOSHARE)
   const coid = connectAttach(k, t, nd, pid, chid, index, int(flags, call, 'flags') | _NTO_COF_NOSHARE);
   const entry = t.process.coids.get(coid)!;
-  t.process.asyncConns.set(coid, new AsyncConn(coid, entry.conn, ch.async, a, (flags & _NTO_COF_NONBLOCK) !== 0));
+  const c = new AsyncConn(coid, entry.conn, ch.async, a, (flags & _NTO_COF_NONBLOCK) !== 0);
+  ch.async.conns.add(c);
+  t.process.asyncConns.set(coid, c);
   return coid;
 }
 
@@ -97,6 +101,8 @@ export function asyncConnectDetach(k: KernelCore, t: Thread, coid: number): numb
 export function asyncConnectAttr(t: Thread, coid: number, old: AsyncAttr | null, neu: AsyncAttr | null): number {
   const call = 'asyncmsg_connect_attr';
   const c = asyncConnection(t, coid, call, 'EINVAL');
+  if (old !== null) outParam(old, call, 'old_attr');
+  const next = neu === null ? null : validAttr({ ...neu, max_num_buffer: Math.max(2, neu.max_num_buffer) }, call);
   if (old !== null) {
     old.call_back = c.attr.call_back;
     old.buffer_size = c.attr.buffer_size;
@@ -104,9 +110,9 @@ export function asyncConnectAttr(t: Thread, coid: number, old: AsyncAttr | null,
     old.trigger_num_msg = c.attr.trigger_num_msg;
     old.trigger_time = { ...c.attr.trigger_time };
   }
-  if (neu !== null) {
+  if (next !== null) {
     // the ring keeps its size; new triggers apply from the next put
-    c.attr = { ...validAttr({ ...neu, max_num_buffer: Math.max(2, neu.max_num_buffer) }, call), max_num_buffer: c.attr.max_num_buffer };
+    c.attr = { ...next, max_num_buffer: c.attr.max_num_buffer };
   }
   return 0;
 }
@@ -138,7 +144,7 @@ export function asyncFlush(k: KernelCore, t: Thread, coid: number, mode: number,
   const call = 'asyncmsg_flush';
   callable(t, call);
   const c = asyncConnection(t, coid, call, 'EBADF');
-  if (c.conn.channel === null || !c.conn.channel.alive) throw fail('EBADF', call, { coid });
+  if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
   trigger(k, c);
   if ((int(mode, call, 'mode') & ASYNCMSG_FLUSH_NONBLOCK) !== 0 || c.entries.length === 0) {
     k.complete({ done, err: 0, result: 0, aux: 0 }, 0, 0);
@@ -158,6 +164,10 @@ export function asyncGet(
   callable(t, call);
   const { ch, a } = asyncChannel(t, int(chid, call, 'chid'), call, 'EBADF');
   const max = Math.min(a.maxNumBuffer, Math.max(0, int(limit, call, 'limit')));
+  if (buffers !== null) {
+    if (!Array.isArray(buffers)) throw fail('EFAULT', call, { chid });
+    for (const b of buffers) checkedLength(b, call);
+  }
   const g = new GetWaiter(t, buffers === null ? max : Math.min(max, buffers.length), done, buffers);
   if (g.limit === 0) throw fail('EAGAIN', call, { chid });
   if (a.visibleTotal > 0) {

@@ -77,6 +77,9 @@ function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e:
  */
 export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: readonly Uint8Array[] | null = null): AsyncMessage[] {
   const out: AsyncMessage[] = [];
+  // a get copies what was triggered when it started (§5.9): slots it frees admit waiting puts
+  // only after it, so a put admitted here cannot join this same get
+  const drained: AsyncConn[] = [];
   while (out.length < limit && ch.fifo.length > 0) {
     const c = ch.fifo[0]!;
     const tell = c.conn.client.alive;
@@ -94,8 +97,9 @@ export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: reado
       ch.fifo.shift();
       c.inFifo = false;
     }
-    consumed(k, c);
+    drained.push(c);
   }
+  for (const c of drained) consumed(k, c);
   return out;
 }
 
@@ -144,13 +148,13 @@ export function accept(k: KernelCore, c: AsyncConn, entry: AsyncEntry): void {
 }
 
 function armTrigger(k: KernelCore, c: AsyncConn, ms: number): void {
-  c.timer = k.scheduler.schedule(() => k.run(() => {
+  c.timer = k.schedule(() => {
     c.timer = null;
     if (!c.alive) return;
     trigger(k, c);
     const interval = Number(c.attr.trigger_time.interval_nsec);
     if (interval > 0) armTrigger(k, c, Math.max(1, Math.ceil(interval / 1e6)));
-  }), ms);
+  }, ms);
 }
 
 /** A put's ring entry; `onPut` is its completion when it is accepted at once (else its waiter's). */

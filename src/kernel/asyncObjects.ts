@@ -116,6 +116,8 @@ export class AsyncChan {
   /** Messages visible across connections (for the empty → non-empty event). */
   visibleTotal = 0;
   readonly getters: GetWaiter[] = [];
+  /** Every live connection to this channel: its death ends them all (EBADF). */
+  readonly conns = new Set<AsyncConn>();
 
   constructor(
     readonly bufferSize: number,

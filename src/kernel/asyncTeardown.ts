@@ -17,6 +17,7 @@ export function closeAsync(k: KernelCore, c: AsyncConn, runCallbacks: boolean): 
   c.timer?.unsubscribe();
   c.timer = null;
   const ch = c.chan;
+  ch.conns.delete(c);
   if (c.inFifo) {
     ch.fifo.splice(ch.fifo.indexOf(c), 1);
     c.inFifo = false;
@@ -36,13 +37,15 @@ export function release(k: KernelCore, w: Waiter, err: number): void {
   k.complete(w, err, 0);
 }
 
-/** Release everyone waiting on asynchronous channel `a` (it is being destroyed). */
+/**
+ * Asynchronous channel `a` is being destroyed (ChannelDestroy, or its process's death): blocked
+ * getters fail ESRCH, and every connection to it ends as a detach would end it: undelivered
+ * messages complete with EBADF in put order, puts waiting for a slot and blocking flushes fail
+ * EBADF. The senders keep their coids until they detach them; later puts and flushes get EBADF.
+ */
 export function destroyAsyncChannel(k: KernelCore, a: AsyncChan): void {
   for (const g of a.getters.splice(0)) release(k, g, ERRNO.ESRCH);
-  for (const c of [...a.fifo]) {
-    a.fifo.splice(a.fifo.indexOf(c), 1);
-    c.inFifo = false;
-  }
+  for (const c of [...a.conns]) closeAsync(k, c, c.conn.client.alive);
   a.visibleTotal = 0;
 }
 

@@ -9,15 +9,33 @@ import { ERRNO } from './errno.js';
  * is neither a `Uint8Array` nor an array of them: untyped callers get the errno, not a TypeError.
  */
 export function checkedLength(b: Buffers, call: string): number {
-  if (b instanceof Uint8Array) return b.length;
+  if (b instanceof Uint8Array) {
+    if (b.length === 0 && isDetached(b)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: 'a detached ArrayBuffer' });
+    return b.length;
+  }
   if (!Array.isArray(b)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: 'not a Uint8Array or an iov' });
   let n = 0;
   for (let i = 0; i < b.length; i++) {
     const part: unknown = b[i];
     if (!(part instanceof Uint8Array)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: `iov part ${i} is not a Uint8Array` });
+    if (part.length === 0 && isDetached(part)) throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: `iov part ${i} is a detached ArrayBuffer` });
     n += part.length;
   }
   return n;
+}
+
+/**
+ * Whether `u` views a detached (transferred) ArrayBuffer. Only an empty view can be one, so
+ * callers test `length === 0` first; the probe is the one operation a detached view refuses.
+ */
+export function isDetached(u: Uint8Array): boolean {
+  if (u.byteLength !== 0 || u.buffer.byteLength !== 0) return false;
+  try {
+    u.subarray(0, 0);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Total length in bytes of a buffer or iov. */
@@ -54,7 +72,8 @@ export function copyBuffers(src: Buffers, srcOff: number, dst: Buffers, dstOff: 
     const sp = s[si]!;
     const dp = d[di]!;
     const n = Math.min(max - copied, sp.length - so, dp.length - dOff);
-    dp.set(sp.subarray(so, so + n), dOff);
+    // an empty part (or one detached since the call began) holds nothing: never touch it
+    if (n > 0) dp.set(sp.subarray(so, so + n), dOff);
     copied += n;
     so += n;
     dOff += n;

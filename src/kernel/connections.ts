@@ -9,7 +9,7 @@ import {
   _NTO_SIDE_CHANNEL, COF_USER, STATE_REPLY, STATE_SEND, SYSMGR_COID,
 } from './constants.js';
 import { checkConnRefs } from './connRefs.js';
-import { alive, fail, int, lowestFree, type KernelCore } from './core.js';
+import { alive, fail, int, lowestFree, type KernelCore, outParam } from './core.js';
 import { ERRNO } from './errno.js';
 import { Connection, SendWait, type Process, type Thread } from './objects.js';
 import { releaseSender, requestUnblock } from './release.js';
@@ -115,6 +115,7 @@ export function connectServerInfo(k: KernelCore, t: Thread, pid: number, coid: n
   alive(t, call);
   int(pid, call, 'pid');
   int(coid, call, 'coid');
+  if (info !== null) outParam(info, call, 'info');
   const p = k.processOf(t, pid, call);
   const ids = [...p.coids.keys()].filter((c) => c >= coid).sort((a, b) => a - b);
   for (const c of ids) {
@@ -150,6 +151,8 @@ export function connectClientInfo(t: Thread, scoid: number, info: ClientInfo, ng
   alive(t, call);
   int(scoid, call, 'scoid');
   int(ngroups, call, 'ngroups');
+  outParam(info, call, 'info');
+  outParam(info.cred, call, 'info.cred');
   let client: Process;
   if (scoid === -1) client = t.process;
   else {

@@ -167,6 +167,8 @@ export const PROCMGR_AID_PATHSPACE = 5;
 export const PROCMGR_AID_PRIORITY = 33;
 export const PROCMGR_AID_CONNECTION = 34;
 export const PROCMGR_AID_PUBLIC_CHANNEL = 44;
+/** Needed to give oneself (or, as root, another process) an ability one does not hold. */
+export const PROCMGR_AID_ABLE_PRIV = 61;
 export const PROCMGR_AID_EOL = 0xffff;
 export const PROCMGR_ADN_ROOT = 0x10000000;
 export const PROCMGR_ADN_NONROOT = 0x20000000;

@@ -6,7 +6,7 @@
 import { ERRNO } from './errno.js';
 import { KernelError } from './KernelError.js';
 import type { Channel, Completion, Process, Thread } from './objects.js';
-import type { KernelScheduler } from './scheduler.js';
+import { scheduleAfter, type KernelScheduler, type TimerHandle } from './scheduler.js';
 import type { TraceEvent } from './types.js';
 
 /** A name registered in the path space (`/dev/name/local/...`). */
@@ -23,6 +23,8 @@ export class KernelCore {
   nextPid = 1;
   nextMntid = 1;
   tracer: ((e: TraceEvent) => void) | null = null;
+  /** What `tracer` calls (see tracing.ts). */
+  traceListeners: ReadonlyArray<(e: TraceEvent) => void> = [];
   /** Where an exception thrown by a continuation goes (H10: never out of the drain loop). */
   onUnhandledError: (error: unknown) => void;
 
@@ -82,6 +84,8 @@ export class KernelCore {
         const i = this.head++ & this.mask;
         const w = this.ring[i]!;
         this.ring[i] = undefined;
+        // a thread that died after its call completed (in the same kernel call) never resumes
+        if (w.thread !== undefined && !w.thread.alive) continue;
         try {
           w.done(w.err, w.result, w.aux);
         } catch (error) {
@@ -101,6 +105,11 @@ export class KernelCore {
     this.tail -= this.head;
     this.head = 0;
     this.mask = size * 2 - 1;
+  }
+
+  /** Run `work` as one kernel call after `ms` scheduler milliseconds (never early, however long). */
+  schedule(work: () => void, ms: number): TimerHandle {
+    return scheduleAfter(this.scheduler, () => this.run(work), ms);
   }
 
   /** Emit a trace event. Call sites test `tracer !== null` first, so no detail object is built for nothing. */
@@ -138,6 +147,16 @@ export function int(v: unknown, call: string, what: string): number {
     throw new KernelError(ERRNO.EINVAL, call, undefined, { cause: `${what} must be an integer` });
   }
   return v;
+}
+
+/**
+ * Throw EFAULT unless `o` can take a C out-parameter's fields: an object that is not frozen,
+ * sealed or otherwise closed to new fields. Checked before a call changes anything.
+ */
+export function outParam(o: unknown, call: string, what: string): void {
+  if (typeof o !== 'object' || o === null || !Object.isExtensible(o)) {
+    throw new KernelError(ERRNO.EFAULT, call, undefined, { cause: `${what} must be a writable object` });
+  }
 }
 
 /** Throw ESRCH unless `t` is a live thread of a live process. */

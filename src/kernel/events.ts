@@ -12,6 +12,7 @@ import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Pulse, type Process } from './objects.js';
 import { queuePulse } from './pulseDelivery.js';
+import { mayPulse } from './security.js';
 import type { Sigevent } from './types.js';
 
 /** 0 when `ev` can be delivered by this kernel, else the errno that refuses it. */
@@ -30,8 +31,20 @@ export function validateEvent(ev: Sigevent, allowUnblock: boolean): number {
 }
 
 /**
+ * The pulse credential rule for an event `target` will have delivered (QNX 7.1, as for
+ * `MsgSendPulse`): 0, or EPERM when its pulse would reach a channel of a process `target` may
+ * not pulse. A connection that does not resolve now is left to delivery time.
+ */
+export function eventCredentials(target: Process, ev: Sigevent): number {
+  if ((ev.sigev_notify & SIGEV_TYPE_MASK) !== SIGEV_PULSE) return 0;
+  const ch = target.coids.get(ev.sigev_coid ?? -1)?.conn.channel;
+  return ch === null || ch === undefined || mayPulse(target, ch.owner) ? 0 : ERRNO.EPERM;
+}
+
+/**
  * Deliver `ev` on behalf of `target` (its `sigev_coid` is one of target's connections).
- * Returns 0 or the errno: ESRCH (no such connection), EBADF (its channel is gone).
+ * Returns 0 or the errno: ESRCH (no such connection), EBADF (its channel is gone), EPERM (the
+ * credential rule of `MsgSendPulse`: nothing is delivered).
  */
 export function deliverEventFor(k: KernelCore, target: Process, ev: Sigevent, basePriority: number): number {
   const type = ev.sigev_notify & SIGEV_TYPE_MASK;
@@ -40,6 +53,7 @@ export function deliverEventFor(k: KernelCore, target: Process, ev: Sigevent, ba
   if (entry === undefined) return ERRNO.ESRCH;
   const ch = entry.conn.channel;
   if (ch === null || !ch.alive) return ERRNO.EBADF;
+  if (!mayPulse(target, ch.owner)) return ERRNO.EPERM;
   const prio = ev.sigev_priority === undefined || ev.sigev_priority === SIGEV_PULSE_PRIO_INHERIT ? basePriority : ev.sigev_priority;
   queuePulse(k, ch, new Pulse(ev.sigev_code ?? 0, ev.sigev_value?.sival_int ?? 0, prio, entry.conn.scoid));
   return 0;

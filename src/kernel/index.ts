@@ -6,7 +6,7 @@
 export { Kernel, type KernelOptions, type ProcessOptions, type ThreadOptions } from './Kernel.js';
 export { KernelError, isKernelError, type KernelErrorInfo } from './KernelError.js';
 export { ERRNO, errnoName, errnoMessage, type ErrnoCode } from './errno.js';
-export { VirtualClock, nsToMs, type KernelScheduler, type TimerHandle } from './scheduler.js';
+export { VirtualClock, nsToMs, scheduleAfter, MAX_TIMER_DELAY, type KernelScheduler, type TimerHandle } from './scheduler.js';
 export { byteLength, copyBuffers, type Buffers } from './buffers.js';
 export { readPulse, writePulse } from './pulseDelivery.js';
 export { formatPidin, stateName } from './snapshot.js';

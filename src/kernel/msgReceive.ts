@@ -3,9 +3,9 @@
  * @internal
  * @packageDocumentation
  */
-import type { Buffers } from './buffers.js';
+import { checkedLength, type Buffers } from './buffers.js';
 import { _NTO_TIMEOUT_RECEIVE, STATE_RECEIVE } from './constants.js';
-import { callable, fail, int, type KernelCore } from './core.js';
+import { callable, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Pulse, ReceiveWait, type Done, type Thread } from './objects.js';
 import { deliverPulse } from './pulseDelivery.js';
@@ -28,6 +28,9 @@ export function msgReceive(
   }
   const ch = t.process.channels.get(chid);
   if (ch === undefined) throw fail('ESRCH', call, { chid });
+  // output buffers and the info struct are checked before anything is dequeued
+  checkedLength(rmsg, call);
+  if (info !== null) outParam(info, call, 'info');
   const to = takeTimeout(t);
   const r = new ReceiveWait(t, ch, rmsg, info, pulseOnly, done);
   t.wait = r;

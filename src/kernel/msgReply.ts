@@ -4,14 +4,15 @@
  * @internal
  * @packageDocumentation
  */
-import { byteLength, copyBuffers, type Buffers } from './buffers.js';
+import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
-import { alive, fail, int, type KernelCore } from './core.js';
+import { alive, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor, validateEvent } from './events.js';
-import { SendWait, type Process, type Thread } from './objects.js';
+import type { Process, SendWait, Thread } from './objects.js';
 import { releaseSender } from './release.js';
 import { offer } from './transfer.js';
+import { forgetRcvid } from './rcvids.js';
 import type { MsgInfo, Sigevent } from './types.js';
 import { KernelError } from './KernelError.js';
 
@@ -19,10 +20,9 @@ import { KernelError } from './KernelError.js';
 export function replyBlocked(t: Thread, rcvid: number, call: string): SendWait {
   alive(t, call);
   int(rcvid, call, 'rcvid');
-  // an rcvid is (client tid << 16) | scoid index: decode it rather than keep a map
-  const conn = rcvid > 0 ? t.process.scoids.get(rcvid & 0xffff) : undefined;
-  const w = conn?.client.threads.get(rcvid >>> 16)?.wait;
-  if (!(w instanceof SendWait) || w.conn !== conn || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
+  // an rcvid names one send while it is REPLY-blocked (rcvids.ts), never the client's next one
+  const w = t.process.replies.get(rcvid);
+  if (w === undefined || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
   return w;
 }
 
@@ -31,7 +31,8 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
   const w = replyBlocked(t, rcvid, call);
   int(status, call, 'status');
   if (msg !== null) {
-    const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
+    const len = checkedLength(msg, call);
+    const n = bytes === undefined ? len : int(bytes, call, 'bytes');
     if (n < 0) throw fail('EINVAL', call, { rcvid });
     const copied = copyBuffers(msg, 0, w.rmsg, 0, n);
     if (copied > w.aux) w.aux = copied;
@@ -51,6 +52,7 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
   } else if (error === ERRNO.ERESTART) {
     // the client's call starts over: back through SEND (or straight to a waiting receiver)
     w.channel.replySet.remove(w);
+    forgetRcvid(w);
     if (w.unblockPulse !== null) { w.channel.sendQueue.remove(w.unblockPulse); w.unblockPulse = null; }
     w.unblockRequested = false;
     w.aux = 0;
@@ -68,7 +70,8 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
 
 /** The byte count and offset of MsgRead/MsgWrite, checked: EINVAL for negatives or non-integers. */
 function span(msg: Buffers, bytes: number | undefined, offset: number, call: string, rcvid: number): number {
-  const n = bytes === undefined ? byteLength(msg) : int(bytes, call, 'bytes');
+  const len = checkedLength(msg, call);
+  const n = bytes === undefined ? len : int(bytes, call, 'bytes');
   int(offset, call, 'offset');
   if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
   return n;
@@ -88,6 +91,7 @@ export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number |
 
 export function msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {
   const w = replyBlocked(t, rcvid, 'MsgInfo');
+  outParam(info, 'MsgInfo', 'info');
   info.nd = 0;
   info.srcnd = 0;
   info.pid = w.thread.process.pid;

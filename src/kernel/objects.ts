@@ -21,6 +21,8 @@ export type Done = (err: number, value: number, aux: number) => void;
 
 /** Anything that completes through the kernel's run-to-completion queue. */
 export interface Completion {
+  /** The thread whose call this completes, if any: a thread dead by drain time never resumes. */
+  readonly thread?: Thread;
   done: Done;
   err: number;
   result: number;
@@ -44,6 +46,8 @@ export class Process {
   /** Shareable connections by "nd:pid:chid". */
   readonly shared = new Map<string, Connection>();
   readonly timers = new Map<number, KTimer>();
+  /** REPLY-blocked senders of this (server) process by rcvid: an rcvid names one send, never a later one. */
+  readonly replies = new Map<number, SendWait>();
   /** Async connections (asyncmsg_connect_attach) by coid. */
   readonly asyncConns = new Map<number, AsyncConn>();
   readonly abilities: Set<number>;
@@ -118,6 +122,8 @@ export class Connection {
   /** Client threads SEND- or REPLY-blocked through it. */
   blocked = 0;
   serverSide: ServerSide = 'connected';
+  /** The generation of the last rcvid handed out for this connection (1..RCVID_GENERATIONS). */
+  generation = 0;
 
   constructor(
     readonly client: Process,

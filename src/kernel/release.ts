@@ -13,6 +13,7 @@ import { ERRNO } from './errno.js';
 import { ReceiveWait, SendWait, SleepWait, type Thread, type TimeoutArm } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
 import { deliverEventFor } from './events.js';
+import { forgetRcvid } from './rcvids.js';
 
 /** End `w`'s send: out of every queue, reference dropped, continuation completed (unless dead). */
 export function releaseSender(k: KernelCore, w: SendWait, err: number, result: number): void {
@@ -22,6 +23,7 @@ export function releaseSender(k: KernelCore, w: SendWait, err: number, result: n
   if (t.state === STATE_SEND) ch.sendQueue.remove(w);
   else if (t.state === STATE_REPLY) {
     ch.replySet.remove(w);
+    forgetRcvid(w);
   }
   if (w.unblockPulse !== null) {
     // the server answered before it took the unblock pulse: the pulse is withdrawn
@@ -115,7 +117,7 @@ export function armTimeout(k: KernelCore, w: SendWait | ReceiveWait, to: Timeout
     if (w instanceof SendWait) w.expired = true;
     return;
   }
-  w.timer = k.scheduler.schedule(() => k.run(() => expire(k, w, to)), to.ms);
+  w.timer = k.schedule(() => expire(k, w, to), to.ms);
 }
 
 function expire(k: KernelCore, w: SendWait | ReceiveWait, to: TimeoutArm): void {

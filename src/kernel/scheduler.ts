@@ -109,3 +109,34 @@ export function nsToMs(ns: number | bigint): number {
   if (typeof ns === 'bigint') return Number((ns + 999_999n) / 1_000_000n);
   return Math.ceil(ns / 1_000_000);
 }
+
+/** The longest delay a host timer takes (`setTimeout` fires at once beyond 2³¹ − 1 ms). */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * `scheduler.schedule(work, ms)` that is never early: a delay beyond {@link MAX_TIMER_DELAY} is
+ * a chain of shorter ones (Node and browsers run a longer `setTimeout` after about 1 ms). The
+ * handle cancels whichever piece of the chain is pending.
+ */
+export function scheduleAfter(scheduler: KernelScheduler, work: () => void, ms: number): TimerHandle {
+  if (!(ms > MAX_TIMER_DELAY)) return scheduler.schedule(work, ms);
+  let left = ms;
+  let cancelled = false;
+  let current: TimerHandle;
+  const step = (): void => {
+    if (cancelled) return;
+    if (left > MAX_TIMER_DELAY) {
+      left -= MAX_TIMER_DELAY;
+      current = scheduler.schedule(step, MAX_TIMER_DELAY);
+    } else {
+      current = scheduler.schedule(work, left);
+    }
+  };
+  step();
+  return {
+    unsubscribe: () => {
+      cancelled = true;
+      current.unsubscribe();
+    },
+  };
+}

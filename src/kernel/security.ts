@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 import {
-  PROCMGR_ADN_NONROOT, PROCMGR_ADN_ROOT, PROCMGR_AID_EOL, PROCMGR_AOP_ALLOW, PROCMGR_AOP_DENY,
+  PROCMGR_ADN_NONROOT, PROCMGR_ADN_ROOT, PROCMGR_AID_ABLE_PRIV, PROCMGR_AID_EOL, PROCMGR_AOP_ALLOW, PROCMGR_AOP_DENY,
 } from './constants.js';
+import { ERRNO } from './errno.js';
 import type { Process } from './objects.js';
 
 /** Every ability id (0..63) that a root process holds by default. */
@@ -26,14 +27,17 @@ export function mayPulse(sender: Process, receiver: Process): boolean {
 }
 
 /**
- * Apply `procmgr_ability` operations to `target`. Each entry is an ability id ORed with a
- * domain (`PROCMGR_ADN_ROOT`/`NONROOT`, neither meaning both) and an operation
- * (`PROCMGR_AOP_ALLOW`/`DENY`). The list may end with `PROCMGR_AID_EOL`.
- * Returns false for a malformed entry.
+ * Apply `procmgr_ability` operations of `caller` to `target`. Each entry is an ability id ORed
+ * with a domain (`PROCMGR_ADN_ROOT`/`NONROOT`, neither meaning both) and an operation
+ * (`PROCMGR_AOP_ALLOW`/`DENY`). The list may end with `PROCMGR_AID_EOL`. Everything is checked
+ * before anything changes: 0, EINVAL for a malformed entry, or EPERM when an entry would allow
+ * an ability the target does not hold and the caller lacks `PROCMGR_AID_ABLE_PRIV` (QNX 7.1:
+ * a process may always drop abilities, never grant itself one).
  */
-export function applyAbilities(target: Process, ops: readonly number[]): boolean {
+export function applyAbilities(caller: Process, target: Process, ops: readonly number[]): number {
+  const changes: Array<[number, boolean]> = [];
   for (const op of ops) {
-    if (!Number.isInteger(op)) return false;
+    if (!Number.isInteger(op)) return ERRNO.EINVAL;
     const id = op & 0xffff;
     if (id === PROCMGR_AID_EOL) break;
     const rootDomain = (op & PROCMGR_ADN_ROOT) !== 0;
@@ -41,12 +45,16 @@ export function applyAbilities(target: Process, ops: readonly number[]): boolean
     const applies = (!rootDomain && !nonRootDomain) || (target.uid === 0 ? rootDomain : nonRootDomain);
     const allow = (op & PROCMGR_AOP_ALLOW) !== 0;
     const deny = (op & PROCMGR_AOP_DENY) !== 0;
-    if (allow === deny) return false;
-    if (!applies) continue;
+    if (allow === deny) return ERRNO.EINVAL;
+    if (applies) changes.push([id, allow]);
+  }
+  const mayGrant = caller.abilities.has(PROCMGR_AID_ABLE_PRIV);
+  for (const [id, allow] of changes) if (allow && !target.abilities.has(id) && !mayGrant) return ERRNO.EPERM;
+  for (const [id, allow] of changes) {
     if (allow) target.abilities.add(id);
     else target.abilities.delete(id);
   }
-  return true;
+  return 0;
 }
 
 /** The owner, group and mode of a path-space object (`iofunc_attr_t` fields). */

@@ -5,12 +5,11 @@
  * @packageDocumentation
  */
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_SOFTTIME, SIGEV_PULSE, SIGEV_TYPE_MASK, STATE_NANOSLEEP, STATE_READY, TIMER_ABSTIME } from './constants.js';
-import { alive, callable, fail, int, lowestFree, type KernelCore } from './core.js';
-import { deliverEventFor, validateEvent } from './events.js';
+import { alive, callable, fail, int, lowestFree, outParam, type KernelCore } from './core.js';
+import { deliverEventFor, eventCredentials, validateEvent } from './events.js';
 import { KernelError } from './KernelError.js';
 import { KTimer, SleepWait, type Done, type Thread } from './objects.js';
 import { nsToMs } from './scheduler.js';
-import { mayPulse } from './security.js';
 import type { Itimer, Sigevent } from './types.js';
 
 function checkClock(id: number, call: string): void {
@@ -36,7 +35,7 @@ export function timerTimeout(
   int(flags, call, 'flags');
   checkClock(clockid, call);
   if (notify !== null) {
-    const bad = validateEvent(notify, true);
+    const bad = validateEvent(notify, true) || eventCredentials(t.process, notify);
     if (bad !== 0) throw new KernelError(bad, call);
   }
   if (ntime !== null && !isNs(ntime)) throw fail('EINVAL', call);
@@ -67,7 +66,7 @@ export function timerCreate(t: Thread, clockid: number, ev: Sigevent | null): nu
     const entry = p.coids.get(ev.sigev_coid ?? -1);
     const ch = entry?.conn.channel;
     if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid: ev.sigev_coid ?? -1 });
-    if (!mayPulse(p, ch.owner)) throw fail('EPERM', call);
+    if (eventCredentials(p, ev) !== 0) throw fail('EPERM', call);
   }
   const id = lowestFree(p.timers, 0);
   p.timers.set(id, new KTimer(id, p, clockid, { ...ev, sigev_value: { sival_int: ev.sigev_value?.sival_int ?? 0 } }));
@@ -83,6 +82,7 @@ export function timerSettime(k: KernelCore, t: Thread, id: number, flags: number
   if (timer === undefined) throw fail('EINVAL', call);
   if (typeof itime !== 'object' || itime === null || !isNs(itime.nsec) || !isNs(itime.interval_nsec)) throw fail('EINVAL', call);
   if (oitime !== null) {
+    outParam(oitime, call, 'oitime');
     const left = timer.due < 0 ? 0 : Math.max(1, (timer.due - k.scheduler.now()) * 1e6);
     oitime.nsec = left;
     oitime.interval_nsec = timer.intervalNs;
@@ -99,7 +99,7 @@ export function timerSettime(k: KernelCore, t: Thread, id: number, flags: number
 
 function arm(k: KernelCore, timer: KTimer, ms: number): void {
   timer.due = k.scheduler.now() + ms;
-  timer.handle = k.scheduler.schedule(() => k.run(() => fire(k, timer)), ms);
+  timer.handle = k.schedule(() => fire(k, timer), ms);
 }
 
 function fire(k: KernelCore, timer: KTimer): void {
@@ -129,11 +129,11 @@ export function nanosleep(k: KernelCore, t: Thread, ns: number | bigint, done: D
   const s = new SleepWait(t, done);
   t.wait = s;
   t.state = STATE_NANOSLEEP;
-  s.timer = k.scheduler.schedule(() => k.run(() => {
+  s.timer = k.schedule(() => {
     s.timer = null;
     if (t.wait !== s) return;
     t.wait = null;
     t.state = STATE_READY;
     k.complete(s, 0, 0);
-  }), nsToMs(ns));
+  }, nsToMs(ns));
 }

@@ -10,11 +10,7 @@ import { ERRNO } from './errno.js';
 import type { ReceiveWait, SendWait } from './objects.js';
 import { boost, inherit } from './priority.js';
 import { onStateEntered, releaseSender } from './release.js';
-
-/** The rcvid of a (client thread, connection) pair: reused by the same pair, as in QNX. */
-export function rcvidOf(w: SendWait): number {
-  return (w.thread.tid << 16) | w.conn.scoidIndex;
-}
+import { newRcvid } from './rcvids.js';
 
 /** Copy `w`'s message into receiver `r`, make `w` REPLY-blocked and complete `r` with the rcvid. */
 export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
@@ -22,8 +18,9 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   const rt = r.thread;
   if (r.timer !== null) { r.timer.unsubscribe(); r.timer = null; }
   const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, byteLength(r.rmsg));
-  const rcvid = rcvidOf(w);
+  const rcvid = newRcvid(w);
   w.rcvid = rcvid;
+  ch.owner.replies.set(rcvid, w);
   w.copied = copied;
   const info = r.info;
   if (info !== null) {

@@ -1,7 +1,7 @@
 // qnx-model.md §13.9: security (QNX 7.1 abilities, private channels, open permissions).
 import { describe, expect, it } from 'vitest';
 import {
-  ERRNO, Kernel, O_RDONLY, O_RDWR, O_WRONLY, PROCMGR_ADN_NONROOT, PROCMGR_AID_PUBLIC_CHANNEL, PROCMGR_AOP_ALLOW,
+  ERRNO, Kernel, O_RDONLY, O_RDWR, O_WRONLY, PROCMGR_ADN_NONROOT, PROCMGR_AID_ABLE_PRIV, PROCMGR_AID_PUBLIC_CHANNEL, PROCMGR_AOP_ALLOW,
   PROCMGR_AOP_DENY, S_IFNAM, VirtualClock, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, checkOpenAccess,
 } from '../../../src/kernel/index.js';
 import { codeOf } from '../helpers.js';
@@ -14,8 +14,10 @@ describe('§13.9 security', () => {
     const t = k.createThread(k.createProcess({ uid: 100 }));
     expect(codeOf(() => k.channelCreate(t, 0))).toBe('EPERM');
     expect(k.channelCreate(t, _NTO_CHF_PRIVATE)).toBe(1);
-    expect(k.procmgrAbility(t, 0, [PROCMGR_AID_PUBLIC_CHANNEL | PROCMGR_ADN_NONROOT | PROCMGR_AOP_ALLOW])).toBe(0);
-    expect(k.channelCreate(t, 0)).toBe(2);
+    // a process holding PROCMGR_AID_ABLE_PRIV may give itself an ability
+    const priv = k.createThread(k.createProcess({ uid: 100, abilities: [PROCMGR_AID_ABLE_PRIV] }));
+    expect(k.procmgrAbility(priv, 0, [PROCMGR_AID_PUBLIC_CHANNEL | PROCMGR_ADN_NONROOT | PROCMGR_AOP_ALLOW])).toBe(0);
+    expect(k.channelCreate(priv, 0)).toBe(1);
     const root = k.createThread(k.createProcess());
     k.procmgrAbility(root, 0, [PROCMGR_AID_PUBLIC_CHANNEL | PROCMGR_AOP_DENY]);
     expect(codeOf(() => k.channelCreate(root, 0))).toBe('EPERM');

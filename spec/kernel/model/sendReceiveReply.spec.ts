@@ -211,14 +211,18 @@ describe('§13.1 send / receive / reply', () => {
     expect(s.done.calls).toEqual([[0, 11]]);
   });
 
-  it('13.1.20 should give the same rcvid to consecutive sends of one thread over one coid', () => {
+  // §11 #21 overrides §13.1.20 (6.4.1 reused the rcvid of a (thread, connection) pair): each send
+  // gets its own generation, so a late answer to an ended send can never reach the next one
+  it('13.1.20 (§11 #21) should give consecutive sends of one thread over one coid distinct rcvids of the same connection', () => {
     const { kernel, server, client, chid, coid } = world();
     send(kernel, client, coid, '1');
     const a = receive(kernel, server, chid).done.value!;
     kernel.msgReply(server, a, 0);
     send(kernel, client, coid, '2');
     const b = receive(kernel, server, chid).done.value!;
-    expect(b).toBe(a);
+    expect(b).not.toBe(a);
+    expect(b & 0xffff).toBe(a & 0xffff);
+    expect(codeOf(() => kernel.msgReply(server, a, 0))).toBe('ESRCH');
   });
 
   it('13.1.21 should fill info with pid, 1-based tid, the client coid and the chid', () => {
