@@ -97,6 +97,7 @@ export function asyncmsg_channel_destroy(chid: number): number {
 
 function kernelAttr(kernel: Kernel, p: Process, a: _asyncmsg_connection_attr | null): AsyncAttr {
   if (a === null || typeof a !== 'object') throw new KernelError('EINVAL', 'asyncmsg_connect_attach');
+  if (a.call_back !== null && a.call_back !== undefined && typeof a.call_back !== 'function') throw new KernelError('EINVAL', 'asyncmsg_connect_attach');
   return {
     call_back: a.call_back === null || a.call_back === undefined ? null : wrapDefault(kernel, p, a.call_back),
     buffer_size: a.buffer_size,
@@ -134,8 +135,11 @@ export function asyncmsg_connect_detach(coid: number): number {
 }
 
 /** `int asyncmsg_connect_attr(int coid, struct _asyncmsg_connection_attr *old, const ... *new)`. */
-export function asyncmsg_connect_attr(coid: number, old_attr: _asyncmsg_connection_attr | null, new_attr: _asyncmsg_connection_attr | null): number {
+export function asyncmsg_connect_attr(coid: number, old_attr?: _asyncmsg_connection_attr | null, new_attr?: _asyncmsg_connection_attr | null): number {
+  old_attr ??= null;
+  new_attr ??= null;
   return sys((k, t) => {
+    if (old_attr !== null && (typeof old_attr !== 'object' || !Object.isExtensible(old_attr))) throw new KernelError('EFAULT', 'asyncmsg_connect_attr');
     const old: AsyncAttr | null = old_attr === null ? null : { call_back: null, buffer_size: 0, max_num_buffer: 0, trigger_num_msg: 0, trigger_time: { nsec: 0, interval_nsec: 0 } };
     const r = k.asyncConnectAttr(t, coid, old, new_attr === null ? null : kernelAttr(k, t.process, new_attr));
     if (old_attr !== null && old !== null) {
@@ -149,10 +153,13 @@ export function asyncmsg_connect_attr(coid: number, old_attr: _asyncmsg_connecti
   });
 }
 
-function put(coid: number, bytes: Uint8Array | Uint8Array[], original: CBuffer | readonly iov_t[], handle: number, call_back: asyncmsg_callback_t | null): Promise<number> {
+function put(coid: number, bytes: () => Uint8Array | Uint8Array[], original: CBuffer | readonly iov_t[], handle: number, call_back: asyncmsg_callback_t | null | undefined): Promise<number> {
   return block((k, t, done) => {
-    if (typeof bytes === 'object') originals.set(bytes, original);
-    k.asyncPut(t, coid, bytes, handle, callbackOn(k, t.process, call_back, original), done);
+    // a callback left out is the connection's (C's NULL); anything else must be a function
+    if (call_back !== null && call_back !== undefined && typeof call_back !== 'function') throw new KernelError('EINVAL', 'asyncmsg_put');
+    const b = bytes();
+    originals.set(b, original);
+    k.asyncPut(t, coid, b, handle, callbackOn(k, t.process, call_back ?? null, original), done);
   });
 }
 
@@ -161,15 +168,15 @@ function put(coid: number, bytes: Uint8Array | Uint8Array[], original: CBuffer |
  * 0 once the message is in the send ring (waiting for a free slot unless `_NTO_COF_NONBLOCK`),
  * or -1 (EBADF, EAGAIN). The buffer is not copied: change it before the receiver's get and the
  * receiver sees the change, as in QNX. The callback (this one, else the connection's) runs once
- * after delivery, on the library's helper thread.
+ * after delivery, on the library's helper thread; left out (or null), the connection's runs.
  */
-export function asyncmsg_put(coid: number, buff: CBuffer, size: number | undefined, handle: number, call_back: asyncmsg_callback_t | null): Promise<number> {
-  return put(coid, cBuf(buff, size), buff, handle, call_back);
+export function asyncmsg_put(coid: number, buff: CBuffer, size: number | undefined, handle: number, call_back?: asyncmsg_callback_t | null): Promise<number> {
+  return put(coid, () => cBuf(buff, size), buff, handle, call_back);
 }
 
 /** `int asyncmsg_putv(int coid, const iov_t *iov, int parts, unsigned handle, int (*call_back)(...))`. */
-export function asyncmsg_putv(coid: number, iov: readonly iov_t[], parts: number, handle: number, call_back: asyncmsg_callback_t | null): Promise<number> {
-  return put(coid, cIov(iov, parts), iov, handle, call_back);
+export function asyncmsg_putv(coid: number, iov: readonly iov_t[], parts: number, handle: number, call_back?: asyncmsg_callback_t | null): Promise<number> {
+  return put(coid, () => cIov(iov, parts), iov, handle, call_back);
 }
 
 /**

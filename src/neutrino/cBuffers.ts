@@ -3,6 +3,13 @@
  * @packageDocumentation
  */
 
+import { KernelError } from '../kernel/index.js';
+
+/** EFAULT, C's answer to a pointer that is not a buffer: the C call returns -1 with errno set. */
+function badAddress(what: string): KernelError {
+  return new KernelError('EFAULT', 'buffer', undefined, { cause: what });
+}
+
 /** `iov_t`: one part of a gather/scatter buffer. */
 export interface iov_t {
   iov_base: Uint8Array;
@@ -14,9 +21,15 @@ export type CBuffer = ArrayBufferView | string;
 
 const encoder = new TextEncoder();
 
-/** The bytes of a view (no copy). */
+/** The bytes of a view (no copy); EFAULT for anything that is not an `ArrayBufferView`. */
 export function bytesOf(v: ArrayBufferView): Uint8Array {
-  return v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof Uint8Array) return v;
+  if (!ArrayBuffer.isView(v)) throw badAddress('not an ArrayBufferView');
+  try {
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  } catch {
+    throw badAddress('a detached ArrayBuffer');
+  }
 }
 
 /** A C string's bytes: UTF-8 followed by a NUL. */
@@ -30,7 +43,7 @@ export function cString(s: string): Uint8Array {
 /** A `(buf, size)` pair as bytes; `size` omitted means the whole buffer, larger sizes are clipped. */
 export function cBuf(buf: CBuffer | null | undefined, size?: number | bigint): Uint8Array {
   if (buf === null || buf === undefined) return new Uint8Array(0);
-  if (typeof buf !== 'string' && !ArrayBuffer.isView(buf)) throw new TypeError('a buffer must be an ArrayBufferView or a string');
+  if (typeof buf !== 'string' && !ArrayBuffer.isView(buf)) throw badAddress('a buffer must be an ArrayBufferView or a string');
   const bytes = typeof buf === 'string' ? cString(buf) : bytesOf(buf);
   if (size === undefined) return bytes;
   const n = Number(size);
@@ -40,14 +53,18 @@ export function cBuf(buf: CBuffer | null | undefined, size?: number | bigint): U
 
 /** An `iov_t[]` with `parts` entries as kernel buffers (each part clipped to `iov_len`). */
 export function cIov(iov: readonly iov_t[] | null, parts?: number): Uint8Array[] {
-  if (iov === null) return [];
-  if (!Array.isArray(iov)) throw new TypeError('an iov must be an array of iov_t');
-  const n = parts === undefined ? iov.length : Math.max(0, Math.min(parts, iov.length));
+  if (iov === null || iov === undefined) return [];
+  if (!Array.isArray(iov)) throw badAddress('an iov must be an array of iov_t');
+  const count = Number(parts);
+  const n = parts === undefined ? iov.length : Number.isFinite(count) ? Math.max(0, Math.min(Math.trunc(count), iov.length)) : 0;
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
-    const part = iov[i]!;
-    const base = bytesOf(part.iov_base);
-    out.push(part.iov_len >= base.length ? base : base.subarray(0, Math.max(0, part.iov_len)));
+    const part: unknown = iov[i];
+    if (typeof part !== 'object' || part === null) throw badAddress(`iov[${i}] is not an iov_t`);
+    const { iov_base, iov_len } = part as iov_t;
+    const base = bytesOf(iov_base);
+    const len = Number(iov_len);
+    out.push(len >= base.length ? base : base.subarray(0, Number.isFinite(len) ? Math.max(0, Math.trunc(len)) : 0));
   }
   return out;
 }

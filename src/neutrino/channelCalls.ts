@@ -25,8 +25,8 @@ export function ConnectDetach(coid: number): number {
 }
 
 /** `int ConnectServerInfo(pid_t pid, int coid, struct _server_info *info)`: the coid reported, or -1. */
-export function ConnectServerInfo(pid: number, coid: number, info: _server_info | null): number {
-  return sys((k, t) => k.connectServerInfo(t, pid, coid, info));
+export function ConnectServerInfo(pid: number, coid: number, info?: _server_info | null): number {
+  return sys((k, t) => k.connectServerInfo(t, pid, coid, info ?? null));
 }
 
 /** `struct _client_info`. */

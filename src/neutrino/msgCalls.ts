@@ -25,14 +25,18 @@ export function MsgSendvs(coid: number, siov: readonly iov_t[], sparts: number, 
   return block((k, t, done) => k.msgSend(t, coid, cIov(siov, sparts), cBuf(rmsg, rbytes), done));
 }
 
-/** `int MsgReceive(int chid, void *msg, size_t bytes, struct _msg_info *info)`: an rcvid, 0 for a pulse, or -1. */
-export function MsgReceive(chid: number, msg: ArrayBufferView, bytes: number | undefined, info: _msg_info | null): Promise<number> {
-  return block((k, t, done) => k.msgReceive(t, chid, cBuf(msg, bytes), info, done));
+/**
+ * `int MsgReceive(int chid, void *msg, size_t bytes, struct _msg_info *info)`: an rcvid, 0 for a pulse,
+ * or -1. `info` left out is NULL; one that cannot be written (frozen, sealed, not an object) is
+ * EFAULT before anything is dequeued.
+ */
+export function MsgReceive(chid: number, msg: ArrayBufferView, bytes: number | undefined, info?: _msg_info | null): Promise<number> {
+  return block((k, t, done) => k.msgReceive(t, chid, cBuf(msg, bytes), info ?? null, done));
 }
 
 /** `int MsgReceivev(int chid, const iov_t *iov, size_t parts, struct _msg_info *info)`. */
-export function MsgReceivev(chid: number, iov: readonly iov_t[], parts: number, info: _msg_info | null): Promise<number> {
-  return block((k, t, done) => k.msgReceive(t, chid, cIov(iov, parts), info, done));
+export function MsgReceivev(chid: number, iov: readonly iov_t[], parts: number, info?: _msg_info | null): Promise<number> {
+  return block((k, t, done) => k.msgReceive(t, chid, cIov(iov, parts), info ?? null, done));
 }
 
 /** `int MsgReceivePulse(int chid, void *pulse, size_t bytes, struct _msg_info *info)`: 0, or -1. `info` is not filled. */

@@ -62,10 +62,14 @@ export function exit(status = 0): never {
 /**
  * `int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)`:
  * start a logical thread in the calling process, at the caller's priority. `thread`, if an
- * object, gets the tid in its `tid` field. Returns EOK (0) or an errno (not -1, as POSIX says).
+ * object, gets the tid in its `tid` field. Returns EOK (0) or an errno (not -1, as POSIX says):
+ * EFAULT when `thread` is neither null nor a writable object, EINVAL when `fn` is not a function.
  */
 export function pthread_create<A>(thread: { tid?: number } | null, _attr: null, fn: (arg: A) => unknown, arg: A): number {
   const { kernel, thread: self } = current();
+  // everything is checked before the thread exists: a refused call leaves nothing behind
+  if (thread !== null && (typeof thread !== 'object' || !Object.isExtensible(thread))) return ERRNO.EFAULT;
+  if (typeof fn !== 'function') return ERRNO.EINVAL;
   if (!self.process.alive) return ERRNO.ESRCH;
   const t = kernel.createThread(self.process, { priority: self.priority });
   if (thread !== null) thread.tid = t.tid;

@@ -22,8 +22,8 @@ export function TimerCreate(id: number, event: Sigevent | null): number {
 }
 
 /** `int TimerSettime(timer_t id, int flags, const struct _itimer *itime, struct _itimer *oitime)`. */
-export function TimerSettime(id: number, flags: number, itime: Itimer, oitime: Itimer | null): number {
-  return sys((k, t) => k.timerSettime(t, id, flags, itime, oitime));
+export function TimerSettime(id: number, flags: number, itime: Itimer, oitime?: Itimer | null): number {
+  return sys((k, t) => k.timerSettime(t, id, flags, itime, oitime ?? null));
 }
 
 /** `int TimerDestroy(timer_t id)`. */

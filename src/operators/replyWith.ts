@@ -8,7 +8,10 @@ export interface Answered<T, R> {
   readonly message: ReceivedMessage<T, R>;
   /** The reply sent (undefined for an empty reply or an error). */
   readonly reply: R | undefined;
-  /** 0 when replied, else the errno given to `MsgError`. */
+  /**
+   * 0 when the reply reached the client; the errno given to `MsgError`; or the errno of an
+   * answer that reached nobody (`ESRCH`: the client timed out, was unblocked or died first).
+   */
   readonly errno: number;
 }
 
@@ -50,17 +53,26 @@ export function replyWith<T, R>(
       let done = false;
       const answer = (reply: R | undefined, errno: number): void => {
         done = true;
+        let outcome = errno;
+        // answered by `project` itself: left alone
+        if (message.answered) {
+          subscriber.next({ message, reply, errno });
+          subscriber.complete();
+          return;
+        }
         try {
           if (errno === 0) message.reply(reply);
           else message.error(errno);
         } catch (e) {
-          // ESRCH: answered already (by project, or the client left without _NTO_CHF_UNBLOCK)
+          // the receiving thread is free again either way (ReceivedMessage releases it); ESRCH
+          // means nobody heard the answer: answered already, or the client left first
           if (!isKernelError(e)) {
             subscriber.error(e);
             return;
           }
+          outcome = e.errno;
         }
-        subscriber.next({ message, reply: errno === 0 ? reply : undefined, errno });
+        subscriber.next({ message, reply: errno === 0 && outcome === 0 ? reply : undefined, errno: outcome });
         subscriber.complete();
       };
       const fail = (e: unknown): void => answer(undefined, isKernelError(e) ? e.errno : ERRNO.EIO);

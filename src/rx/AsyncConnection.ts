@@ -57,54 +57,72 @@ export class AsyncConnection<T> extends Subject<T> {
   /**
    * A put that waits while the ring is full (a logical thread blocked in `asyncmsg_put`), then
    * completes once the message was delivered; errors with EMSGSIZE (truncated) or EBADF (detached
-   * before delivery). Unsubscribing while it waits for a slot withdraws it.
+   * before delivery, or the receiver died), or ESRCH when this process exits first. Unsubscribing
+   * while it waits for a slot withdraws it.
    */
   put(value: T): Observable<void> {
     return new Observable<void>((subscriber) => {
-      const { owner } = this.cfg;
+      const { owner, coid } = this.cfg;
       const thread = owner.acquireThread();
       let admitted = false;
+      let settled = false;
+      const settle = (err: number): void => {
+        if (settled) return;
+        settled = true;
+        owner.releaseThread(thread);
+        if (err === 0) {
+          super.next(value);
+          subscriber.complete();
+        } else subscriber.error(new KernelError(err, 'asyncmsg_put', { coid }));
+      };
+      // the logical thread is held until delivery, so that this process's death (its exit hook)
+      // ends the put as it ends a send: ESRCH, whether the put still waits for a slot or not
+      thread.onExit = () => settle(ERRNO.ESRCH);
       try {
-        this.kernel.asyncPut(thread, this.cfg.coid, this.cfg.codec.encode(value), 0, (err) => {
-          if (err === 0) {
-            super.next(value);
-            subscriber.complete();
-          } else subscriber.error(new KernelError(err, 'asyncmsg_put', { coid: this.cfg.coid }));
-        }, (err) => {
+        this.kernel.asyncPut(thread, coid, this.cfg.codec.encode(value), 0, (err) => settle(err), (err) => {
           admitted = err === 0;
-          owner.releaseThread(thread);
-          if (err !== 0) subscriber.error(new KernelError(err, 'asyncmsg_put', { coid: this.cfg.coid }));
+          if (err !== 0) settle(err);
         });
       } catch (e) {
+        settled = true;
         owner.releaseThread(thread);
         subscriber.error(e);
       }
       return () => {
-        if (!admitted && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
+        if (!admitted && !settled && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
       };
     });
   }
 
   /**
    * `asyncmsg_flush`: deliver what is pending. Completes at once with `{ wait: false }`; by
-   * default when the receiver has taken every pending message.
+   * default when the receiver has taken every pending message. Errors with EBADF when the
+   * receiver (or its channel) goes first, ESRCH when this process exits first.
    */
   flush(options: { readonly wait?: boolean } = {}): Observable<void> {
     return new Observable<void>((subscriber) => {
       const { owner } = this.cfg;
       const thread = owner.acquireThread();
+      let settled = false;
+      thread.onExit = () => {
+        if (settled) return;
+        settled = true;
+        subscriber.error(new KernelError(ERRNO.ESRCH, 'asyncmsg_flush', { coid: this.cfg.coid }));
+      };
       try {
         this.kernel.asyncFlush(thread, this.cfg.coid, options.wait === false ? ASYNCMSG_FLUSH_NONBLOCK : 0, (err) => {
+          settled = true;
           owner.releaseThread(thread);
           if (err !== 0) subscriber.error(new KernelError(err, 'asyncmsg_flush', { coid: this.cfg.coid }));
           else subscriber.complete();
         });
       } catch (e) {
+        settled = true;
         owner.releaseThread(thread);
         subscriber.error(e);
       }
       return () => {
-        if (thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
+        if (!settled && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
       };
     });
   }

@@ -1,6 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import {
-  CLOCK_MONOTONIC, ERRNO, KernelError, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, type Kernel, type Thread,
+  CLOCK_MONOTONIC, ERRNO, KernelError, PRIORITY_MAX, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, isKernelError, type Kernel,
+  type Thread,
 } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
@@ -26,6 +27,20 @@ export interface SendOptions {
   readonly timeout?: number;
   /** States the timeout covers (default `'both'`: the whole round trip). */
   readonly timeoutStates?: TimeoutStates;
+}
+
+/** The largest reply buffer a send may ask for (a C `int` of bytes). */
+const MAX_REPLY_SIZE = 2 ** 31 - 1;
+
+/** Why `o` is not a usable {@link SendOptions}, or null when it is. */
+export function checkSendOptions(o: SendOptions): string | null {
+  if (typeof o !== 'object' || o === null) return 'options must be an object';
+  const { priority, replySize, timeout, timeoutStates } = o;
+  if (priority !== undefined && (!Number.isInteger(priority) || priority < 1 || priority > PRIORITY_MAX)) return `priority must be an integer 1..${PRIORITY_MAX}`;
+  if (replySize !== undefined && (!Number.isInteger(replySize) || replySize < 0 || replySize > MAX_REPLY_SIZE)) return `replySize must be an integer 0..${MAX_REPLY_SIZE}`;
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) return 'timeout must be a number of milliseconds >= 0';
+  if (timeoutStates !== undefined && !(timeoutStates in STATES)) return "timeoutStates must be 'send', 'reply' or 'both'";
+  return null;
 }
 
 /** Shared default: no allocation per send when options are left out. */
@@ -80,13 +95,19 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
     return this.cfg.owner.kernel;
   }
 
-  /** `MsgSendPulse`. */
+  /**
+   * `MsgSendPulse`. A pulse the kernel refuses for what it is (a code outside -128..127, a bad
+   * priority or value: `EINVAL`) throws that `KernelError` at the caller and changes nothing; a
+   * connection that can no longer carry pulses (`EBADF`: the server is gone; `EPERM`) errors the
+   * Subject.
+   */
   override next(pulse: PulseInit): void {
     if (this.closed || this.isStopped) return;
-    const p = typeof pulse === 'number' ? { code: pulse } : pulse;
+    const p: { code?: unknown; value?: unknown; priority?: unknown } = typeof pulse === 'number' ? { code: pulse } : typeof pulse === 'object' && pulse !== null ? pulse : {};
     try {
-      this.kernel.msgSendPulse(this.cfg.owner.control, this.cfg.coid, p.priority ?? -1, p.code, p.value ?? 0);
+      this.kernel.msgSendPulse(this.cfg.owner.control, this.cfg.coid, (p.priority ?? -1) as number, p.code as number, (p.value ?? 0) as number);
     } catch (e) {
+      if (isKernelError(e) && e.code === 'EINVAL') throw e;
       this.error(e);
       return;
     }
@@ -128,9 +149,22 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
   sendBytes(bytes: Uint8Array, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
     const { owner, coid, replyCodec } = this.cfg;
     return new Observable<Reply<R>>((subscriber) => {
+      // bad options are refused before a logical thread is taken: nothing leaks, nothing changes
+      const bad = checkSendOptions(options);
+      if (bad !== null) {
+        subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { cause: bad }));
+        return;
+      }
       const thread: Thread = owner.acquireThread(options.priority ?? this.cfg.priority);
-      // the thread's reusable buffer; the reply bytes are copied out of it
-      const replyBuf = owner.scratch(thread, options.replySize ?? this.cfg.replySize);
+      let replyBuf: Uint8Array;
+      try {
+        // the thread's reusable buffer; the reply bytes are copied out of it
+        replyBuf = owner.scratch(thread, options.replySize ?? this.cfg.replySize);
+      } catch (e) {
+        owner.releaseThread(thread);
+        subscriber.error(e instanceof RangeError ? new KernelError(ERRNO.ENOMEM, 'MsgSend', { coid }, { cause: e }) : e);
+        return;
+      }
       let settled = false;
       // the client process may die mid-call: the send's continuation would never run
       thread.onExit = () => {

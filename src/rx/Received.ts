@@ -42,6 +42,8 @@ export class ReceivedMessage<T, R = T> {
   private value: T | undefined;
   /** @internal Called once when the receiving thread may receive again. */
   onSettled: (() => void) | null = null;
+  /** Shared with the views `withCodecs` makes: one message, one answer. */
+  private readonly answerState: { answered: boolean };
 
   /** @internal */
   constructor(
@@ -55,7 +57,15 @@ export class ReceivedMessage<T, R = T> {
     readonly info: Readonly<MsgInfo>,
     /** The whole message as sent (the binding reads past a short receive buffer with MsgRead). */
     readonly bytes: Uint8Array,
-  ) {}
+    answerState?: { answered: boolean },
+  ) {
+    this.answerState = answerState ?? { answered: false };
+  }
+
+  /** Whether `reply()`, `replyBytes()` or `error()` reached the client through this message (or a view of it). */
+  get answered(): boolean {
+    return this.answerState.answered;
+  }
 
   /** The payload, decoded with the channel's codec (on first access). */
   get data(): T {
@@ -68,7 +78,7 @@ export class ReceivedMessage<T, R = T> {
 
   /** The same message seen through other codecs (the `decode` operator). */
   withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
-    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes);
+    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, this.answerState);
     // answering the view answers this message: the receiving thread must be released either way
     view.onSettled = () => this.release();
     return view;
@@ -79,22 +89,34 @@ export class ReceivedMessage<T, R = T> {
     return this.bytes.length < 2 ? -1 : this.bytes[0]! | (this.bytes[1]! << 8);
   }
 
-  /** `MsgReply`: answer with `status` and `value` encoded (nothing for `undefined`); truncated to the client's buffer. */
+  /**
+   * `MsgReply`: answer with `status` and `value` encoded (nothing for `undefined`); truncated to
+   * the client's buffer. Throws a `KernelError` `ESRCH` when the client is no longer waiting (it
+   * timed out, was unblocked or died, or the message was answered already). Whether it throws or
+   * not, the receiving subscriber receives again: a failed answer never costs the server its thread.
+   */
   reply(value?: R, status = 0): void {
-    this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value));
-    this.release();
+    this.answer(() => this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value)));
   }
 
   /** `MsgReply` with raw bytes. */
   replyBytes(bytes: Uint8Array | null, status = 0): void {
-    this.kernel.msgReply(this.thread, this.rcvid, status, bytes);
-    this.release();
+    this.answer(() => this.kernel.msgReply(this.thread, this.rcvid, status, bytes));
   }
 
   /** `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it). */
   error(errno: number | ErrnoCode): void {
-    this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]);
-    this.release();
+    this.answer(() => this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]));
+  }
+
+  /** Answer through `call`; the receiving thread is released however the answer went. */
+  private answer(call: () => void): void {
+    try {
+      call();
+      this.answerState.answered = true;
+    } finally {
+      this.release();
+    }
   }
 
   /**

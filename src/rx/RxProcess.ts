@@ -6,7 +6,7 @@ import {
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
-import { Connection } from './Connection.js';
+import { Connection, checkSendOptions } from './Connection.js';
 import { AsyncChannel } from './AsyncChannel.js';
 import { AsyncConnection } from './AsyncConnection.js';
 
@@ -213,6 +213,12 @@ export class RxProcess {
   }
 
   private wrapConnection<T, R>(coid: number, options: ConnectOptions<T, R>): Connection<T, R> {
+    const bad = checkSendOptions({ priority: options.priority, replySize: options.replySize });
+    if (bad !== null) {
+      // refused before anything is kept: the coid goes back
+      try { this.kernel.connectDetach(this.control, coid); } catch { /* already gone */ }
+      throw new KernelError('EINVAL', 'ConnectAttach', { coid }, { cause: bad });
+    }
     const codec = (options.codec ?? bytesCodec) as Codec<T>;
     return new Connection<T, R>({
       owner: this,
