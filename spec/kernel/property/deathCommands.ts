@@ -1,0 +1,49 @@
+// The commands of the death models (issue 10, R2), shared by the kernel, C facade and RxJS runs:
+// sync and async traffic among 3 processes of 3 threads, with deaths at any step.
+import fc from 'fast-check';
+
+export const NP = 3;
+export const NT = 3;
+
+export type Cmd =
+  | { t: 'send' | 'put' | 'flush'; p: number; th: number; to: number }
+  | { t: 'recv' | 'get' | 'reply' | 'unblock' | 'threadExit'; p: number; th: number }
+  | { t: 'timeout'; p: number; th: number; ms: number }
+  | { t: 'kill'; p: number }
+  | { t: 'advance'; ms: number };
+
+const p = fc.nat(NP - 1);
+const th = fc.nat(NT - 1);
+export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
+  { arbitrary: fc.record({ t: fc.constantFrom('send' as const, 'put' as const, 'flush' as const), p, th, to: p }), weight: 9 },
+  { arbitrary: fc.record({ t: fc.constantFrom('recv' as const, 'get' as const, 'reply' as const), p, th }), weight: 7 },
+  { arbitrary: fc.record({ t: fc.constantFrom('unblock' as const, 'threadExit' as const), p, th }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('timeout' as const), p, th, ms: fc.integer({ min: 1, max: 4 }) }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('kill' as const), p }), weight: 1 },
+  { arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 3 }) }), weight: 1 },
+);
+
+/** Channel flags (UNBLOCK or not, per process) and the async connections' ring and count trigger. */
+export interface DeathWorld {
+  readonly unblock: readonly boolean[];
+  readonly ring: number;
+  readonly count: number;
+}
+
+export const worldArb: fc.Arbitrary<DeathWorld> = fc.record({
+  unblock: fc.array(fc.boolean(), { minLength: NP, maxLength: NP }),
+  ring: fc.integer({ min: 2, max: 4 }),
+  count: fc.integer({ min: 0, max: 2 }),
+});
+
+/** What a run counted, for the closing line. */
+export interface DeathStats {
+  scenarios: number;
+  calls: number;
+  deaths: number;
+}
+
+/** The order the end of a scenario kills processes in (a permutation the scenario picks). */
+export function killOrder(n: number, salt: number): number[] {
+  return [...Array(n).keys()].sort((a, b) => ((salt * (a + 1)) % 7) - ((salt * (b + 1)) % 7));
+}
