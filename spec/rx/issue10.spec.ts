@@ -1,13 +1,14 @@
 // Issue 10 (hardening), RxJS binding: async puts and flushes end on any death, a failed answer
 // never costs a server its receiving thread, a stale reply never lands, misuse changes nothing.
-import { merge, timer, map, type Subscription } from 'rxjs';
+import { merge, timer, map, type SchedulerLike, type Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { Router, VirtualClock, createSystem, utf8, type Answered } from '../../src/index.js';
-import { messages, replyWith } from '../../src/operators/index.js';
+import { Router, VirtualClock, createSystem, utf8 } from '../../src/index.js';
+import { messages, replyWith, type Answered } from '../../src/operators/index.js';
 import type { ReceivedMessage } from '../../src/rx/Received.js';
 
 function setup() {
-  const clock = new VirtualClock();
+  // the kernel's clock also drives RxJS timers here (it is a SchedulerLike in all but its handle type)
+  const clock = new VirtualClock() as VirtualClock & SchedulerLike;
   const system = createSystem({ scheduler: clock, onUnhandledError: (e) => { throw e; } });
   return { clock, system, server: system.process({ name: 'server' }), client: system.process({ name: 'client' }) };
 }

@@ -62,7 +62,8 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
     if (!w.unblockRequested) throw fail('EINVAL', call, { rcvid });
     releaseSender(k, w, w.unblockErr, 0);
   } else {
-    if (error < 0) throw fail('EINVAL', call, { rcvid });
+    // an errno is a C int: negative ones (but -1 above) and ones past int32 are not errnos
+    if (error < 0 || error > 0x7fffffff) throw fail('EINVAL', call, { rcvid });
     releaseSender(k, w, error, 0);
   }
   return 0;

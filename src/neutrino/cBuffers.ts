@@ -4,10 +4,18 @@
  */
 
 import { KernelError } from '../kernel/index.js';
+import { isDetached } from '../kernel/buffers.js';
 
 /** EFAULT, C's answer to a pointer that is not a buffer: the C call returns -1 with errno set. */
 function badAddress(what: string): KernelError {
   return new KernelError('EFAULT', 'buffer', undefined, { cause: what });
+}
+
+/** A C `size_t`/`int` count: a number or bigint (EINVAL for anything else, or NaN). */
+function count(v: unknown, what: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NaN;
+  if (Number.isNaN(n)) throw new KernelError('EINVAL', 'buffer', undefined, { cause: `${what} must be a number` });
+  return n;
 }
 
 /** `iov_t`: one part of a gather/scatter buffer. */
@@ -23,7 +31,10 @@ const encoder = new TextEncoder();
 
 /** The bytes of a view (no copy); EFAULT for anything that is not an `ArrayBufferView`. */
 export function bytesOf(v: ArrayBufferView): Uint8Array {
-  if (v instanceof Uint8Array) return v;
+  if (v instanceof Uint8Array) {
+    if (v.length === 0 && isDetached(v)) throw badAddress('a detached ArrayBuffer');
+    return v;
+  }
   if (!ArrayBuffer.isView(v)) throw badAddress('not an ArrayBufferView');
   try {
     return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
@@ -46,8 +57,8 @@ export function cBuf(buf: CBuffer | null | undefined, size?: number | bigint): U
   if (typeof buf !== 'string' && !ArrayBuffer.isView(buf)) throw badAddress('a buffer must be an ArrayBufferView or a string');
   const bytes = typeof buf === 'string' ? cString(buf) : bytesOf(buf);
   if (size === undefined) return bytes;
-  const n = Number(size);
-  if (!Number.isFinite(n) || n < 0) return bytes.subarray(0, 0);
+  const n = count(size, 'size');
+  if (n < 0) return bytes.subarray(0, 0);
   return n >= bytes.length ? bytes : bytes.subarray(0, n);
 }
 
@@ -55,16 +66,15 @@ export function cBuf(buf: CBuffer | null | undefined, size?: number | bigint): U
 export function cIov(iov: readonly iov_t[] | null, parts?: number): Uint8Array[] {
   if (iov === null || iov === undefined) return [];
   if (!Array.isArray(iov)) throw badAddress('an iov must be an array of iov_t');
-  const count = Number(parts);
-  const n = parts === undefined ? iov.length : Number.isFinite(count) ? Math.max(0, Math.min(Math.trunc(count), iov.length)) : 0;
+  const n = parts === undefined ? iov.length : Math.max(0, Math.min(Math.trunc(count(parts, 'parts')), iov.length));
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const part: unknown = iov[i];
     if (typeof part !== 'object' || part === null) throw badAddress(`iov[${i}] is not an iov_t`);
     const { iov_base, iov_len } = part as iov_t;
     const base = bytesOf(iov_base);
-    const len = Number(iov_len);
-    out.push(len >= base.length ? base : base.subarray(0, Number.isFinite(len) ? Math.max(0, Math.trunc(len)) : 0));
+    const len = count(iov_len, 'iov_len');
+    out.push(len >= base.length ? base : base.subarray(0, Math.max(0, Math.trunc(len))));
   }
   return out;
 }

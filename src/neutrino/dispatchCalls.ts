@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Dispatch, type DispatchContext, type message_attr_t } from '../dispatch/Dispatch.js';
-import { ERRNO, MSG_FLAG_TYPE_PULSE, isKernelError } from '../kernel/index.js';
+import { ERRNO, KernelError, MSG_FLAG_TYPE_PULSE, isKernelError } from '../kernel/index.js';
 import { sys } from './cResult.js';
 import { current } from './context.js';
 
@@ -22,6 +22,25 @@ export type dispatch_func_t = (ctp: message_context_t, code: number, flags: numb
 /** `dispatch_t`: an opaque dispatch handle (`chid` is the channel, -1 until the first attach). */
 export type dispatch_t = Dispatch<dispatch_func_t>;
 
+/** @internal `dpp` as a handle, or EINVAL (C's bad pointer) before anything changes. */
+export function handleOf(dpp: unknown, call: string): dispatch_t {
+  if (!(dpp instanceof Dispatch)) throw new KernelError('EINVAL', call, undefined, { cause: 'not a dispatch_t' });
+  return dpp as dispatch_t;
+}
+
+/** @internal `ctp` as a context of a handle, or EINVAL. */
+export function contextOf(ctp: unknown, call: string): dispatch_context_t {
+  if (typeof ctp !== 'object' || ctp === null) throw new KernelError('EINVAL', call, undefined, { cause: 'not a dispatch_context_t' });
+  handleOf((ctp as { dpp?: unknown }).dpp, call);
+  return ctp as dispatch_context_t;
+}
+
+/** `func` as a handler, or EINVAL. */
+function funcOf(func: unknown, call: string): dispatch_func_t {
+  if (typeof func !== 'function') throw new KernelError('EINVAL', call, undefined, { cause: 'the handler must be a function' });
+  return func as dispatch_func_t;
+}
+
 /** `dispatch_t *dispatch_create(void)`: `dispatch_create_channel(-1, 0)`. */
 export function dispatch_create(): dispatch_t | null {
   return dispatch_create_channel(-1, 0);
@@ -38,7 +57,7 @@ export function dispatch_create_channel(chid: number, flags: number): dispatch_t
 
 /** `int dispatch_destroy(dispatch_t *dpp)`: the channel goes too if the handle created it. */
 export function dispatch_destroy(dpp: dispatch_t): number {
-  return sys((_k, t) => dpp.destroy(t));
+  return sys((_k, t) => handleOf(dpp, 'dispatch_destroy').destroy(t));
 }
 
 /**
@@ -50,32 +69,32 @@ export function dispatch_destroy(dpp: dispatch_t): number {
  * `_NTO_CHF_COID_DISCONNECT`), EPERM (public channel without the ability).
  */
 export function message_attach(dpp: dispatch_t, attr: Partial<message_attr_t> | null, low: number, high: number, func: dispatch_func_t, handle: unknown): number {
-  return sys((_k, t) => dpp.attach(t, 'message_attach', attr, low, high, func, handle));
+  return sys((_k, t) => handleOf(dpp, 'message_attach').attach(t, 'message_attach', attr, low, high, funcOf(func, 'message_attach'), handle));
 }
 
 /** `int message_detach(dispatch_t *dpp, int low, int high, int flags)`: -1 (EINVAL) if no entry has that range. */
 export function message_detach(dpp: dispatch_t, low: number, high: number, flags: number): number {
-  return sys(() => dpp.detach('message_detach', low, high, flags));
+  return sys(() => handleOf(dpp, 'message_detach').detach('message_detach', low, high, flags));
 }
 
 /** `int pulse_attach(dispatch_t *dpp, int flags, int code, func, void *handle)`: the code, or -1. */
 export function pulse_attach(dpp: dispatch_t, flags: number, code: number, func: dispatch_func_t, handle: unknown): number {
-  return sys((_k, t) => dpp.attach(t, 'pulse_attach', { flags: flags | MSG_FLAG_TYPE_PULSE }, code, code, func, handle));
+  return sys((_k, t) => handleOf(dpp, 'pulse_attach').attach(t, 'pulse_attach', { flags: flags | MSG_FLAG_TYPE_PULSE }, code, code, funcOf(func, 'pulse_attach'), handle));
 }
 
 /** `int pulse_detach(dispatch_t *dpp, int code, int flags)`. */
 export function pulse_detach(dpp: dispatch_t, code: number, flags: number): number {
-  return sys(() => dpp.detach('pulse_detach', code, code, flags | MSG_FLAG_TYPE_PULSE));
+  return sys(() => handleOf(dpp, 'pulse_detach').detach('pulse_detach', code, code, flags | MSG_FLAG_TYPE_PULSE));
 }
 
 /** `int message_connect(dispatch_t *dpp, int flags)`: a coid to the handle's own channel (`MSG_FLAG_SIDE_CHANNEL`). */
 export function message_connect(dpp: dispatch_t, flags: number): number {
-  return sys((_k, t) => dpp.connect(t, flags));
+  return sys((_k, t) => handleOf(dpp, 'message_connect').connect(t, flags));
 }
 
 /** `dispatch_context_t *dispatch_context_alloc(dispatch_t *dpp)`: null with EINVAL while nothing is attached. */
 export function dispatch_context_alloc(dpp: dispatch_t): dispatch_context_t | null {
-  return sys(() => dpp.contextAlloc() as dispatch_context_t, null);
+  return sys(() => handleOf(dpp, 'dispatch_context_alloc').contextAlloc() as dispatch_context_t, null);
 }
 
 /** `void dispatch_context_free(dispatch_context_t *ctp)`: the garbage collector reclaims it. */
@@ -90,7 +109,7 @@ export function dispatch_block(ctp: dispatch_context_t): Promise<dispatch_contex
   const { thread } = current();
   return new Promise((resolve, reject) => {
     try {
-      ctp.dpp.block(thread, ctp, (err) => {
+      contextOf(ctp, 'dispatch_block').dpp.block(thread, ctp, (err) => {
         if (err !== 0) thread.errno = err;
         resolve(err === 0 || err === ERRNO.ETIMEDOUT ? ctp : null);
       });
@@ -112,16 +131,19 @@ export function dispatch_block(ctp: dispatch_context_t): Promise<dispatch_contex
  * when the handler is `async`.
  */
 export function dispatch_handler(ctp: dispatch_context_t | null): number | Promise<number> {
-  if (ctp === null) return -1;
-  const dpp: dispatch_t = ctp.dpp;
-  const r = sys((_k, t) => dpp.route(t, ctp), null);
+  const r = sys((_k, t) => {
+    const c = contextOf(ctp, 'dispatch_handler');
+    const dpp: dispatch_t = c.dpp;
+    const routed = dpp.route(t, c);
+    return routed === null ? null : { c, routed };
+  }, null);
   if (r === null) return -1;
-  return r.entry.handler(ctp, r.code, 0, r.entry.handle);
+  return r.routed.entry.handler(r.c, r.routed.code, 0, r.routed.entry.handle);
 }
 
 /** `void dispatch_unblock(dispatch_context_t *ctp)`: wakes one thread blocked in `dispatch_block` (an UNBLOCK pulse, value 0). */
 export function dispatch_unblock(ctp: dispatch_context_t): void {
-  sys((_k, t) => ctp.dpp.unblock(t));
+  sys((_k, t) => contextOf(ctp, 'dispatch_unblock').dpp.unblock(t));
 }
 
 /**
@@ -129,7 +151,7 @@ export function dispatch_unblock(ctp: dispatch_context_t): void {
  * `dispatch_block`; null cancels (the 7.x rule).
  */
 export function dispatch_timeout(dpp: dispatch_t, reltime: number | bigint | null): number {
-  if (reltime !== null && (typeof reltime === 'bigint' ? reltime < 0n : !(Number.isFinite(reltime) && reltime >= 0))) {
+  if (!(dpp instanceof Dispatch) || (reltime !== null && (typeof reltime === 'bigint' ? reltime < 0n : !(typeof reltime === 'number' && Number.isFinite(reltime) && reltime >= 0)))) {
     current().thread.errno = ERRNO.EINVAL;
     return -1;
   }

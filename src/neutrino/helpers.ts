@@ -9,13 +9,14 @@ export function errno(): number {
 
 /** `char *strerror(int errnum)`. */
 export function strerror(errnum: number): string {
-  return errnoMessage(errnum);
+  return typeof errnum === 'number' ? errnoMessage(errnum) : `Unknown error ${typeof errnum}`;
 }
 
 /** `void perror(const char *prefix)`: prints `prefix: message` for the calling thread's errno to stderr. */
 export function perror(prefix: string | null): void {
   const msg = strerror(errno());
-  console.error(prefix === null || prefix === '' ? msg : `${prefix}: ${msg}`);
+  // anything but a string is C's NULL: the message alone
+  console.error(typeof prefix !== 'string' || prefix === '' ? msg : `${prefix}: ${msg}`);
 }
 
 /** `SIGEV_PULSE_INIT(ev, coid, priority, code, value)`: note QNX's argument order. */

@@ -8,6 +8,7 @@ import { decodeStatReply, encodeClose, encodeRead, encodeStat, encodeWriteHeader
 import { block, sys } from './cResult.js';
 import { cBuf, type CBuffer } from './cBuffers.js';
 import { current } from './context.js';
+import { ERRNO } from '../kernel/index.js';
 
 /**
  * `int open(const char *path, int oflag, ...)`: an fd (a connection to the path's resource
@@ -19,13 +20,18 @@ export function open(path: string, oflag: number, mode = 0): Promise<number> {
 
 /** `ssize_t read(int fd, void *buf, size_t nbytes)`: bytes read (0 at end of file), or -1. */
 export function read(fd: number, buf: ArrayBufferView, nbytes: number): Promise<number> {
-  return block((k, t, done) => k.msgSend(t, fd, encodeRead(nbytes), cBuf(buf, nbytes), done));
+  return block((k, t, done) => {
+    const into = cBuf(buf, nbytes);
+    k.msgSend(t, fd, encodeRead(into.length), into, done);
+  });
 }
 
 /** `ssize_t write(int fd, const void *buf, size_t nbytes)`: bytes written, or -1. */
 export function write(fd: number, buf: CBuffer, nbytes?: number): Promise<number> {
-  const data = cBuf(buf, nbytes);
-  return block((k, t, done) => k.msgSend(t, fd, [encodeWriteHeader(data.length), data], new Uint8Array(0), done));
+  return block((k, t, done) => {
+    const data = cBuf(buf, nbytes);
+    k.msgSend(t, fd, [encodeWriteHeader(data.length), data], new Uint8Array(0), done);
+  });
 }
 
 /** `int close(int fd)`: `_IO_CLOSE`, then the connection goes (the server sees a disconnect). */
@@ -43,6 +49,11 @@ export async function close(fd: number): Promise<number> {
 
 /** `int fstat(int fd, struct stat *buf)`: fills `buf` (`st_mode`, `st_uid`, `st_gid`, `st_nlink`, `st_size`); 0 or -1. */
 export async function fstat(fd: number, buf: Partial<stat_t>): Promise<number> {
+  if (typeof buf !== 'object' || buf === null || !Object.isExtensible(buf)) {
+    // checked before the request goes out: nothing is sent for an unusable struct
+    current().thread.errno = ERRNO.EFAULT;
+    return -1;
+  }
   const reply = new Uint8Array(STAT_SIZE);
   const r = await block((k, t, done) => k.msgSend(t, fd, encodeStat(), reply, done));
   if (r === -1) return -1;

@@ -2,7 +2,8 @@ import { block, sys } from './cResult.js';
 import { NAME_FLAG_DETACH_SAVEDPP } from '../kernel/index.js';
 import { Dispatch } from '../dispatch/Dispatch.js';
 import { ConnectDetach } from './channelCalls.js';
-import type { dispatch_func_t, dispatch_t } from './dispatchCalls.js';
+import { handleOf, type dispatch_func_t, type dispatch_t } from './dispatchCalls.js';
+import { KernelError } from '../kernel/index.js';
 
 /** `name_attach_t`. */
 export interface name_attach_t {
@@ -17,8 +18,9 @@ export interface name_attach_t {
  * `_NTO_CHF_COID_DISCONNECT` if the process has no death channel) or on `dpp`'s channel.
  * Returns `null` with errno (EINVAL, EEXIST, EPERM) on failure.
  */
-export function name_attach(dpp: dispatch_t | null, path: string, flags: number): name_attach_t | null {
+export function name_attach(dpp: dispatch_t | null | undefined, path: string, flags: number): name_attach_t | null {
   return sys((k, t) => {
+    dpp = dpp === undefined || dpp === null ? null : handleOf(dpp, 'name_attach');
     const chid = dpp !== null && dpp.chid >= 0 ? dpp.chid : undefined;
     const e = k.nameAttach(t, path, flags, chid);
     // the channel name_attach made belongs to the handle (dispatch_destroy removes it)
@@ -31,6 +33,7 @@ export function name_attach(dpp: dispatch_t | null, path: string, flags: number)
 /** `int name_detach(name_attach_t *attach, unsigned flags)`: with `NAME_FLAG_DETACH_SAVEDPP` the channel stays. */
 export function name_detach(attach: name_attach_t, flags: number): number {
   return sys((k, t) => {
+    if (typeof attach !== 'object' || attach === null || !(attach.dpp instanceof Dispatch)) throw new KernelError('EINVAL', 'name_detach', undefined, { cause: 'not a name_attach_t' });
     const r = k.nameDetach(t, attach.mntid, (flags & NAME_FLAG_DETACH_SAVEDPP) !== 0);
     if ((flags & NAME_FLAG_DETACH_SAVEDPP) === 0) attach.dpp.chid = -1;
     return r;

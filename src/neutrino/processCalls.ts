@@ -53,6 +53,8 @@ export function spawn(main: () => unknown, options: SpawnOptions = {}): Promise<
 
 /** `void exit(int status)`: ends the calling process. In top-level code it ends Node too. */
 export function exit(status = 0): never {
+  // exit never fails: a status that is not a number is EXIT_FAILURE, a number is taken as a C int
+  status = typeof status === 'number' ? status | 0 : 1;
   const r = current();
   r.kernel.processExit(r.thread.process, status);
   if (isMainProcess(r)) globalThis.process.exit(status);

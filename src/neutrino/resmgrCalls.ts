@@ -15,7 +15,7 @@ import { decodeOpen, decodeReadWrite, type io_open_t, type io_rw_t } from '../ke
 import { OcbTable, mayRead, mayWrite, openAccess, statReply, type iofunc_attr_t, type iofunc_ocb_t } from '../dispatch/OcbTable.js';
 import { sys } from './cResult.js';
 import { current } from './context.js';
-import type { dispatch_t, message_context_t } from './dispatchCalls.js';
+import { contextOf, handleOf, type dispatch_t, type message_context_t } from './dispatchCalls.js';
 
 /** `_RESMGR_ERRNO(e)`: answer with errno `e` (EOK: status 0, no data). */
 export const _RESMGR_ERRNO = (e: number): number => e;
@@ -70,8 +70,24 @@ function stateOf(dpp: dispatch_t): ResmgrState | undefined {
 
 // ---- the defaults ----
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/**
+ * The defaults are C functions that return an errno: given a context, message or OCB that is not
+ * one (C's bad pointer), they answer EINVAL and touch nothing.
+ */
+function badArgs(ctp: unknown, ...objects: unknown[]): boolean {
+  try {
+    contextOf(ctp, 'iofunc');
+  } catch {
+    return true;
+  }
+  return !objects.every(isObject);
+}
+
 /** `iofunc_open_default`: the client's credentials against the attr's mode (EACCES), then an OCB. */
 export function iofunc_open_default(ctp: resmgr_context_t, msg: io_open_t, attr: iofunc_attr_t, _extra: unknown): number {
+  if (badArgs(ctp, msg, attr) || !isObject(ctp.info)) return ERRNO.EINVAL;
   const denied = sys((k, t) => openAccess(k, t, ctp.info.scoid, attr, msg.ioflag));
   if (denied === -1) return current().thread.errno;
   if (denied !== 0) return denied;
@@ -81,6 +97,7 @@ export function iofunc_open_default(ctp: resmgr_context_t, msg: io_open_t, attr:
 
 /** `iofunc_read_default`: EBADF unless opened for reading; otherwise end of file (0 bytes). */
 export function iofunc_read_default(ctp: resmgr_context_t, _msg: io_rw_t, ocb: iofunc_ocb_t): number {
+  if (badArgs(ctp, ocb)) return ERRNO.EINVAL;
   if (!mayRead(ocb)) return ERRNO.EBADF;
   ctp.status = 0;
   return _RESMGR_NPARTS(0);
@@ -88,6 +105,7 @@ export function iofunc_read_default(ctp: resmgr_context_t, _msg: io_rw_t, ocb: i
 
 /** `iofunc_write_default`: EBADF unless opened for writing; otherwise every byte counts as written. */
 export function iofunc_write_default(ctp: resmgr_context_t, msg: io_rw_t, ocb: iofunc_ocb_t): number {
+  if (badArgs(ctp, msg, ocb) || typeof msg.nbytes !== 'number' || typeof ocb.offset !== 'number') return ERRNO.EINVAL;
   if (!mayWrite(ocb)) return ERRNO.EBADF;
   ctp.status = Math.max(0, msg.nbytes);
   ocb.offset += ctp.status;
@@ -96,12 +114,14 @@ export function iofunc_write_default(ctp: resmgr_context_t, msg: io_rw_t, ocb: i
 
 /** `iofunc_close_ocb_default`: forget the OCB. */
 export function iofunc_close_ocb_default(ctp: resmgr_context_t, _reserved: unknown, ocb: iofunc_ocb_t): number {
+  if (badArgs(ctp, ocb)) return ERRNO.EINVAL;
   stateOf(ctp.dpp as dispatch_t)?.ocbs.detach(ocb);
   return ERRNO.EOK;
 }
 
 /** `iofunc_stat_default`: mode, uid, gid, nlink and size of the attr. */
 export function iofunc_stat_default(ctp: resmgr_context_t, _msg: unknown, ocb: iofunc_ocb_t): number {
+  if (badArgs(ctp, ocb) || !isObject(ocb.attr)) return ERRNO.EINVAL;
   const b = statReply(ocb.attr);
   ctp.iov = [{ iov_base: b, iov_len: b.length }];
   ctp.status = 0;
@@ -228,6 +248,9 @@ export function resmgr_attach(
   connect_funcs: resmgr_connect_funcs_t, io_funcs: resmgr_io_funcs_t, handle: iofunc_attr_t,
 ): number {
   return sys((k, t) => {
+    handleOf(dpp, 'resmgr_attach');
+    if (path !== null && typeof path !== 'string') throw new KernelError('EINVAL', 'resmgr_attach', undefined, { cause: 'path must be a string or null' });
+    if (!isObject(connect_funcs) || !isObject(io_funcs)) throw new KernelError('EFAULT', 'resmgr_attach', undefined, { cause: 'connect_funcs and io_funcs must be tables' });
     let state = stateOf(dpp);
     dpp.checkMutable('resmgr_attach');
     dpp.reserve('resmgr_attach', attr);
@@ -247,7 +270,7 @@ export function resmgr_attach(
 /** `int resmgr_detach(dispatch_t *dpp, int id, unsigned flags)`: the path goes; open OCBs stay until closed. */
 export function resmgr_detach(dpp: dispatch_t, id: number, _flags: number): number {
   return sys((k, t) => {
-    const state = stateOf(dpp);
+    const state = stateOf(handleOf(dpp, 'resmgr_detach'));
     const link = state?.links.get(id);
     if (state === undefined || link === undefined) throw new KernelError('EINVAL', 'resmgr_detach', undefined, { cause: `no attach ${id}` });
     if (link.path !== null) k.pathDetach(t, id);

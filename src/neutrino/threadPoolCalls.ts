@@ -52,16 +52,26 @@ export class thread_pool_t<H = unknown, P = unknown> {
   }
 }
 
-/** `thread_pool_t *thread_pool_create(thread_pool_attr_t *attr, unsigned flags)`: null with EINVAL for a bad attr. */
+/**
+ * `thread_pool_t *thread_pool_create(thread_pool_attr_t *attr, unsigned flags)`: null with EINVAL for a
+ * bad attr (the five functions must be functions; the limits integers 0..65535).
+ */
 export function thread_pool_create<H, P>(attr: thread_pool_attr_t<H, P>, flags: number): thread_pool_t<H, P> | null {
   const ok = attr !== null && typeof attr === 'object' && typeof attr.context_alloc === 'function' && typeof attr.block_func === 'function'
-    && typeof attr.handler_func === 'function' && [attr.lo_water, attr.hi_water, attr.increment, attr.maximum].every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff)
+    && typeof attr.handler_func === 'function' && typeof attr.unblock_func === 'function' && typeof attr.context_free === 'function' && [attr.lo_water, attr.hi_water, attr.increment, attr.maximum].every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff)
     && Number.isInteger(flags) && (flags & ~(POOL_FLAG_EXIT_SELF | POOL_FLAG_USE_SELF)) === 0;
   if (!ok) {
     current().thread.errno = ERRNO.EINVAL;
     return null;
   }
   return new thread_pool_t(attr, flags);
+}
+
+/** Whether `pool` is a pool (EINVAL, C's bad pointer, when it is not). */
+function badPool(pool: unknown): boolean {
+  if (pool instanceof thread_pool_t) return false;
+  current().thread.errno = ERRNO.EINVAL;
+  return true;
 }
 
 /** Start `n` pool threads the policy has counted already. */
@@ -108,6 +118,7 @@ async function poolThread<H, P>(pool: thread_pool_t<H, P>): Promise<void> {
  * Promise never resolves; `POOL_FLAG_EXIT_SELF`: the calling thread ends and it never resolves.
  */
 export function thread_pool_start<H, P>(pool: thread_pool_t<H, P>): Promise<number> {
+  if (badPool(pool)) return Promise.resolve(-1);
   if (pool.started || pool.dying) {
     current().thread.errno = ERRNO.EINVAL;
     return Promise.resolve(-1);
@@ -132,6 +143,7 @@ export function thread_pool_start<H, P>(pool: thread_pool_t<H, P>): Promise<numb
  * resolves 0 once every pool thread has exited (each `context_free` called).
  */
 export function thread_pool_destroy<H, P>(pool: thread_pool_t<H, P>): Promise<number> {
+  if (badPool(pool)) return Promise.resolve(-1);
   pool.dying = true;
   pool.policy.setLimits({ lo_water: 0, hi_water: 0, increment: 1, maximum: 0 });
   if (pool.policy.created === 0) return Promise.resolve(0);
@@ -147,6 +159,7 @@ export function thread_pool_destroy<H, P>(pool: thread_pool_t<H, P>): Promise<nu
  * unblocks waiting ones above the new hi_water. 0, or -1 with EINVAL.
  */
 export function thread_pool_limits<H, P>(pool: thread_pool_t<H, P>, lowater: number, hiwater: number, maximum: number, increment: number, _flags: number): number {
+  if (badPool(pool)) return -1;
   const old = pool.policy.limits;
   const pick = (v: number, was: number) => (v < 0 ? was : v);
   const next = { lo_water: pick(lowater, old.lo_water), hi_water: pick(hiwater, old.hi_water), maximum: pick(maximum, old.maximum), increment: pick(increment, old.increment) };

@@ -38,12 +38,13 @@ export function nanosleep(ns: number | bigint): Promise<number> {
 
 /** `unsigned sleep(unsigned seconds)`: resolves to 0 when the time has passed. */
 export async function sleep(seconds: number): Promise<number> {
-  const r = await nanosleep(Math.max(0, seconds) * 1e9);
+  // a time that is not a number is EINVAL (nanosleep's answer), not a thrown coercion
+  const r = await nanosleep(typeof seconds === 'number' ? Math.max(0, seconds) * 1e9 : Number.NaN);
   return r === -1 ? seconds : 0;
 }
 
 /** `unsigned delay(unsigned milliseconds)`: resolves to 0 when the time has passed. */
 export async function delay(milliseconds: number): Promise<number> {
-  const r = await nanosleep(Math.max(0, milliseconds) * 1e6);
+  const r = await nanosleep(typeof milliseconds === 'number' ? Math.max(0, milliseconds) * 1e6 : Number.NaN);
   return r === -1 ? milliseconds : 0;
 }

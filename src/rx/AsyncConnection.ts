@@ -89,7 +89,13 @@ export class AsyncConnection<T> extends Subject<T> {
         subscriber.error(e);
       }
       return () => {
-        if (!admitted && !settled && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
+        if (settled) return;
+        if (!admitted && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
+        else if (admitted) {
+          // the message stays in the ring; nobody listens for its delivery any more
+          settled = true;
+          owner.releaseThread(thread);
+        }
       };
     });
   }

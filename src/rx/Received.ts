@@ -1,4 +1,4 @@
-import { ERRNO, KernelError, emptyMsgInfo, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import { ERRNO, KernelError, emptyMsgInfo, isKernelError, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
 import { _NTO_MI_UNBLOCK_REQ } from '../kernel/constants.js';
 import type { Codec } from './codecs.js';
 
@@ -92,8 +92,9 @@ export class ReceivedMessage<T, R = T> {
   /**
    * `MsgReply`: answer with `status` and `value` encoded (nothing for `undefined`); truncated to
    * the client's buffer. Throws a `KernelError` `ESRCH` when the client is no longer waiting (it
-   * timed out, was unblocked or died, or the message was answered already). Whether it throws or
-   * not, the receiving subscriber receives again: a failed answer never costs the server its thread.
+   * timed out, was unblocked or died, or the message was answered already): the receiving
+   * subscriber receives again all the same, a failed answer never costs the server its thread.
+   * An answer refused for its arguments (EINVAL, EFAULT) leaves the message in hand.
    */
   reply(value?: R, status = 0): void {
     this.answer(() => this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value)));
@@ -109,14 +110,20 @@ export class ReceivedMessage<T, R = T> {
     this.answer(() => this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]));
   }
 
-  /** Answer through `call`; the receiving thread is released however the answer went. */
+  /**
+   * Answer through `call`. The receiving thread is released when the answer went out or can
+   * never go out (ESRCH: nobody waits); an answer refused for its own arguments (EINVAL, EFAULT)
+   * changes nothing, and the message stays in hand to be answered properly.
+   */
   private answer(call: () => void): void {
     try {
       call();
       this.answerState.answered = true;
-    } finally {
-      this.release();
+    } catch (e) {
+      if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) this.release();
+      throw e;
     }
+    this.release();
   }
 
   /**

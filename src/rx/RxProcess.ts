@@ -1,7 +1,7 @@
 import { Observable, Subscription } from 'rxjs';
 import { FileHandle } from './FileHandle.js';
 import {
-  CLOCK_MONOTONIC, KernelError, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
+  CLOCK_MONOTONIC, KernelError, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
   type Process, type Thread,
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
@@ -99,8 +99,10 @@ export class RxProcess {
 
   /** @internal A logical thread for one blocking call, at `priority` (default: the process's). */
   acquireThread(priority?: number): Thread {
-    const t = this.idle.pop() ?? this.kernel.createThread(this.process, { name: 'rx' });
     const p = priority ?? this.process.priority;
+    // a bad priority is refused before a thread is taken from the pool (or made)
+    if (!Number.isInteger(p) || p < 1 || p > PRIORITY_MAX) throw new KernelError('EINVAL', 'pthread_setschedprio', { pid: this.pid });
+    const t = this.idle.pop() ?? this.kernel.createThread(this.process, { name: 'rx' });
     if (t.priority !== p) this.kernel.setPriority(t, p);
     return t;
   }

@@ -113,7 +113,7 @@ function run(w: DeathWorld, cmds: readonly Cmd[], stats: DeathStats): void {
         attempt(() => kernel.msgReceive(t, chids[pi]!, new Uint8Array(4), null, track('recv', t, null)));
         break;
       case 'get':
-        attempt(() => kernel.asyncGet(t, achids[pi]!, 4, track('get', t, null)));
+        attempt(() => { const done = track('get', t, null); kernel.asyncGet(t, achids[pi]!, 4, (err) => done(err, 0)); });
         break;
       case 'reply': {
         const r = rcvids[pi]!.shift();
