@@ -17,4 +17,12 @@ describe('built package', () => {
   it('should work through CJS require of every subpath', () => {
     expect(run('spec/dist/smoke.cjs')).toEqual({ dispatched: 'routed', attached: 0, dispatchTo: 'function', code: 'EINVAL', EOK: 0, chid: 2, hasRunVirtual: 'function', rx: 'four!', async: ['x+y'], ops: [2, 1], put: 'function' });
   });
+
+  it('should keep the hardening guarantees of issue 10 when imported from dist', () => {
+    expect(run('spec/dist/hardening.mjs')).toEqual({
+      MAX_TIMER_DELAY: 2 ** 31 - 1, ABLE_PRIV: 61, EISDIR: 21, code21: 'EISDIR', stale: 'ESRCH',
+      c: { receiveFrozen: [-1, 'Bad address'], pthread: 14, afterDeath: [[-1, -1], 'Bad file descriptor', [[1, 9]]] },
+      rx: { answered: [3, 0], next: 'NEXT' },
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { channelCreate, channelDestroy } from './channels.js';
 import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
 import type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
-import { PRIORITY_DEFAULT, PRIORITY_MAX, RLIMIT_NOFILE_DEFAULT } from './constants.js';
+import { PRIORITY_DEFAULT, RLIMIT_NOFILE_DEFAULT } from './constants.js';
 import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
 import { processExit, threadExit } from './deaths.js';
 import { ERRNO } from './errno.js';
@@ -13,6 +13,7 @@ import { msgReceive } from './msgReceive.js';
 import { msgSend, msgSendPulse } from './msgSend.js';
 import { nameAttach, nameDetach, nameOpen, pathAttach, pathDetach, pathOpen, pathResolve } from './names.js';
 import { Process, Thread, type Done } from './objects.js';
+import { checkPriority, type KernelOptions, type ProcessOptions, type ThreadOptions } from './kernelOptions.js';
 import { unblockThread } from './release.js';
 import type { KernelScheduler } from './scheduler.js';
 import { applyAbilities, defaultAbilities } from './security.js';
@@ -20,38 +21,6 @@ import { snapshot } from './snapshot.js';
 import { addTraceListener } from './tracing.js';
 import { nanosleep, timerCreate, timerDestroy, timerSettime, timerTimeout } from './timers.js';
 import type { ClientInfo, Itimer, KernelSnapshot, MsgInfo, Sigevent, TraceEvent } from './types.js';
-
-/** Options of {@link Kernel}. */
-export interface KernelOptions {
-  /** The only source of time: an RxJS scheduler, a `TestScheduler` or a {@link VirtualClock}. */
-  readonly scheduler: KernelScheduler;
-  /** Per-process limit of fd-space connections (RLIMIT_NOFILE). Default 1000. */
-  readonly rlimitNofile?: number;
-  /** Receives exceptions thrown by continuations. Default: re-thrown on a new scheduler task. */
-  readonly onUnhandledError?: (error: unknown) => void;
-}
-
-/** Options of {@link Kernel.createProcess}. */
-export interface ProcessOptions {
-  readonly name?: string;
-  readonly uid?: number;
-  readonly gid?: number;
-  /** Priority of the process's threads (default 10, QNX's default). */
-  readonly priority?: number;
-  /** Ability ids held (default: all for uid 0, none otherwise). */
-  readonly abilities?: Iterable<number>;
-}
-
-/** Options of {@link Kernel.createThread}. */
-export interface ThreadOptions {
-  readonly name?: string;
-  /** Default: the process's priority. */
-  readonly priority?: number;
-}
-
-function checkPriority(p: number | undefined, call: string): void {
-  if (p !== undefined && (!Number.isInteger(p) || p < 1 || p > PRIORITY_MAX)) throw fail('EINVAL', call);
-}
 
 /**
  * A QNX Neutrino microkernel for message passing: processes, logical threads, channels,
@@ -76,6 +45,8 @@ function checkPriority(p: number | undefined, call: string): void {
  * });
  * ```
  */
+export type { KernelOptions, ProcessOptions, ThreadOptions };
+
 export class Kernel {
   /** @internal */
   readonly core: KernelCore;
