@@ -10,7 +10,7 @@ import { Kernel, VirtualClock, emptyMsgInfo, isKernelError, type Process } from 
 import { runAs } from '../../src/neutrino/context.js';
 import * as C from '../../src/neutrino/index.js';
 
-const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 40);
+const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 100);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
 /** Not C calls: the module's set-up (which kernel is the default) and classes (exit's unwinding, the pool type). */

@@ -11,7 +11,7 @@ import { Router, VirtualClock, createSystem, isKernelError, utf8, type RxProcess
 import { messages } from '../../src/operators/index.js';
 import type { ReceivedMessage } from '../../src/rx/Received.js';
 
-const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 40);
+const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 100);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
 class FuzzError extends Error {}

@@ -78,8 +78,10 @@ function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e:
 export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: readonly Uint8Array[] | null = null): AsyncMessage[] {
   const out: AsyncMessage[] = [];
   // a get copies what was triggered when it started (§5.9): slots it frees admit waiting puts
-  // only after it, so a put admitted here cannot join this same get
-  const drained: AsyncConn[] = [];
+  // only after it, so a put admitted here cannot join this same get (usually one connection:
+  // no array unless a second one is drained)
+  let first: AsyncConn | null = null;
+  let more: AsyncConn[] | null = null;
   while (out.length < limit && ch.fifo.length > 0) {
     const c = ch.fifo[0]!;
     const tell = c.conn.client.alive;
@@ -97,9 +99,11 @@ export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: reado
       ch.fifo.shift();
       c.inFifo = false;
     }
-    drained.push(c);
+    if (first === null) first = c;
+    else (more ??= []).push(c);
   }
-  for (const c of drained) consumed(k, c);
+  if (first !== null) consumed(k, first);
+  if (more !== null) for (const c of more) consumed(k, c);
   return out;
 }
 

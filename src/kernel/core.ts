@@ -17,6 +17,9 @@ export interface PathEntry {
   readonly chid: number;
 }
 
+/** What a dropped completion becomes in the queue. */
+const DROPPED: Completion = { done: () => {}, err: 0, result: 0, aux: 0 };
+
 export class KernelCore {
   readonly processes = new Map<number, Process>();
   readonly paths = new Map<string, PathEntry>();
@@ -58,6 +61,18 @@ export class KernelCore {
     this.ring[this.tail++ & this.mask] = w;
   }
 
+  /**
+   * Thread `t` died: a continuation of its already queued (its call completed earlier in this
+   * same kernel call) never runs, as a dead thread never resumes. Deaths are rare and the queue
+   * short, so the scan is here rather than a check per completion in the drain.
+   */
+  dropCompletionsOf(t: Thread): void {
+    for (let i = this.head; i !== this.tail; i++) {
+      const j = i & this.mask;
+      if (this.ring[j]?.thread === t) this.ring[j] = DROPPED;
+    }
+  }
+
   enter(): void {
     this.depth++;
   }
@@ -84,8 +99,6 @@ export class KernelCore {
         const i = this.head++ & this.mask;
         const w = this.ring[i]!;
         this.ring[i] = undefined;
-        // a thread that died after its call completed (in the same kernel call) never resumes
-        if (w.thread !== undefined && !w.thread.alive) continue;
         try {
           w.done(w.err, w.result, w.aux);
         } catch (error) {

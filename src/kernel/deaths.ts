@@ -22,6 +22,7 @@ export function threadExit(k: KernelCore, t: Thread, notify: boolean): void {
   if (!t.alive) return;
   t.alive = false;
   t.timeout = null;
+  k.dropCompletionsOf(t);
   const w = t.wait;
   if (w instanceof SendWait) {
     if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.alive && w.channel.owner.alive) {

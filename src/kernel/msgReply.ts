@@ -12,7 +12,7 @@ import { deliverEventFor, validateEvent } from './events.js';
 import type { Process, SendWait, Thread } from './objects.js';
 import { releaseSender } from './release.js';
 import { offer } from './transfer.js';
-import { forgetRcvid } from './rcvids.js';
+import { forgetRcvid, heldSend } from './rcvids.js';
 import type { MsgInfo, Sigevent } from './types.js';
 import { KernelError } from './KernelError.js';
 
@@ -21,7 +21,7 @@ export function replyBlocked(t: Thread, rcvid: number, call: string): SendWait {
   alive(t, call);
   int(rcvid, call, 'rcvid');
   // an rcvid names one send while it is REPLY-blocked (rcvids.ts), never the client's next one
-  const w = t.process.replies.get(rcvid);
+  const w = rcvid > 0 ? heldSend(t.process, rcvid) : undefined;
   if (w === undefined || w.thread.state !== STATE_REPLY) throw fail('ESRCH', call, { rcvid });
   return w;
 }

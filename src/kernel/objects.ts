@@ -21,7 +21,7 @@ export type Done = (err: number, value: number, aux: number) => void;
 
 /** Anything that completes through the kernel's run-to-completion queue. */
 export interface Completion {
-  /** The thread whose call this completes, if any: a thread dead by drain time never resumes. */
+  /** The thread whose call this completes, if any: its death drops the completion (`dropCompletionsOf`). */
   readonly thread?: Thread;
   done: Done;
   err: number;
@@ -46,8 +46,6 @@ export class Process {
   /** Shareable connections by "nd:pid:chid". */
   readonly shared = new Map<string, Connection>();
   readonly timers = new Map<number, KTimer>();
-  /** REPLY-blocked senders of this (server) process by rcvid: an rcvid names one send, never a later one. */
-  readonly replies = new Map<number, SendWait>();
   /** Async connections (asyncmsg_connect_attach) by coid. */
   readonly asyncConns = new Map<number, AsyncConn>();
   readonly abilities: Set<number>;
@@ -122,8 +120,14 @@ export class Connection {
   /** Client threads SEND- or REPLY-blocked through it. */
   blocked = 0;
   serverSide: ServerSide = 'connected';
-  /** The generation of the last rcvid handed out for this connection (1..RCVID_GENERATIONS). */
+  /** The generation of the last rcvid handed out for this connection (rcvids.ts). */
   generation = 0;
+  /**
+   * The REPLY-blocked sends through this connection, by rcvid: the first in a field (the common
+   * case, no allocation), any further ones in a map made when first needed.
+   */
+  held: SendWait | null = null;
+  heldMore: Map<number, SendWait> | null = null;
 
   constructor(
     readonly client: Process,

@@ -10,7 +10,7 @@ import { ERRNO } from './errno.js';
 import type { ReceiveWait, SendWait } from './objects.js';
 import { boost, inherit } from './priority.js';
 import { onStateEntered, releaseSender } from './release.js';
-import { newRcvid } from './rcvids.js';
+import { holdRcvid } from './rcvids.js';
 
 /** Copy `w`'s message into receiver `r`, make `w` REPLY-blocked and complete `r` with the rcvid. */
 export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
@@ -18,9 +18,7 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   const rt = r.thread;
   if (r.timer !== null) { r.timer.unsubscribe(); r.timer = null; }
   const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, byteLength(r.rmsg));
-  const rcvid = newRcvid(w);
-  w.rcvid = rcvid;
-  ch.owner.replies.set(rcvid, w);
+  const rcvid = holdRcvid(w);
   w.copied = copied;
   const info = r.info;
   if (info !== null) {

@@ -150,7 +150,7 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
     const { owner, coid, replyCodec } = this.cfg;
     return new Observable<Reply<R>>((subscriber) => {
       // bad options are refused before a logical thread is taken: nothing leaks, nothing changes
-      const bad = checkSendOptions(options);
+      const bad = options === NO_OPTIONS ? null : checkSendOptions(options);
       if (bad !== null) {
         subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { cause: bad }));
         return;

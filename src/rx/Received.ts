@@ -97,33 +97,48 @@ export class ReceivedMessage<T, R = T> {
    * An answer refused for its arguments (EINVAL, EFAULT) leaves the message in hand.
    */
   reply(value?: R, status = 0): void {
-    this.answer(() => this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value)));
+    try {
+      this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value));
+    } catch (e) {
+      this.failed(e);
+    }
+    this.answered$();
   }
 
   /** `MsgReply` with raw bytes. */
   replyBytes(bytes: Uint8Array | null, status = 0): void {
-    this.answer(() => this.kernel.msgReply(this.thread, this.rcvid, status, bytes));
+    try {
+      this.kernel.msgReply(this.thread, this.rcvid, status, bytes);
+    } catch (e) {
+      this.failed(e);
+    }
+    this.answered$();
   }
 
   /** `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it). */
   error(errno: number | ErrnoCode): void {
-    this.answer(() => this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]));
+    try {
+      this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]);
+    } catch (e) {
+      this.failed(e);
+    }
+    this.answered$();
+  }
+
+  /** An answer went out: the message is answered and its receiving thread receives again. */
+  private answered$(): void {
+    this.answerState.answered = true;
+    this.release();
   }
 
   /**
-   * Answer through `call`. The receiving thread is released when the answer went out or can
-   * never go out (ESRCH: nobody waits); an answer refused for its own arguments (EINVAL, EFAULT)
-   * changes nothing, and the message stays in hand to be answered properly.
+   * An answer failed with `e`, which is re-thrown. The receiving thread is released when the
+   * answer can never go out (ESRCH: nobody waits); one refused for its own arguments (EINVAL,
+   * EFAULT) changes nothing, and the message stays in hand to be answered properly.
    */
-  private answer(call: () => void): void {
-    try {
-      call();
-      this.answerState.answered = true;
-    } catch (e) {
-      if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) this.release();
-      throw e;
-    }
-    this.release();
+  private failed(e: unknown): never {
+    if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) this.release();
+    throw e;
   }
 
   /**
