@@ -71,6 +71,19 @@ describe('issue 10: AsyncConnection puts and flushes end on a death', () => {
   });
 });
 
+describe('issue 10: other blocking calls of the binding end on their own death', () => {
+  it('should error open() with ESRCH when the opening process exits while its _IO_CONNECT waits', () => {
+    const { server, client } = setup();
+    server.attach('slow'); // nobody receives: the _IO_CONNECT stays SEND-blocked
+    server.attach('slow2');
+    const named = watch(client.open('slow'));
+    const other = watch(client.open('slow2'));
+    client.exit();
+    expect(named.log).toEqual(['error:ESRCH']);
+    expect(other.log).toEqual(['error:ESRCH']);
+  });
+});
+
 describe('issue 10: a failed answer never costs the server its thread', () => {
   it('should keep replyWith receiving after a late reply fails ESRCH (no _NTO_CHF_UNBLOCK), and report ESRCH', () => {
     const { clock, server, client } = setup();

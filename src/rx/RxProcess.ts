@@ -174,6 +174,8 @@ export class RxProcess {
   open<T, R>(name: string, options: ConnectOptions<T, R> = {}): Observable<Connection<T, R>> {
     return new Observable<Connection<T, R>>((subscriber) => {
       const thread = this.acquireThread(options.priority);
+      // this process may die while the open waits: the continuation would never run
+      thread.onExit = () => subscriber.error(new KernelError('ESRCH', 'name_open'));
       try {
         this.kernel.nameOpen(thread, name, 0, (err, coid) => {
           this.releaseThread(thread);
@@ -198,6 +200,7 @@ export class RxProcess {
   openFile(path: string, oflag: number, mode = 0): Observable<FileHandle> {
     return new Observable<FileHandle>((subscriber) => {
       const thread = this.acquireThread();
+      thread.onExit = () => subscriber.error(new KernelError('ESRCH', 'open'));
       try {
         this.kernel.pathOpen(thread, path, oflag, mode, (err, fd) => {
           this.releaseThread(thread);
