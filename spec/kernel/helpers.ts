@@ -74,3 +74,11 @@ export function codeOf(fn: () => unknown): string {
     return (e as { code?: string }).code ?? String(e);
   }
 }
+
+/** A view of an ArrayBuffer that was transferred away (detached): C's bad address. */
+export function detached(): Uint8Array {
+  const b = new ArrayBuffer(8);
+  const view = new Uint8Array(b);
+  structuredClone(b, { transfer: [b] });
+  return view;
+}

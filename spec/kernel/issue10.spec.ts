@@ -8,7 +8,7 @@ import {
   _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, emptyMsgInfo, errnoName,
   type AsyncMessage, type TimerHandle,
 } from '../../src/kernel/index.js';
-import { codeOf, enc, readPulse, receive, recorder, send, world } from './helpers.js';
+import { codeOf, detached, enc, readPulse, receive, recorder, send, world } from './helpers.js';
 
 function asyncWorld(ring: number, count: number) {
   const clock = new VirtualClock();
@@ -23,12 +23,6 @@ function asyncWorld(ring: number, count: number) {
   return { clock, kernel, rx, tx, tx2, chid, coid };
 }
 
-const detached = (): Uint8Array => {
-  const b = new ArrayBuffer(8);
-  const view = new Uint8Array(b);
-  structuredClone(b, { transfer: [b] });
-  return view;
-};
 
 describe('issue 10: blocked calls end on a death', () => {
   it('should fail a put waiting for a slot and a blocking flush with EBADF when the receiver dies, callbacks EBADF in put order', () => {

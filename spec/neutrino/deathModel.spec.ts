@@ -11,24 +11,14 @@ import {
   asyncmsg_flush, asyncmsg_get, asyncmsg_put, CLOCK_MONOTONIC, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL,
   _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, errno, type _asyncmsg_connection_attr,
 } from '../../src/neutrino/index.js';
-import { NP, NT, cmdArb, killOrder, worldArb, type Cmd, type DeathStats, type DeathWorld } from '../kernel/property/deathCommands.js';
+import { NP, NT, checkCalls, cmdArb, fail, killOrder, worldArb, type Call, type Cmd, type DeathStats, type DeathWorld } from '../kernel/property/deathCommands.js';
 
 const RUNS = Number(process.env['FC_DEATH_RUNS'] ?? 1_000);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
-interface Call {
-  readonly what: string;
-  readonly thread: Thread;
-  readonly peer: Process | null;
-  ended: number;
-  endedAfterDeath: boolean;
-}
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-function fail(msg: string): never {
-  throw new Error(msg);
-}
 
 async function run(w: DeathWorld, cmds: readonly Cmd[], stats: DeathStats): Promise<void> {
   const clock = new VirtualClock();
@@ -57,14 +47,7 @@ async function run(w: DeathWorld, cmds: readonly Cmd[], stats: DeathStats): Prom
       if (what === 'recv' && typeof v === 'number' && v > 0) rcvids[procs.indexOf(thread.process)]!.push(v);
     }, (e: unknown) => fail(`${what} rejected: ${String(e)}`));
   };
-  const check = (step: string): void => {
-    for (const c of calls) {
-      if (c.ended > 1) fail(`${step}: ${c.what} resolved ${c.ended} times`);
-      if (c.endedAfterDeath) fail(`${step}: ${c.what} of a dead thread resumed`);
-      if (c.ended === 0 && c.thread.alive && c.peer !== null && !c.peer.alive) fail(`${step}: ${c.what} still waits on dead pid ${c.peer.pid}`);
-    }
-    for (const [h, n] of callbacks) if (n > 1) fail(`${step}: put ${h} called back ${n} times`);
-  };
+  const check = (step: string): void => checkCalls(step, calls, callbacks);
 
   for (const [i, c] of cmds.entries()) {
     const step = `step ${i} ${JSON.stringify(c)}`;

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Kernel, VirtualClock, emptyMsgInfo, isKernelError, type Process } from '../../src/kernel/index.js';
 import { runAs } from '../../src/neutrino/context.js';
 import * as C from '../../src/neutrino/index.js';
+import { detached } from '../kernel/helpers.js';
 
 const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 100);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
@@ -29,12 +30,6 @@ const STARTS_THREADS = new Set(['pthread_create', 'spawn', 'thread_pool_start', 
 
 class FuzzError extends Error {}
 
-const detached = (): Uint8Array => {
-  const b = new ArrayBuffer(8);
-  const view = new Uint8Array(b);
-  structuredClone(b, { transfer: [b] });
-  return view;
-};
 
 /** A world: server S with queued work, client C, and the fuzzing process F with ids of its own. */
 function world() {

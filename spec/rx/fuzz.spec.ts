@@ -10,18 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { Router, VirtualClock, createSystem, isKernelError, utf8, type RxProcess } from '../../src/index.js';
 import { messages } from '../../src/operators/index.js';
 import type { ReceivedMessage } from '../../src/rx/Received.js';
+import { detached } from '../kernel/helpers.js';
 
 const RUNS = Number(process.env['FC_FUZZ_RUNS'] ?? 100);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
 class FuzzError extends Error {}
 
-const detached = (): Uint8Array => {
-  const b = new ArrayBuffer(8);
-  const view = new Uint8Array(b);
-  structuredClone(b, { transfer: [b] });
-  return view;
-};
 
 const clear = (e: unknown): boolean => isKernelError(e) || e instanceof TypeError || e instanceof RangeError || e instanceof FuzzError;
 

@@ -7,7 +7,7 @@
 // FC_SEED replays, FC_DEATH_RUNS sizes it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NP, NT, cmdArb, killOrder, worldArb, type Cmd, type DeathStats, type DeathWorld } from './deathCommands.js';
+import { NP, NT, checkCalls, cmdArb, fail, killOrder, worldArb, type Call, type Cmd, type DeathStats, type DeathWorld } from './deathCommands.js';
 import {
   CLOCK_MONOTONIC, Kernel, VirtualClock, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY,
   _NTO_TIMEOUT_SEND, isKernelError, type Process, type Thread,
@@ -16,18 +16,7 @@ import {
 const RUNS = Number(process.env['FC_DEATH_RUNS'] ?? 1_500);
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
-interface Call {
-  readonly what: string;
-  readonly thread: Thread;
-  /** The process it waits on (its peer), or null when only its own process can end it. */
-  readonly peer: Process | null;
-  ended: number;
-  endedAfterDeath: boolean;
-}
 
-function fail(msg: string): never {
-  throw new Error(msg);
-}
 
 function run(w: DeathWorld, cmds: readonly Cmd[], stats: DeathStats): void {
   const clock = new VirtualClock();
@@ -70,14 +59,7 @@ function run(w: DeathWorld, cmds: readonly Cmd[], stats: DeathStats): void {
       }
     }
   };
-  const check = (step: string): void => {
-    for (const c of calls) {
-      if (c.ended > 1) fail(`${step}: ${c.what} ended ${c.ended} times`);
-      if (c.endedAfterDeath) fail(`${step}: ${c.what} of a dead thread resumed`);
-      if (c.ended === 0 && c.thread.alive && c.peer !== null && !c.peer.alive) fail(`${step}: ${c.what} still waits on dead pid ${c.peer.pid}`);
-    }
-    for (const [h, n] of callbacks) if (n > 1) fail(`${step}: put ${h} called back ${n} times`);
-  };
+  const check = (step: string): void => checkCalls(step, calls, callbacks);
 
   cmds.forEach((c, i) => {
     const step = `step ${i} ${JSON.stringify(c)}`;
