@@ -2,7 +2,7 @@
 import { map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { utf8, _NTO_CHF_DISCONNECT, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, type PulseInit } from '../../src/index.js';
+import { utf8, _NTO_CHF_DISCONNECT, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../../src/index.js';
 import { pulses } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler } from '../testScheduler.js';
@@ -18,7 +18,7 @@ describe('disconnect pulses', () => {
       const a = h.client(ch, { codec: utf8 });
       const bProcess = h.process('b');
       bProcess.connect(ch, { codec: utf8 });
-      const closeA = cold<PulseInit>('--|');
+      const closeA = cold<string>('--|');
       const exitB = cold('----x|');
       closeA.subscribe(a);
       exitB.subscribe(() => bProcess.exit());
@@ -32,7 +32,7 @@ describe('disconnect pulses', () => {
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const h = new MarbleHarness(ts);
       const ch = h.process('server').channel({ codec: utf8 });
-      const close = cold<PulseInit>('-|');
+      const close = cold<string>('-|');
       close.subscribe(h.client(ch, { codec: utf8 }));
       expectObservable(ch.pipe(pulses([_PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK]))).toBe('----');
       expectSubscriptions(close.subscriptions).toBe('^!');

@@ -25,7 +25,7 @@ describe('pulses among messages', () => {
       const requests = cold('a|', { a: 'msg' });
       const pulses = cold('-x|', { x: { code: 7, priority: 30 } });
       const server = cold('---s|');
-      pulses.subscribe(pulser);
+      pulses.subscribe((p) => pulser.pulse(p));
       expectObservable(h.replies(msgConn, requests)).toBe('---(r|)', { r: '' });
       expectObservable(server.pipe(switchMap(() => ch.pipe(map(label))))).toBe('---(ab)', { a: 'p7', b: 'msg' });
       expectSubscriptions(pulses.subscriptions).toBe('^-!');
@@ -38,7 +38,7 @@ describe('pulses among messages', () => {
       const h = new MarbleHarness(ts);
       const ch = h.process('server').channel({ codec: utf8 });
       const conn = h.client(ch, { codec: utf8 });
-      cold('-1---2', { 1: 1, 2: 2 }).subscribe(conn);
+      cold('-1---2', { 1: 1, 2: 2 }).subscribe((p) => conn.pulse(p));
       const requests = cold('---a|', { a: 'm' });
       expectObservable(ch.pipe(map(label))).toBe('-a-b-c', { a: 'p1', b: 'm', c: 'p2' });
       expectObservable(h.replies(conn, requests)).toBe('---r|', { r: '' });

@@ -51,10 +51,10 @@ describe('Router', () => {
     const pulses: number[] = [];
     router.pulse(7, (p) => { pulses.push(p.code); });
     const started = router.start();
-    conn.next({ code: 9, value: 0 });
+    conn.pulse(9);
     router.otherwise((_d, m) => utf8.encode(`default ${m.type.toString(16)}`), (p) => { pulses.push(-p.code); });
-    conn.next({ code: 7, value: 0 });
-    conn.next({ code: 9, value: 0 });
+    conn.pulse(7);
+    conn.pulse(9);
     send(0x6123);
     expect(pulses).toEqual([7, -9]);
     expect(outcomes).toEqual(['6123:default 6123']);
@@ -139,7 +139,7 @@ describe('Router pulse handlers', () => {
     router.pulse(3, () => work);
     router.message(0x5000, 0x5000, () => utf8.encode('ok'));
     router.start();
-    conn.next({ code: 3, value: 0 });
+    conn.pulse(3);
     send(0x5000);
     const clientThread = system.snapshot().processes.find((p) => p.name === 'client')!.threads.find((t) => t.state !== 'READY');
     expect(clientThread?.state).toBe('SEND');

@@ -197,7 +197,7 @@ describe('run-to-completion queue', () => {
 });
 
 describe('reply length (aux)', () => {
-  it('should tell the sender how many reply bytes the server wrote', () => {
+  it('should tell the sender how long the server made the reply, cut or not', () => {
     const { kernel, server, client, chid, coid } = world();
     const calls: number[][] = [];
     kernel.msgSend(client, coid, new Uint8Array(1), new Uint8Array(10), (e, v, aux) => calls.push([e, v, aux]));
@@ -207,6 +207,19 @@ describe('reply length (aux)', () => {
     expect(calls).toEqual([[0, 0, 8]]);
     kernel.msgSend(client, coid, new Uint8Array(1), new Uint8Array(4), (e, v, aux) => calls.push([e, v, aux]));
     kernel.msgReply(server, receive(kernel, server, chid).done.value!, 1, new Uint8Array(9));
-    expect(calls[1]).toEqual([0, 1, 4]);
+    expect(calls[1]).toEqual([0, 1, 9]); // 9 bytes given, 4 arrived: the reply was cut
+  });
+
+  it('should grow a one-part reply iov to the whole reply with growReply, MsgWrite and MsgReply alike', () => {
+    const { kernel, server, client, chid, coid } = world();
+    const iov = [new Uint8Array(4)];
+    const calls: number[][] = [];
+    kernel.msgSend(client, coid, new Uint8Array(1), iov, (e, v, aux) => calls.push([e, v, aux]), true);
+    const rcvid = receive(kernel, server, chid).done.value!;
+    expect(kernel.msgWrite(server, rcvid, new Uint8Array([9, 9]), 2, 6)).toBe(2);
+    kernel.msgReply(server, rcvid, 0, new Uint8Array([1, 2, 3, 4, 5]));
+    expect(calls).toEqual([[0, 0, 8]]);
+    expect([...iov[0]!]).toEqual([1, 2, 3, 4, 5, 0, 9, 9]);
+    expect(codeOf(() => kernel.msgSend(client, coid, new Uint8Array(1), new Uint8Array(4), () => {}, true))).toBe('EINVAL');
   });
 });

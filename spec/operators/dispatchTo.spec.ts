@@ -41,7 +41,7 @@ describe('dispatchTo', () => {
       const conn = h.client(ch);
       expectObservable(ch.pipe(dispatchTo(table()), map(letter))).toBe('-a-b-c-d', { a: 'm5001:h0', b: 'p7:h0', c: 'm6000:-89', d: 'p9:-0' });
       cold('-a---c|', { a: typed(0x5001, 1), c: typed(0x6000) }).pipe(mergeMap((m) => conn.sendBytes(m)), map(() => 0)).subscribe({ error: () => undefined });
-      cold('---b---d|', { b: { code: 7, value: 0 }, d: { code: 9, value: 0 } }).subscribe((p) => conn.next(p));
+      cold('---b---d|', { b: { code: 7, value: 0 }, d: { code: 9, value: 0 } }).subscribe((p) => conn.pulse(p));
     });
   });
 
@@ -70,7 +70,7 @@ describe('dispatchTo', () => {
       const conn2 = h.client(ch);
       expectObservable(cold('a|', { a: typed(0x6000) }).pipe(mergeMap((m) => conn.sendBytes(m)))).toBe('#', undefined, kerr('EACCES'));
       expectObservable(cold('-a|', { a: typed(0x6001) }).pipe(mergeMap((m) => conn2.sendBytes(m)))).toBe('-#', undefined, kerr('EIO'));
-      cold('---p|', { p: { code: 8, value: 0 } }).subscribe((p) => conn.next(p));
+      cold('---p|', { p: { code: 8, value: 0 } }).subscribe((p) => conn.pulse(p));
     });
   });
 
@@ -105,7 +105,7 @@ describe('dispatchTo', () => {
       // the message sent at frame 1 waits SEND-blocked until the pulse handler is done at frame 3
       expectObservable(ch.pipe(dispatchTo(t), map(letter))).toBe('---(ab)', { a: 'p9:h0', b: 'm5001:h0' });
       const conn = h.client(ch);
-      cold('p', { p: { code: 9, value: 0 } }).subscribe((p) => conn.next(p));
+      cold('p', { p: { code: 9, value: 0 } }).subscribe((p) => conn.pulse(p));
       cold('-a|', { a: typed(0x5001) }).pipe(mergeMap((m) => conn.sendBytes(m))).subscribe();
     });
   });

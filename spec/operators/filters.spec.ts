@@ -17,7 +17,7 @@ describe('messages, pulses, split, decode', () => {
       const conn = h.client(ch, { codec: utf8 });
       const [m$, p$] = split(ch);
       const beats = cold<PulseInit>('-1--2', { 1: 1, 2: 2 });
-      beats.subscribe(conn);
+      beats.subscribe((p) => conn.pulse(p));
       const requests = cold('--a-|', { a: 'msg' });
       expectObservable(m$.pipe(replyWith((s) => s), map((a) => a.message.data))).toBe('--a', { a: 'msg' });
       expectObservable(p$.pipe(map((p) => p.code))).toBe('-1--2', { 1: 1, 2: 2 });
@@ -31,7 +31,8 @@ describe('messages, pulses, split, decode', () => {
     ts.run(({ cold, expectObservable }) => {
       const h = new MarbleHarness(ts);
       const ch = h.process('server').channel();
-      cold<PulseInit>('123', { 1: 1, 2: 2, 3: 3 }).subscribe(h.client(ch));
+      const pulser = h.client(ch);
+      cold<PulseInit>('123', { 1: 1, 2: 2, 3: 3 }).subscribe((p) => pulser.pulse(p));
       expectObservable(ch.pipe(pulses([1, 3]), map((p) => p.code))).toBe('a-b', { a: 1, b: 3 });
     });
   });

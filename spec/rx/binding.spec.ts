@@ -36,12 +36,12 @@ describe('Channel and Connection', () => {
     expect(got).toEqual(['B:1', 'B:2']); // B re-arms after each message and stays on top
   });
 
-  it('should deliver pulses as items and let next() send them', () => {
+  it('should deliver pulses as items, sent with pulse()', () => {
     const { ch, conn } = setup();
     const got: Received<string>[] = [];
     ch.subscribe((x) => got.push(x));
-    conn.next({ code: 5, value: 9 });
-    conn.next(7);
+    conn.pulse({ code: 5, value: 9 });
+    conn.pulse(7);
     expect(got).toEqual([{ kind: 'pulse', code: 5, value: 9, scoid: expect.any(Number) }, { kind: 'pulse', code: 7, value: 0, scoid: expect.any(Number) }]);
   });
 

@@ -70,6 +70,7 @@ const METHODS: Record<string, Method> = {
   'Connection.send': (w, a) => w.conn.send(a[0] as never, a[1] as never),
   'Connection.sendBytes': (w, a) => w.conn.sendBytes(a[0] as never, a[1] as never),
   'Connection.next': (w, a) => w.conn.next(a[0] as never),
+  'Connection.pulse': (w, a) => w.conn.pulse(a[0] as never, a[1] as never, a[2] as never),
   'Connection.error': (w, a) => w.conn.error(a[0]),
   'closed Connection.send': (w, a) => w.closed.send(a[0] as never, a[1] as never),
   'AsyncConnection.next': (w, a) => w.aconn.next(a[0] as never),
@@ -113,6 +114,10 @@ function fuzzOne(name: string, args: readonly unknown[], w: World): void {
   // the server's queued work still completes
   for (const m of w.held) if (m.data === 'one' || m.data === 'two') m.reply(`re:${m.data}`);
   expect(w.replies).toEqual(['re:one', 're:two']);
+  // the fuzzer's connection ends, and what it sent through next() is answered: its own client
+  // thread is then free again
+  w.conn.error(new FuzzError('end'));
+  for (const m of w.held) if (!['one', 'two', 'target'].includes(m.data)) try { m.reply('late'); } catch (e) { if (!clear(e)) throw e; }
   // every logical thread of the fuzzer is back in its pool (or gone with its process)
   const idle = (w.F as unknown as { idle: unknown[] }).idle;
   const live = [...w.F.process.threads.values()].filter((t) => t !== w.F.control && t.alive);

@@ -156,22 +156,23 @@ describe('issue 10: a stale reply never reaches another request', () => {
 });
 
 describe('issue 10: misuse of the binding changes nothing', () => {
-  it('should throw EINVAL at the caller of next() with a bad pulse, and keep the connection and its sends', () => {
+  it('should throw a RangeError at the caller of pulse() with a bad pulse, and keep the connection and its sends', () => {
     const { server, client } = setup();
     const ch = server.channel({ codec: utf8 });
     const held: Array<ReceivedMessage<string, string>> = [];
-    ch.pipe(messages()).subscribe((m) => held.push(m));
+    const pulses: number[] = [];
+    ch.subscribe((m) => { if (m.kind === 'message') held.push(m); else pulses.push(m.code); });
     const conn = client.connect(ch, { codec: utf8 });
     const inFlight = watch(conn.send('x'));
     const subj = watch(conn);
-    for (const bad of [{ code: 200 }, 'pulse', null, { code: 1, priority: 0 }, { code: 1.5 }, Number.NaN]) {
-      expect(() => conn.next(bad as never)).toThrow(/EINVAL/);
+    for (const bad of [{ code: 200 }, 'pulse', null, { code: 1, priority: 0 }, { code: 1.5 }, Number.NaN, -33, { code: 1, value: 2 ** 40 }]) {
+      expect(() => conn.pulse(bad as never)).toThrow(RangeError);
     }
     expect(subj.log).toEqual([]);
     held[0]!.reply('ok');
     expect(inFlight.log).toEqual(['next:ok', 'complete']);
-    conn.next(3);
-    expect(subj.log).toEqual(['next:3']);
+    conn.pulse(3);
+    expect(pulses).toEqual([3]);
   });
 
   it('should refuse bad send options with an EINVAL notification and leak no logical thread', () => {

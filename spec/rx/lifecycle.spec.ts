@@ -41,20 +41,21 @@ describe('binding lifecycle', () => {
     expect(error).toMatchObject({ name: 'KernelError', code: 'ESRCH' });
   });
 
-  it('should error the Connection when a pulse cannot be sent, and ignore next() after complete()', () => {
+  it('should error the Connection when a send through next() fails, throw EBADF from pulse() once the server is gone, and ignore next() after complete()', () => {
     const { server, client } = setup();
     const ch = server.channel();
+    ch.pipe(messages()).subscribe((m) => m.reply(m.bytes));
     const conn = client.connect(ch);
     const seen: string[] = [];
-    conn.subscribe({ next: (p) => seen.push(`next:${JSON.stringify(p)}`), error: (e) => seen.push(`error:${(e as { code: string }).code}`) });
-    conn.next(1);
+    conn.subscribe({ next: (r) => seen.push(`next:${r.bytes[0]}`), error: (e) => seen.push(`error:${(e as { code: string }).code}`) });
+    conn.next(new Uint8Array([1]));
     ch.destroy();
-    conn.next(2);
-    conn.next(3);
+    expect(() => conn.pulse(2)).toThrow(/EBADF/);
+    conn.next(new Uint8Array([3]));
     expect(seen).toEqual(['next:1', 'error:EBADF']);
     const other = client.connect(server.channel());
     other.complete();
-    expect(() => other.next(4)).not.toThrow();
+    expect(() => other.next(new Uint8Array([4]))).not.toThrow();
   });
 
   it('should round-trip structured clones (Map, Date, cycles)', async () => {

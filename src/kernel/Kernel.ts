@@ -152,12 +152,16 @@ export class Kernel {
 
   // ---- messages ----
 
-  /** `MsgSend`: `done(0, status)` after the reply, or `done(errno, 0)`. */
-  msgSend(t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done): void {
+  /**
+   * `MsgSend`: `done(0, status, length)` after the reply (`length`: the reply's length before any
+   * truncation), or `done(errno, 0, 0)`. With `growReply`, `rmsg` must be a one-part iov whose part
+   * the kernel replaces by a larger buffer when the reply does not fit (nothing is truncated).
+   */
+  msgSend(t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done, growReply = false): void {
     const k = this.core;
     k.enter();
     try {
-      msgSend(k, t, coid, smsg, rmsg, done);
+      msgSend(k, t, coid, smsg, rmsg, done, growReply);
     } finally {
       k.leave();
     }

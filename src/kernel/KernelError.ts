@@ -37,10 +37,14 @@ export class KernelError extends Error {
   /** Ids of the objects involved, when known. */
   readonly info: KernelErrorInfo | undefined;
 
-  constructor(errno: number | ErrnoCode, call: string, info?: KernelErrorInfo, options?: { cause?: unknown }) {
+  /**
+   * @param options `cause`: the error behind this one; `reason`: what happened, in the caller's
+   * terms (the message is then `call: CODE: reason` instead of `call: CODE (strerror text)`).
+   */
+  constructor(errno: number | ErrnoCode, call: string, info?: KernelErrorInfo, options?: { cause?: unknown; reason?: string }) {
     const n = typeof errno === 'number' ? errno : ERRNO[errno];
     const code = errnoName(n) ?? 'EUNKNOWN';
-    super(`${call}: ${code} (${errnoMessage(n)})`, options);
+    super(options?.reason === undefined ? `${call}: ${code} (${errnoMessage(n)})` : `${call}: ${code}: ${options.reason}`, options);
     this.errno = n;
     this.code = code;
     this.call = call;

@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
+import { byteLength, checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
 import { alive, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
@@ -34,8 +34,10 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
     const len = checkedLength(msg, call);
     const n = bytes === undefined ? len : int(bytes, call, 'bytes');
     if (n < 0) throw fail('EINVAL', call, { rcvid });
-    const copied = copyBuffers(msg, 0, w.rmsg, 0, n);
-    if (copied > w.aux) w.aux = copied;
+    const extent = Math.min(n, len);
+    room(w, extent);
+    copyBuffers(msg, 0, w.rmsg, 0, extent);
+    if (extent > w.aux) w.aux = extent;
   }
   if (k.tracer !== null) k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });
   releaseSender(k, w, 0, status);
@@ -69,6 +71,20 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
   return 0;
 }
 
+/**
+ * A growing reply (`growReply`, one part) is given room for `extent` bytes: part 0 is replaced by
+ * a buffer of that size holding what was written so far. Other replies are truncated (the model).
+ */
+function room(w: SendWait, extent: number): void {
+  if (!w.growReply) return;
+  const iov = w.rmsg as Uint8Array[];
+  const part = iov[0]!;
+  if (extent <= part.length) return;
+  const grown = new Uint8Array(extent);
+  grown.set(part.subarray(0, Math.min(w.aux, part.length)));
+  iov[0] = grown;
+}
+
 /** The byte count and offset of MsgRead/MsgWrite, checked: EINVAL for negatives or non-integers. */
 function span(msg: Buffers, bytes: number | undefined, offset: number, call: string, rcvid: number): number {
   const len = checkedLength(msg, call);
@@ -85,8 +101,10 @@ export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | 
 
 export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
   const w = replyBlocked(t, rcvid, 'MsgWrite');
-  const written = copyBuffers(msg, 0, w.rmsg, offset, span(msg, bytes, offset, 'MsgWrite', rcvid));
-  if (written > 0 && offset + written > w.aux) w.aux = offset + written;
+  const n = Math.min(span(msg, bytes, offset, 'MsgWrite', rcvid), byteLength(msg));
+  if (n > 0) room(w, offset + n);
+  const written = copyBuffers(msg, 0, w.rmsg, offset, n);
+  if (n > 0 && offset + n > w.aux) w.aux = offset + n;
   return written;
 }
 

@@ -13,13 +13,15 @@ import { mayPulse } from './security.js';
 import { offer } from './transfer.js';
 
 
-export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done, call = 'MsgSend'): void {
+export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, rmsg: Buffers, done: Done, growReply = false, call = 'MsgSend'): void {
   callable(t, call);
   int(coid, call, 'coid');
   const entry = t.process.coids.get(coid);
   const ch = entry?.conn.channel;
   if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid });
+  if (growReply && !(Array.isArray(rmsg) && rmsg.length === 1)) throw fail('EINVAL', call, { coid });
   const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, checkedLength(smsg, call), checkedLength(rmsg, call));
+  w.growReply = growReply;
   const to = takeTimeout(t);
   entry.conn.blocked++;
   t.wait = w;

@@ -72,7 +72,7 @@ function openEntry(k: KernelCore, t: Thread, entry: PathEntry, msg: Uint8Array, 
     } else {
       done(0, coid, 0);
     }
-  }, call);
+  }, false, call);
 }
 
 /** Open `name` (`name_open`): the `_IO_CONNECT` handshake with the server that attached it. */

@@ -14,8 +14,9 @@ import type { AsyncChan, AsyncConn } from './asyncObjects.js';
 
 /**
  * A continuation: called exactly once with (0, result) or (errno, 0). For a send, `aux` is the
- * number of reply bytes the server wrote (MsgReply and MsgWrite), which C cannot see but a typed
- * binding needs to decode the reply.
+ * length of the reply the server gave (the end of the furthest MsgReply or MsgWrite, before any
+ * truncation to the client's buffer), which C cannot see but a typed binding needs: the bytes
+ * that arrived are the first `min(aux, capacity)`, and the reply was cut when `aux` is larger.
  */
 export type Done = (err: number, value: number, aux: number) => void;
 
@@ -79,6 +80,8 @@ export class Thread {
   zombie = false;
   /** Thread-local storage for the layer that runs the thread (the RxJS binding keeps its buffer here). */
   local: Uint8Array | null = null;
+  /** The same layer's one-part iov around `local`, for sends whose reply may grow. */
+  localIov: Uint8Array[] | null = null;
   /**
    * Called once (after the call that ends the thread) when the thread dies: the continuation of
    * a call it was blocked in never runs, so a binding learns of the death here.
@@ -150,8 +153,10 @@ export class SendWait implements Completion, ReplyLinks<SendWait> {
   nextReply: SendWait | null = null;
   err = 0;
   result = 0;
-  /** Reply bytes written so far (the end of the furthest MsgReply or MsgWrite). */
+  /** The reply's length so far: the end of the furthest MsgReply or MsgWrite, untruncated. */
   aux = 0;
+  /** The client's reply iov grows to hold the whole reply (see `Kernel.msgSend`). */
+  growReply = false;
   rcvid = 0;
   /** Bytes copied into the receiver's buffer at receive time. */
   copied = 0;
@@ -171,7 +176,8 @@ export class SendWait implements Completion, ReplyLinks<SendWait> {
     readonly coid: number,
     readonly channel: Channel,
     readonly smsg: Buffers,
-    readonly rmsg: Buffers,
+    /** Replaced only by a growing reply (`growReply`). */
+    public rmsg: Buffers,
     public priority: number,
     public done: Done,
     slen: number,

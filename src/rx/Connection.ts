@@ -1,56 +1,16 @@
-import { Observable, Subject } from 'rxjs';
-import {
-  CLOCK_MONOTONIC, ERRNO, KernelError, PRIORITY_MAX, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, isKernelError, type Kernel,
-  type Thread,
-} from '../kernel/index.js';
+import { Observable, Subject, type Observer } from 'rxjs';
+import { ERRNO, KernelError, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
+import { explained } from './explain.js';
+import { checkPulse } from './pulseCheck.js';
 import { Reply } from './Received.js';
+import { NO_OPTIONS, armTimeout, checkSendOptions, type SendOptions } from './sendOptions.js';
 
-/** A pulse to send: a code (0..127 for applications), or code, value and priority. */
+export type { SendOptions, TimeoutStates } from './sendOptions.js';
+
+/** A pulse for {@link Connection.pulse}: a code, or code, value and priority. */
 export type PulseInit = number | { readonly code: number; readonly value?: number; readonly priority?: number };
-
-/** Which blocked states a send timeout covers (`_NTO_TIMEOUT_SEND`, `_NTO_TIMEOUT_REPLY`). */
-export type TimeoutStates = 'send' | 'reply' | 'both';
-
-/** Options of {@link Connection.send}. */
-export interface SendOptions {
-  /** Priority of the sending thread (1..255); default: the connection's. */
-  readonly priority?: number;
-  /** Size of the reply buffer; a longer reply is truncated (the model's rule). */
-  readonly replySize?: number;
-  /**
-   * A kernel timeout (TimerTimeout) in scheduler milliseconds. A SEND timeout withdraws the
-   * message; a REPLY timeout on a channel without `_NTO_CHF_UNBLOCK` fails at once, and on one
-   * with it becomes an unblock pulse: the server decides.
-   */
-  readonly timeout?: number;
-  /** States the timeout covers (default `'both'`: the whole round trip). */
-  readonly timeoutStates?: TimeoutStates;
-}
-
-/** The largest reply buffer a send may ask for (a C `int` of bytes). */
-const MAX_REPLY_SIZE = 2 ** 31 - 1;
-
-/** Why `o` is not a usable {@link SendOptions}, or null when it is. */
-export function checkSendOptions(o: SendOptions): string | null {
-  if (typeof o !== 'object' || o === null) return 'options must be an object';
-  const { priority, replySize, timeout, timeoutStates } = o;
-  if (priority !== undefined && (!Number.isInteger(priority) || priority < 1 || priority > PRIORITY_MAX)) return `priority must be an integer 1..${PRIORITY_MAX}`;
-  if (replySize !== undefined && (!Number.isInteger(replySize) || replySize < 0 || replySize > MAX_REPLY_SIZE)) return `replySize must be an integer 0..${MAX_REPLY_SIZE}`;
-  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) return 'timeout must be a number of milliseconds >= 0';
-  if (timeoutStates !== undefined && !(timeoutStates in STATES)) return "timeoutStates must be 'send', 'reply' or 'both'";
-  return null;
-}
-
-/** Shared default: no allocation per send when options are left out. */
-const NO_OPTIONS: SendOptions = {};
-
-const STATES: Record<TimeoutStates, number> = {
-  send: _NTO_TIMEOUT_SEND,
-  reply: _NTO_TIMEOUT_REPLY,
-  both: _NTO_TIMEOUT_SEND | _NTO_TIMEOUT_REPLY,
-};
 
 /** @internal */
 export interface ConnectionConfig<T, R> {
@@ -59,31 +19,56 @@ export interface ConnectionConfig<T, R> {
   readonly codec: Codec<T>;
   readonly replyCodec: Codec<R>;
   readonly priority: number | undefined;
-  readonly replySize: number;
+  /** A fixed reply buffer (the model's truncation), or undefined: the whole reply. */
+  readonly replySize: number | undefined;
 }
 
+/** The first reply buffer of a send whose reply may grow (it grows to the reply's length). */
+const FIRST_REPLY_BUFFER = 4096;
+
 /**
- * A connection to a channel, as a Subject: `next(pulse)` sends a pulse (`MsgSendPulse`, never
- * blocks), `send(msg)` is `MsgSend` as an Observable of one {@link Reply}, and `complete()`
- * detaches (`ConnectDetach`). Observers of the Subject see the pulses it sent. A pulse that
- * cannot be sent (the server is gone: `EBADF`) errors the Subject.
+ * A connection to a channel, as a Subject in the way RxJS's `WebSocketSubject` is one:
  *
- * Unsubscribing from `send()` before the reply is an unblock request: a SEND-blocked message is
- * withdrawn; a REPLY-blocked one is abandoned at once, or, on an `_NTO_CHF_UNBLOCK` channel, the
- * server gets an unblock pulse and the logical thread waits for its answer (which is dropped).
+ * - `next(msg)` sends `msg` (`MsgSend`) from the connection's own client thread: one at a time,
+ *   in order, queuing while one is in flight (a QNX client thread). The connection is attached by
+ *   `connect()`, so `next()` sends even with nobody subscribed.
+ * - Subscribers receive the {@link Reply} to each of those sends, in order, multicast. A server's
+ *   `MsgError` (or any failure) of one of them errors the Subject, which detaches; for
+ *   per-request errors use {@link Connection.send} and `catchError`.
+ * - Unsubscribing every subscriber does not detach (a `take(1)` subscriber ends nothing).
+ * - `complete()` detaches once the queued sends are answered; `error()` detaches at once and
+ *   drops what is queued; `next()` after either is ignored, and a late subscriber gets the
+ *   completion or the error at once.
+ * - {@link Connection.pulse} sends a pulse; {@link Connection.send} is one `MsgSend` as an
+ *   Observable of one {@link Reply}, on a logical thread of its own (correlation, `mergeMap`).
+ *
+ * Unsubscribing from `send()` before the reply (or aborting its `signal`) is an unblock request:
+ * a SEND-blocked message is withdrawn; a REPLY-blocked one is abandoned at once, or, on an
+ * `_NTO_CHF_UNBLOCK` channel (the binding's default), the server is told and cancels its work.
  *
  * @example
  * ```ts
  * const conn = client.connect(ch, { codec: utf8 });
- * conn.send('hello').subscribe((r) => console.log(r.status, r.data));
- * conn.next({ code: 3, value: 42 });
- * conn.complete();
+ * conn.subscribe((r) => console.log(r.data)); // replies to next(), in order
+ * conn.next('hello');
+ * conn.send('once').subscribe((r) => console.log(r.status, r.data));
+ * conn.pulse(3, 42);
+ * conn.complete(); // detaches after 'hello' is answered
  * ```
  */
-export class Connection<T, R = T> extends Subject<PulseInit> {
+export class Connection<T, R = T> extends Observable<Reply<R>> implements Observer<T> {
+  private readonly replies = new Subject<Reply<R>>();
+  /** Sends queued by next(), encoded. */
+  private readonly queue: Uint8Array[] = [];
+  /** The connection's own client thread (next()), made at the first next(). */
+  private sender: Thread | null = null;
+  private inFlight = false;
+  private closing = false;
+  private detached = false;
+
   /** @internal */
   constructor(private readonly cfg: ConnectionConfig<T, R>) {
-    super();
+    super((subscriber) => this.replies.subscribe(subscriber));
   }
 
   /** The connection id in the client process. */
@@ -91,48 +76,57 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
     return this.cfg.coid;
   }
 
+  /** Whether `complete()` or `error()` has been called (later `next()`s are ignored). */
+  get closed(): boolean {
+    return this.closing || this.detached;
+  }
+
   private get kernel(): Kernel {
     return this.cfg.owner.kernel;
   }
 
+  /** Send `msg` after the sends already queued; its reply goes to the subscribers. A value the codec cannot encode throws at once. */
+  next(msg: T): void {
+    if (this.closing || this.detached) return;
+    this.queue.push(this.cfg.codec.encode(msg));
+    this.pump();
+  }
+
+  /** Detach once the sends queued by `next()` are answered, then complete the subscribers. */
+  complete(): void {
+    if (this.closing || this.detached) return;
+    this.closing = true;
+    if (!this.inFlight) this.finish();
+  }
+
+  /** Detach at once, dropping the queued sends (one in flight is unblocked), then error the subscribers. */
+  error(err: unknown): void {
+    if (this.detached) return;
+    this.queue.length = 0;
+    this.detach();
+    this.replies.error(err);
+  }
+
   /**
-   * `MsgSendPulse`. A pulse the kernel refuses for what it is (a code outside -128..127, a bad
-   * priority or value: `EINVAL`) throws that `KernelError` at the caller and changes nothing; a
-   * connection that can no longer carry pulses (`EBADF`: the server is gone; `EPERM`) errors the
-   * Subject.
+   * `MsgSendPulse(coid, priority, code, value)`: never blocks. `code` must be an application code
+   * (0..127: negative codes are the kernel's), `value` an int32 and `priority` 1..255 (default:
+   * the process's): otherwise a `RangeError` is thrown and nothing is sent. A connection that is
+   * detached or whose server is gone throws a `KernelError` (`EBADF`).
    */
-  override next(pulse: PulseInit): void {
-    if (this.closed || this.isStopped) return;
-    const p: { code?: unknown; value?: unknown; priority?: unknown } = typeof pulse === 'number' ? { code: pulse } : typeof pulse === 'object' && pulse !== null ? pulse : {};
+  pulse(code: number, value?: number, priority?: number): void;
+  /** The same, from a {@link PulseInit} (a code, or `{ code, value, priority }`): handy as `subscribe((p) => conn.pulse(p))`. */
+  pulse(init: PulseInit): void;
+  pulse(codeOrInit: PulseInit, value = 0, priority?: number): void {
+    let code: number;
+    if (typeof codeOrInit === 'object' && codeOrInit !== null) {
+      ({ code, value = 0, priority } = codeOrInit);
+    } else code = codeOrInit;
+    checkPulse(code, value, priority);
+    if (this.detached || this.closing) throw explained(ERRNO.EBADF, 'send', { coid: this.coid });
     try {
-      this.kernel.msgSendPulse(this.cfg.owner.control, this.cfg.coid, (p.priority ?? -1) as number, p.code as number, (p.value ?? 0) as number);
+      this.kernel.msgSendPulse(this.cfg.owner.control, this.cfg.coid, priority ?? -1, code, value);
     } catch (e) {
-      if (isKernelError(e) && e.code === 'EINVAL') throw e;
-      this.error(e);
-      return;
-    }
-    super.next(pulse);
-  }
-
-  /** Detach, then error the Subject's observers. */
-  override error(err: unknown): void {
-    if (this.isStopped) return;
-    this.detach();
-    super.error(err);
-  }
-
-  /** `ConnectDetach`, then complete the Subject's observers. */
-  override complete(): void {
-    if (this.isStopped) return;
-    this.detach();
-    super.complete();
-  }
-
-  private detach(): void {
-    try {
-      this.kernel.connectDetach(this.cfg.owner.control, this.cfg.coid);
-    } catch (e) {
-      if (!(e instanceof KernelError)) throw e;
+      throw isKernelError(e) ? explained(e.errno, 'MsgSendPulse', { coid: this.coid }) : e;
     }
   }
 
@@ -142,7 +136,7 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
    * Each subscription is one send by a logical thread of its own.
    */
   send(msg: T, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return this.sendBytes(this.cfg.codec.encode(msg), options);
+    return new Observable<Reply<R>>((subscriber) => this.sendBytes(this.cfg.codec.encode(msg), options).subscribe(subscriber));
   }
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
@@ -152,14 +146,23 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
       // bad options are refused before a logical thread is taken: nothing leaks, nothing changes
       const bad = options === NO_OPTIONS ? null : checkSendOptions(options);
       if (bad !== null) {
-        subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { cause: bad }));
+        subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { reason: bad }));
+        return;
+      }
+      if (this.detached) {
+        subscriber.error(explained(ERRNO.EBADF, 'send', { coid }));
+        return;
+      }
+      const signal = options.signal;
+      if (signal?.aborted === true) {
+        subscriber.error(explained(ERRNO.EINTR, 'MsgSend', { coid }, signal.reason));
         return;
       }
       const thread: Thread = owner.acquireThread(options.priority ?? this.cfg.priority);
-      let replyBuf: Uint8Array;
+      let replyIov: Uint8Array[];
+      let fixed: boolean;
       try {
-        // the thread's reusable buffer; the reply bytes are copied out of it
-        replyBuf = owner.scratch(thread, options.replySize ?? this.cfg.replySize);
+        ({ replyIov, fixed } = this.replyBuffer(thread, options.replySize ?? this.cfg.replySize));
       } catch (e) {
         owner.releaseThread(thread);
         subscriber.error(e instanceof RangeError ? new KernelError(ERRNO.ENOMEM, 'MsgSend', { coid }, { cause: e }) : e);
@@ -170,30 +173,112 @@ export class Connection<T, R = T> extends Subject<PulseInit> {
       thread.onExit = () => {
         if (settled) return;
         settled = true;
-        subscriber.error(new KernelError(ERRNO.ESRCH, 'MsgSend', { coid }));
+        subscriber.error(explained(ERRNO.ESRCH, 'MsgSend', { coid }));
       };
+      const abort = (): void => {
+        if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
+      };
+      signal?.addEventListener('abort', abort);
       try {
-        if (options.timeout !== undefined) {
-          this.kernel.timerTimeout(thread, CLOCK_MONOTONIC, STATES[options.timeoutStates ?? 'both'], null, Math.max(0, options.timeout) * 1e6);
-        }
-        this.kernel.msgSend(thread, coid, bytes, replyBuf, (err, status, length) => {
+        armTimeout(this.kernel, thread, options);
+        this.kernel.msgSend(thread, coid, bytes, replyIov, (err, status, length) => {
           settled = true;
+          signal?.removeEventListener('abort', abort);
+          const buf = replyIov[0]!;
+          // a grown reply buffer is this send's alone; the thread keeps its first one
+          replyIov[0] = thread.local ?? buf;
           owner.releaseThread(thread);
-          if (err !== 0) subscriber.error(new KernelError(err, 'MsgSend', { coid }));
+          if (err !== 0) subscriber.error(explained(err, 'MsgSend', { coid }));
           else {
-            subscriber.next(new Reply(status, replyBuf.slice(0, length), replyCodec));
+            subscriber.next(new Reply(status, buf.slice(0, Math.min(length, buf.length)), replyCodec, length));
             subscriber.complete();
           }
-        });
+        }, !fixed);
       } catch (e) {
         settled = true;
+        signal?.removeEventListener('abort', abort);
         owner.releaseThread(thread);
-        subscriber.error(e);
+        subscriber.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
       }
       return () => {
+        signal?.removeEventListener('abort', abort);
         // an unsubscribe before the answer is an unblock request (see the class comment)
         if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
       };
     });
+  }
+
+  /** The reply iov of a send by `thread`: a fixed buffer of `size`, or one that grows (size undefined). */
+  private replyBuffer(thread: Thread, size: number | undefined): { replyIov: Uint8Array[]; fixed: boolean } {
+    const owner = this.cfg.owner;
+    const buf = owner.scratch(thread, size ?? FIRST_REPLY_BUFFER);
+    let iov = thread.localIov;
+    if (iov === null) thread.localIov = iov = [buf];
+    else iov[0] = buf;
+    return { replyIov: iov, fixed: size !== undefined };
+  }
+
+  /** Start the next queued send on the connection's own thread, if none is in flight. */
+  private pump(): void {
+    if (this.inFlight || this.detached) return;
+    const bytes = this.queue.shift();
+    if (bytes === undefined) {
+      if (this.closing) this.finish();
+      return;
+    }
+    const { owner, coid, replyCodec } = this.cfg;
+    let thread = this.sender;
+    if (thread === null || !thread.alive) {
+      thread = this.sender = owner.acquireThread(this.cfg.priority);
+      // this process's death ends the Subject as it ends a send
+      thread.onExit = () => { if (!this.detached) this.error(explained(ERRNO.ESRCH, 'MsgSend', { coid })); };
+    }
+    this.inFlight = true;
+    const { replyIov } = this.replyBuffer(thread, this.cfg.replySize);
+    const done = (err: number, status: number, length: number): void => {
+      this.inFlight = false;
+      const buf = replyIov[0]!;
+      replyIov[0] = thread.local ?? buf;
+      if (this.detached) {
+        // error() unblocked this send: the thread is no longer the connection's
+        owner.releaseThread(thread);
+        return;
+      }
+      if (err !== 0) {
+        this.error(explained(err, 'MsgSend', { coid }));
+        return;
+      }
+      this.replies.next(new Reply(status, buf.slice(0, Math.min(length, buf.length)), replyCodec, length));
+      this.pump();
+    };
+    try {
+      this.kernel.msgSend(thread, coid, bytes, replyIov, done, this.cfg.replySize === undefined);
+    } catch (e) {
+      this.inFlight = false;
+      this.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
+    }
+  }
+
+  /** Every queued send answered after complete(): detach, complete the subscribers. */
+  private finish(): void {
+    if (this.detached) return;
+    this.detach();
+    this.replies.complete();
+  }
+
+  /** Detached from now on; a send in flight is unblocked (its continuation frees its thread). */
+  private detach(): void {
+    this.detached = true;
+    const sender = this.sender;
+    this.sender = null;
+    if (sender !== null) {
+      if (sender.wait !== null) this.kernel.unblock(sender, ERRNO.EINTR);
+      else this.cfg.owner.releaseThread(sender);
+    }
+    try {
+      this.kernel.connectDetach(this.cfg.owner.control, this.cfg.coid);
+    } catch (e) {
+      if (!isKernelError(e)) throw e;
+    }
   }
 }

@@ -187,10 +187,17 @@ export class Reply<R> {
   constructor(
     /** The `status` the server passed to `MsgReply` (MsgSend's return value). */
     readonly status: number,
-    /** The reply bytes the server wrote, truncated to the reply buffer. */
+    /** The reply bytes that arrived: all of them, unless the send gave a smaller `replySize`. */
     readonly bytes: Uint8Array,
     private readonly codec: Codec<R>,
+    /** The length of the reply the server gave (more than `bytes.length` when it was cut). */
+    readonly length: number = bytes.length,
   ) {}
+
+  /** Whether the reply was cut to the send's `replySize` (the model's truncation): `length > bytes.length`. */
+  get truncated(): boolean {
+    return this.length > this.bytes.length;
+  }
 
   /** The reply decoded with the connection's reply codec (on first access). */
   get data(): R {

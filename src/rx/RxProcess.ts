@@ -6,7 +6,8 @@ import {
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
-import { Connection, checkSendOptions } from './Connection.js';
+import { Connection } from './Connection.js';
+import { checkSendOptions } from './sendOptions.js';
 import { AsyncChannel } from './AsyncChannel.js';
 import { AsyncConnection } from './AsyncConnection.js';
 
@@ -32,7 +33,10 @@ export interface ConnectOptions<T, R> {
   readonly flags?: number;
   /** Priority of sends (default: the process's). */
   readonly priority?: number;
-  /** Reply buffer size; longer replies are truncated. Default 4096. */
+  /**
+   * A fixed reply buffer size: longer replies are cut to it (the model's truncation, visible as
+   * `reply.truncated`). Left out (the default), every reply arrives whole, whatever its length.
+   */
   readonly replySize?: number;
 }
 
@@ -231,7 +235,7 @@ export class RxProcess {
       codec,
       replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
       priority: options.priority,
-      replySize: options.replySize ?? 4096,
+      replySize: options.replySize,
     });
   }
 
@@ -240,7 +244,7 @@ export class RxProcess {
    * pulses through `via`, a connection of this process. Unsubscribing destroys the timer.
    * Throws a `KernelError` (EBADF for a dead connection, EINVAL for a bad code or priority).
    */
-  timer(via: Connection<unknown, unknown>, options: TimerOptions): Subscription {
+  timer(via: { readonly coid: number }, options: TimerOptions): Subscription {
     const id = this.kernel.timerCreate(this.control, CLOCK_MONOTONIC, {
       sigev_notify: SIGEV_PULSE,
       sigev_coid: via.coid,

@@ -1,0 +1,58 @@
+// Issue 11 (RxJS-first): whole replies by default, visible truncation, pulses the model allows.
+import { firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { VirtualClock, createSystem, json, utf8 } from '../../src/index.js';
+import { messages, replyWith } from '../../src/operators/index.js';
+
+function setup() {
+  const system = createSystem({ scheduler: new VirtualClock(), onUnhandledError: (e) => { throw e; } });
+  return { system, server: system.process({ name: 'server' }), client: system.process({ name: 'client' }) };
+}
+
+const readings = Array.from({ length: 200 }, (_, i) => ({ sensor: `s${i}`, value: i * 1.5, unit: 'degC', at: 1_700_000_000 + i }));
+
+describe('issue 11: no silent truncation', () => {
+  it('should deliver a reply longer than 4096 bytes whole, and say how long it was', async () => {
+    const { server, client } = setup();
+    const ch = server.channel({ codec: json<unknown>() });
+    ch.pipe(messages(), replyWith(() => readings)).subscribe();
+    const conn = client.connect(ch, { codec: json<unknown>() });
+    const r = await firstValueFrom(conn.send('all'));
+    expect(r.length).toBeGreaterThan(4096);
+    expect(r.bytes.length).toBe(r.length);
+    expect(r.truncated).toBe(false);
+    expect(r.data).toEqual(readings);
+    // through next() as well
+    const viaNext = firstValueFrom(conn);
+    conn.next('all');
+    expect((await viaNext).data).toEqual(readings);
+  });
+
+  it('should keep the model truncation with an explicit replySize, and make it visible', async () => {
+    const { server, client } = setup();
+    const ch = server.channel({ codec: utf8 });
+    ch.pipe(messages(), replyWith((s: string) => s.repeat(10))).subscribe();
+    const r = await firstValueFrom(client.connect(ch, { codec: utf8 }).send('abcd', { replySize: 8 }));
+    expect([r.bytes.length, r.length, r.truncated, r.data]).toEqual([8, 40, true, 'abcdabcd']);
+    const fixed = await firstValueFrom(client.connect(ch, { codec: utf8, replySize: 6 }).send('xy'));
+    expect([fixed.length, fixed.truncated, fixed.data]).toEqual([20, true, 'xyxyxy']);
+  });
+});
+
+describe('issue 11: pulses are values the model allows', () => {
+  it('should refuse system codes, codes above 127 and values outside int32 with a RangeError, sending nothing', () => {
+    const { server, client } = setup();
+    const ch = server.channel();
+    const got: number[] = [];
+    ch.subscribe((m) => { if (m.kind === 'pulse') got.push(m.value); });
+    const conn = client.connect(ch);
+    expect(() => conn.pulse(-33)).toThrow(RangeError); // a forged _PULSE_CODE_DISCONNECT
+    expect(() => conn.pulse(128)).toThrow(RangeError);
+    expect(() => conn.pulse(1, 2 ** 40)).toThrow(RangeError);
+    expect(() => conn.pulse(1, 0, 256)).toThrow(RangeError);
+    conn.pulse(1, -(2 ** 31));
+    conn.pulse({ code: 2, value: 2 ** 31 - 1, priority: 20 });
+    expect(got).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+    expect(conn.closed).toBe(false);
+  });
+});
