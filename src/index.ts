@@ -11,7 +11,7 @@ export {
   RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
 } from './rx/RxProcess.js';
 export { AsyncChannel, AsyncReceived } from './rx/AsyncChannel.js';
-export { AsyncConnection } from './rx/AsyncConnection.js';
+export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';
 export { Channel } from './rx/Channel.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
 export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';

@@ -16,7 +16,7 @@ describe('asyncmsg Example 1: trigger by one message', () => {
       const puts = cold('-a--b', { a: 'AsyncMsg Passing', b: 'again' });
       puts.subscribe((v) => out.next(v));
       expectObservable(batches).toBe('-a--b', { a: 'AsyncMsg Passing', b: 'again' });
-      expectObservable(out).toBe('-a--b', { a: 'AsyncMsg Passing', b: 'again' }); // delivered (the callback)
+      expectObservable(out).toBe('-a--b', { a: { handle: 1, err: 0, value: 'AsyncMsg Passing' }, b: { handle: 2, err: 0, value: 'again' } }); // the callbacks, after delivery
       expectSubscriptions(puts.subscriptions).toBe('^');
     });
   });

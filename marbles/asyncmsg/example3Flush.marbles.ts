@@ -18,7 +18,7 @@ describe('asyncmsg Example 3: flush', () => {
       puts.subscribe((v) => out.next(v));
       expectObservable(batches).toBe('-----x', { x: 'msgid 0+msgid 1' });
       expectObservable(out.flush(), '-----^').toBe('-----|'); // flush at frame 5: done when the get took both
-      expectObservable(out).toBe('-----(ab)', { a: 'msgid 0', b: 'msgid 1' }); // both callbacks, after delivery
+      expectObservable(out).toBe('-----(ab)', { a: { handle: 1, err: 0, value: 'msgid 0' }, b: { handle: 2, err: 0, value: 'msgid 1' } }); // both callbacks, after delivery
       expectSubscriptions(puts.subscriptions).toBe('^');
     });
   });

@@ -35,16 +35,41 @@ describe('AsyncConnection and AsyncChannel', () => {
     sub.unsubscribe();
   });
 
-  it('should flush and wait for delivery on complete(), then detach', () => {
+  it('should report every put, in put order, as { handle, err, value }', () => {
+    const { out, inbox } = setup(8, 2);
+    const reports: string[] = [];
+    out.subscribe(({ handle, err, value }) => reports.push(`${handle}:${err}:${value}`));
+    inbox.subscribe();
+    out.next('a');
+    out.next('b');
+    out.next('c');
+    out.flush({ wait: false }).subscribe();
+    expect(reports).toEqual(['1:0:a', '2:0:b', '3:0:c']);
+  });
+
+  it('should complete even with no reader: flush, detach, report EBADF for what never got delivered', () => {
     const { out, inbox, system } = setup(8);
     const seen: string[] = [];
-    out.subscribe({ next: (v) => seen.push(v), complete: () => seen.push('complete') });
+    out.subscribe({ next: (r) => seen.push(`${r.value}:${r.err}`), complete: () => seen.push('complete') });
     out.next('x');
     out.complete();
-    expect(seen).toEqual([]);
-    inbox.subscribe((b) => seen.push(`got ${b.length}`));
-    expect(seen).toEqual(['got 1', 'x', 'complete']);
+    expect(seen).toEqual(['x:9', 'complete']);
     expect(system.snapshot().processes[1]!.coids).toEqual([]);
+    const late: string[] = [];
+    out.subscribe({ complete: () => late.push('complete') });
+    expect(late).toEqual(['complete']);
+    inbox.subscribe((b) => seen.push(`got ${b.length}`));
+    expect(seen).toEqual(['x:9', 'complete']);
+  });
+
+  it('should deliver everything first when flush() (waiting) comes before complete()', () => {
+    const { out, inbox } = setup(8);
+    const seen: string[] = [];
+    out.subscribe({ next: (r) => seen.push(`${r.value}:${r.err}`), complete: () => seen.push('complete') });
+    out.next('x');
+    out.flush().subscribe({ complete: () => out.complete() });
+    inbox.subscribe((b) => seen.push(`got ${b.length}`));
+    expect(seen).toEqual(['got 1', 'x:0', 'complete']);
   });
 
   it('should drop undelivered messages with EBADF on error()', () => {

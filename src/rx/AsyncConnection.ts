@@ -1,7 +1,8 @@
-import { Observable, Subject } from 'rxjs';
-import { ASYNCMSG_FLUSH_NONBLOCK, ERRNO, KernelError, type Kernel } from '../kernel/index.js';
+import { Observable, Subject, type Observer } from 'rxjs';
+import { ASYNCMSG_FLUSH_NONBLOCK, ERRNO, KernelError, isKernelError, type Kernel } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
+import { explained } from './explain.js';
 
 const NOOP = (): void => {};
 
@@ -13,45 +14,76 @@ export interface AsyncConnectionConfig<T> {
 }
 
 /**
- * An asynchronous connection (`asyncmsg_connect_attach`) as a Subject: `next(value)` puts.
- * Delivery follows the connection's triggers (`count`, `time`) or {@link AsyncConnection.flush}.
- * The send ring holds `ringSize − 1` messages: `next()` on a full ring throws a `KernelError`
- * `EAGAIN` at the producer (nothing already put is lost); `put()` is the back-pressured form,
- * which waits for a slot. Observers of the Subject see each value once it is delivered.
+ * What an {@link AsyncConnection}'s subscribers receive: one report per put, in put order, when
+ * its completion callback runs (`asyncmsg_put`'s `call_back` as a stream).
+ */
+export interface AsyncDelivery<T> {
+  /** The put's handle: 1, 2, 3 … per connection, in put order. */
+  readonly handle: number;
+  /** 0 when the receiver took it; EMSGSIZE when it arrived cut; EBADF when it never got there. */
+  readonly err: number;
+  /** The value that was put. */
+  readonly value: T;
+}
+
+/**
+ * An asynchronous connection (`asyncmsg_connect_attach`) as a Subject: `next(value)` puts, and
+ * subscribers receive the delivery reports ({@link AsyncDelivery}: the put callbacks, in put
+ * order). Delivery follows the connection's triggers (`count`, `time`) or
+ * {@link AsyncConnection.flush}. The send ring holds `ringSize − 1` messages: `next()` on a full
+ * ring throws a `KernelError` `EAGAIN` at the producer (nothing already put is lost); `put()` is
+ * the back-pressured form, which waits for a slot.
  *
- * `complete()` flushes, waits until the receiver took every message, then detaches;
- * `error()` detaches at once, and undelivered messages are dropped (`EBADF`), as in QNX.
+ * `complete()` flushes, detaches, reports `EBADF` for whatever never got delivered and completes,
+ * whether or not anyone reads (to wait for the receiver first: `flush()`, then `complete()`);
+ * `error()` detaches at once, as in QNX (undelivered messages are reported `EBADF`).
  *
  * @example
  * ```ts
  * const out = client.asyncConnect(inbox, { codec: utf8, count: 16, time: 5 });
+ * out.subscribe(({ handle, err }) => console.log(handle, err)); // 1 0, 2 0, …
  * out.next('reading 1');
  * out.flush().subscribe();
  * ```
  */
-export class AsyncConnection<T> extends Subject<T> {
+export class AsyncConnection<T> extends Observable<AsyncDelivery<T>> implements Observer<T> {
+  private readonly reports = new Subject<AsyncDelivery<T>>();
+  private handles = 0;
+  private detached = false;
+
   /** @internal */
   constructor(private readonly cfg: AsyncConnectionConfig<T>) {
-    super();
+    super((subscriber) => this.reports.subscribe(subscriber));
   }
 
   get coid(): number {
     return this.cfg.coid;
   }
 
+  /** Whether `complete()` or `error()` has been called. */
+  get closed(): boolean {
+    return this.detached;
+  }
+
   private get kernel(): Kernel {
     return this.cfg.owner.kernel;
   }
 
+  /** A callback reporting put `handle` of `value`, then running `also`. */
+  private reporter(value: T, also: (err: number) => void = NOOP): (err: number, buf: unknown, handle: number) => void {
+    return (err, _buf, handle) => {
+      this.reports.next({ handle, err, value });
+      also(err);
+    };
+  }
+
   /** A non-blocking put; throws `EAGAIN` when the ring is full, `EBADF` when the channel is gone. */
-  override next(value: T): void {
-    if (this.isStopped) return;
+  next(value: T): void {
+    if (this.detached) return;
     const { owner, coid, codec } = this.cfg;
     // the control thread never blocks: a full ring is EAGAIN, whatever the connection's flags
-    if (!this.kernel.asyncHasRoom(owner.control, coid)) throw new KernelError(ERRNO.EAGAIN, 'asyncmsg_put', { coid });
-    this.kernel.asyncPut(owner.control, coid, codec.encode(value), 0, (err) => {
-      if (err === 0) super.next(value);
-    }, NOOP);
+    if (!this.kernel.asyncHasRoom(owner.control, coid)) throw explained(ERRNO.EAGAIN, 'asyncmsg_put', { coid });
+    this.kernel.asyncPut(owner.control, coid, codec.encode(value), ++this.handles, this.reporter(value), NOOP);
   }
 
   /**
@@ -63,6 +95,10 @@ export class AsyncConnection<T> extends Subject<T> {
   put(value: T): Observable<void> {
     return new Observable<void>((subscriber) => {
       const { owner, coid } = this.cfg;
+      if (this.detached) {
+        subscriber.error(explained(ERRNO.EBADF, 'asyncmsg_put', { coid }));
+        return;
+      }
       const thread = owner.acquireThread();
       let admitted = false;
       let settled = false;
@@ -70,23 +106,21 @@ export class AsyncConnection<T> extends Subject<T> {
         if (settled) return;
         settled = true;
         owner.releaseThread(thread);
-        if (err === 0) {
-          super.next(value);
-          subscriber.complete();
-        } else subscriber.error(new KernelError(err, 'asyncmsg_put', { coid }));
+        if (err === 0) subscriber.complete();
+        else subscriber.error(explained(err, 'asyncmsg_put', { coid }));
       };
       // the logical thread is held until delivery, so that this process's death (its exit hook)
       // ends the put as it ends a send: ESRCH, whether the put still waits for a slot or not
       thread.onExit = () => settle(ERRNO.ESRCH);
       try {
-        this.kernel.asyncPut(thread, coid, this.cfg.codec.encode(value), 0, (err) => settle(err), (err) => {
+        this.kernel.asyncPut(thread, coid, this.cfg.codec.encode(value), ++this.handles, this.reporter(value, settle), (err) => {
           admitted = err === 0;
           if (err !== 0) settle(err);
         });
       } catch (e) {
         settled = true;
         owner.releaseThread(thread);
-        subscriber.error(e);
+        subscriber.error(isKernelError(e) ? explained(e.errno, 'asyncmsg_put', { coid }) : e);
       }
       return () => {
         if (settled) return;
@@ -107,25 +141,25 @@ export class AsyncConnection<T> extends Subject<T> {
    */
   flush(options: { readonly wait?: boolean } = {}): Observable<void> {
     return new Observable<void>((subscriber) => {
-      const { owner } = this.cfg;
+      const { owner, coid } = this.cfg;
       const thread = owner.acquireThread();
       let settled = false;
       thread.onExit = () => {
         if (settled) return;
         settled = true;
-        subscriber.error(new KernelError(ERRNO.ESRCH, 'asyncmsg_flush', { coid: this.cfg.coid }));
+        subscriber.error(explained(ERRNO.ESRCH, 'asyncmsg_flush', { coid }));
       };
       try {
-        this.kernel.asyncFlush(thread, this.cfg.coid, options.wait === false ? ASYNCMSG_FLUSH_NONBLOCK : 0, (err) => {
+        this.kernel.asyncFlush(thread, coid, options.wait === false ? ASYNCMSG_FLUSH_NONBLOCK : 0, (err) => {
           settled = true;
           owner.releaseThread(thread);
-          if (err !== 0) subscriber.error(new KernelError(err, 'asyncmsg_flush', { coid: this.cfg.coid }));
+          if (err !== 0) subscriber.error(explained(err, 'asyncmsg_flush', { coid }));
           else subscriber.complete();
         });
       } catch (e) {
         settled = true;
         owner.releaseThread(thread);
-        subscriber.error(e);
+        subscriber.error(isKernelError(e) ? explained(e.errno, 'asyncmsg_flush', { coid }) : e);
       }
       return () => {
         if (!settled && thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
@@ -133,23 +167,27 @@ export class AsyncConnection<T> extends Subject<T> {
     });
   }
 
-  /** Flush, wait for delivery, then detach and complete the observers. */
-  override complete(): void {
-    if (this.isStopped) return;
-    this.flush().subscribe({
-      complete: () => { this.detach(); super.complete(); },
-      error: () => { this.detach(); super.complete(); },
-    });
+  /** Flush (without waiting), detach (undelivered puts are reported EBADF), then complete the subscribers. */
+  complete(): void {
+    if (this.detached) return;
+    try {
+      this.kernel.asyncFlush(this.cfg.owner.control, this.cfg.coid, ASYNCMSG_FLUSH_NONBLOCK, NOOP);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+    }
+    this.detach();
+    this.reports.complete();
   }
 
-  /** Detach at once (undelivered messages are dropped with EBADF), then error the observers. */
-  override error(err: unknown): void {
-    if (this.isStopped) return;
+  /** Detach at once (undelivered messages are reported EBADF), then error the subscribers. */
+  error(err: unknown): void {
+    if (this.detached) return;
     this.detach();
-    super.error(err);
+    this.reports.error(err);
   }
 
   private detach(): void {
+    this.detached = true;
     try {
       this.kernel.asyncConnectDetach(this.cfg.owner.control, this.cfg.coid);
     } catch (e) {
