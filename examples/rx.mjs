@@ -12,11 +12,11 @@ const [requests$, pulses$] = split(ch); // one receiving thread, two streams
 requests$.pipe(replyWith((text) => text.toUpperCase())).subscribe();
 pulses$.subscribe((p) => console.log(`server: pulse ${p.code}`));
 
-// a connection is a Subject: next() sends a pulse, send() is MsgSend, complete() detaches
+// a connection is a Subject: next() sends, pulse() sends a pulse, send() is one MsgSend, complete() detaches
 const conn = client.connect(ch, { codec: utf8 });
 const replies = await lastValueFrom(from(['send', 'receive', 'reply']).pipe(sendTo(conn), map((r) => r.data), toArray()));
 console.log(`client: ${replies.join(' ')}`);
-conn.next({ code: 5, value: 1 });
+conn.pulse(5, 1);
 conn.complete(); // the server sees _PULSE_CODE_DISCONNECT (-33)
 
 // typed payloads, and a handler that answers later

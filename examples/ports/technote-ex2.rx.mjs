@@ -6,7 +6,7 @@ const system = createSystem({ scheduler: new VirtualClock() });
 const proc = system.process({ name: 'example2' });
 const inbox = proc.asyncChannel({ codec: utf8, bufferSize: 2048, maxNumBuffer: 5 });
 const out = proc.asyncConnect(inbox, { codec: utf8, ringSize: 5, count: 3 });
-out.subscribe((m) => console.log(`Callback: delivered "${m.trim()}"`)); // observers see each delivered value
+out.subscribe(({ value }) => console.log(`Callback: delivered "${value.trim()}"`)); // the delivery reports, in put order
 
 const batch = firstValueFrom(inbox);
 for (let i = 0; i < 3; i++) out.next(`Async Message Passing (msgid ${i})\n`);

@@ -6,7 +6,7 @@ const system = createSystem({ scheduler: new VirtualClock() });
 const proc = system.process({ name: 'example3' });
 const inbox = proc.asyncChannel({ codec: utf8, bufferSize: 2048, maxNumBuffer: 5 });
 const out = proc.asyncConnect(inbox, { codec: utf8, ringSize: 5, count: 0 });
-out.subscribe((m) => console.log(`Callback: delivered "${m.trim()}"`));
+out.subscribe(({ value }) => console.log(`Callback: delivered "${value.trim()}"`));
 
 for (let i = 0; i < 2; i++) out.next(`Async Message Passing (msgid ${i})\n`);
 const batch = firstValueFrom(inbox); // the receiving thread: nothing is visible before the flush

@@ -6,7 +6,7 @@ const system = createSystem({ scheduler: new VirtualClock() });
 const proc = system.process({ name: 'example4' });
 const inbox = proc.asyncChannel({ codec: utf8, bufferSize: 2048, maxNumBuffer: 5 });
 const out = proc.asyncConnect(inbox, { codec: utf8, ringSize: 5, count: 1 });
-out.subscribe((m) => console.log(`Callback: delivered "${m}"`));
+out.subscribe(({ value }) => console.log(`Callback: delivered "${value}"`));
 
 out.next('AsyncMsg Passing');
 const batch = await firstValueFrom(inbox);

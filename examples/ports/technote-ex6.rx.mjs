@@ -28,7 +28,7 @@ const client = system.process({ name: 'asynch_client' });
 const conn = await firstValueFrom(client.open(RECV_NAME));
 const achid = await firstValueFrom(conn.sendBytes(new Uint8Array([GET_ACHID, 0]), { replySize: 4 }).pipe(map((r) => new DataView(r.bytes.buffer).getInt32(0, true))));
 const out = client.asyncConnect({ pid: server.pid, chid: achid }, { codec: utf8, ringSize: 5, count: 1 });
-out.subscribe((m) => console.log(`Callback: delivered '${m}'`));
+out.subscribe(({ value }) => console.log(`Callback: delivered '${value}'`));
 for (let count = 1; count <= 3; count++) {
   console.log(`sending ${count}th time`);
   out.next(`message #${count}`);
