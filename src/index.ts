@@ -10,7 +10,7 @@ export { createSystem, System } from './rx/System.js';
 export {
   RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
 } from './rx/RxProcess.js';
-export { AsyncChannel, AsyncReceived } from './rx/AsyncChannel.js';
+export { AsyncChannel, AsyncReceived, type AsyncBatch } from './rx/AsyncChannel.js';
 export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';
 export { Channel } from './rx/Channel.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';

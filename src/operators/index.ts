@@ -11,3 +11,4 @@ export { split } from './split.js';
 export { serveProtocol, type ProtocolHandlers } from './serveProtocol.js';
 export { triggerBatch, type TriggerOptions } from './triggerBatch.js';
 export { dispatchTo, type Dispatched, type MessageHandler, type PulseHandler, type RouteHandler } from './dispatchTo.js';
+export { holdMap, type Holdable } from './holdMap.js';

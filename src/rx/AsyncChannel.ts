@@ -1,4 +1,6 @@
 import { Observable } from 'rxjs';
+import { AsyncIterableX } from 'ix/asynciterable';
+import { abortable } from './abortable.js';
 import { ERRNO, KernelError, type AsyncMessage } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
@@ -44,6 +46,20 @@ export class AsyncReceived<T> {
   }
 }
 
+/**
+ * One `asyncmsg_get`'s messages, with `hold()`: called while the batch is being emitted, the
+ * subscriber gets no next batch until the returned function is called (the `holdMap` operator
+ * does this for you). Without it, the next get follows at once.
+ */
+export type AsyncBatch<T> = ReadonlyArray<AsyncReceived<T>> & { readonly hold?: () => () => void };
+
+const NOOP = (): void => {};
+
+/** `items` with a non-enumerable `hold` (the batch still compares and prints as its messages). */
+function holdable<T>(items: ReadonlyArray<AsyncReceived<T>>, hold: () => () => void): AsyncBatch<T> {
+  return Object.defineProperty(items, 'hold', { value: hold }) as AsyncBatch<T>;
+}
+
 /** @internal */
 export interface AsyncChannelConfig<T> {
   readonly owner: ChannelOwner;
@@ -60,8 +76,12 @@ export interface AsyncChannelConfig<T> {
  * completion callbacks); use `mergeAll()` for messages.
  *
  * Every subscriber is a thread blocked in `asyncmsg_get`: messages stay in the senders' rings
- * until a subscriber takes them, so a slow subscriber back-pressures the senders. Receivers do not
- * inherit sender priority. The Observable completes on {@link AsyncChannel.destroy}.
+ * until a subscriber takes them. A subscriber gets again as soon as it returns from a batch,
+ * unless it holds the batch (`batch.hold()`, or the `holdMap` operator, which holds it until its
+ * handler's Observable or Promise settles): then the senders' rings fill while it works, and their
+ * puts wait or fail `EAGAIN` — back-pressure, where `concatMap` would buffer without bound.
+ * `receive()` is the pull-style form. Receivers do not inherit sender priority. The Observable
+ * completes on {@link AsyncChannel.destroy}.
  *
  * @example
  * ```ts
@@ -69,7 +89,7 @@ export interface AsyncChannelConfig<T> {
  * inbox.subscribe((batch) => batch.forEach((m) => console.log(m.pid, m.data)));
  * ```
  */
-export class AsyncChannel<T> extends Observable<ReadonlyArray<AsyncReceived<T>>> {
+export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
   private destroyed = false;
 
   /** @internal */
@@ -91,8 +111,23 @@ export class AsyncChannel<T> extends Observable<ReadonlyArray<AsyncReceived<T>>>
           owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
             if (!active) return;
             if (err !== 0) { stop(new KernelError(err, 'asyncmsg_get', { chid })); return; }
-            subscriber.next(messages.map((m) => new AsyncReceived(codec, m)));
-            get();
+            // the next get waits until the subscriber is done with this batch, if it says so
+            let held = false;
+            let emitting = true;
+            let released = false;
+            const batch = holdable(messages.map((m) => new AsyncReceived(codec, m)), () => {
+              // too late once the emission is over: the next get has started
+              if (!emitting) return NOOP;
+              held = true;
+              return () => {
+                if (released) return;
+                released = true;
+                get();
+              };
+            });
+            subscriber.next(batch);
+            emitting = false;
+            if (!held) get();
           });
         } catch (e) {
           stop(e);
@@ -112,6 +147,20 @@ export class AsyncChannel<T> extends Observable<ReadonlyArray<AsyncReceived<T>>>
     return this.cfg.chid;
   }
 
+  /**
+   * Pull-style receiving: each `next()` of the iterator is one `asyncmsg_get` by a logical thread
+   * of its own, so nothing is taken from the senders before the loop asks (back-pressure).
+   * Aborting `signal` (or the iterator's) ends a get that waits, as an unblock does.
+   *
+   * @example
+   * ```ts
+   * for await (const batch of inbox.receive({ signal })) await store(batch.map((m) => m.data));
+   * ```
+   */
+  receive(options: { readonly signal?: AbortSignal } = {}): AsyncIterableX<AsyncBatch<T>> {
+    return new AsyncReceiveIterable(this.cfg, () => this.destroyed, options.signal);
+  }
+
   /** `asyncmsg_channel_destroy`: subscribers complete; senders' later puts fail with EBADF. */
   destroy(): void {
     if (this.destroyed) return;
@@ -120,6 +169,43 @@ export class AsyncChannel<T> extends Observable<ReadonlyArray<AsyncReceived<T>>>
       this.cfg.owner.kernel.asyncChannelDestroy(this.cfg.owner.control, this.cfg.chid);
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
+    }
+  }
+}
+
+class AsyncReceiveIterable<T> extends AsyncIterableX<AsyncBatch<T>> {
+  constructor(
+    private readonly cfg: AsyncChannelConfig<T>,
+    private readonly destroyed: () => boolean,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    super();
+  }
+
+  async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<AsyncBatch<T>> {
+    const { owner, chid, codec, maxNumBuffer } = this.cfg;
+    const thread = owner.acquireThread();
+    const { signal, dispose } = abortable(this.signal, iteratorSignal, () => owner.kernel.unblock(thread, ERRNO.EINTR));
+    let died: (() => void) | null = null;
+    thread.onExit = () => died?.();
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const got = await new Promise<AsyncBatch<T> | null>((resolve, reject) => {
+          died = () => reject(new KernelError(ERRNO.ESRCH, 'asyncmsg_get', { chid }));
+          owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
+            if (err === 0) resolve(messages.map((m) => new AsyncReceived(codec, m)));
+            else if (err === ERRNO.ESRCH && this.destroyed()) resolve(null);
+            else reject(signal?.aborted === true ? signal.reason : new KernelError(err, 'asyncmsg_get', { chid }));
+          });
+        });
+        if (got === null) return;
+        yield got;
+      }
+    } finally {
+      dispose();
+      if (thread.wait !== null) owner.kernel.unblock(thread, ERRNO.EINTR);
+      owner.releaseThread(thread);
     }
   }
 }

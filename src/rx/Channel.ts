@@ -3,6 +3,7 @@ import { AsyncIterableX } from 'ix/asynciterable';
 import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { Received } from './Received.js';
 import { Receiver, type ReceiveContext } from './Receiver.js';
+import { abortable } from './abortable.js';
 
 /** @internal What a channel needs from its process. */
 export interface ChannelOwner {
@@ -73,10 +74,13 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
         else if (item.kind === 'pulse') {
           // pulses need no answer: receive again at once, unless the subscriber holds the thread
           let held = false;
+          let emitting = true;
           let released = false;
           // not enumerable: the pulse still compares and prints as its data
           subscriber.next(Object.defineProperty(item, 'hold', {
             value: () => {
+              // too late once the emission is over: the thread receives again already
+              if (!emitting) return () => {};
               held = true;
               return () => {
                 if (released) return;
@@ -85,6 +89,7 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
               };
             },
           }));
+          emitting = false;
           if (!held) arm();
         } else {
           // busy with this message until it is answered (or released): then receive again
@@ -111,7 +116,8 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
 
   /**
    * Pull-style receiving: each `next()` of the iterator is one `MsgReceive` by a logical thread
-   * of its own; leaving the loop (or aborting its signal) ends that thread.
+   * of its own; leaving the loop, or aborting `signal` (or the iterator's), ends that thread (an
+   * aborted wait is an unblock: the loop throws the signal's reason).
    *
    * @example
    * ```ts
@@ -120,8 +126,8 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
    * }
    * ```
    */
-  receive(): AsyncIterableX<Received<T, R>> {
-    return new ReceiveIterable(this.owner, this.ctx, () => this.destroyed);
+  receive(options: { readonly signal?: AbortSignal } = {}): AsyncIterableX<Received<T, R>> {
+    return new ReceiveIterable(this.owner, this.ctx, () => this.destroyed, options.signal);
   }
 
   /** `ChannelDestroy`: blocked clients get ESRCH, subscribers complete. */
@@ -141,17 +147,17 @@ class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
     private readonly owner: ChannelOwner,
     private readonly ctx: ReceiveContext<T, R>,
     private readonly destroyed: () => boolean,
+    private readonly signal: AbortSignal | undefined,
   ) {
     super();
   }
 
-  async *[Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<Received<T, R>> {
+  async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<Received<T, R>> {
     const { owner, ctx } = this;
     const thread = owner.acquireThread();
     let died: (() => void) | null = null;
     thread.onExit = () => died?.();
-    const abort = (): void => owner.kernel.unblock(thread, ERRNO.EINTR);
-    signal?.addEventListener('abort', abort);
+    const { signal, dispose } = abortable(this.signal, iteratorSignal, () => owner.kernel.unblock(thread, ERRNO.EINTR));
     try {
       for (;;) {
         signal?.throwIfAborted();
@@ -167,7 +173,7 @@ class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
         if (item !== undefined) yield item;
       }
     } finally {
-      signal?.removeEventListener('abort', abort);
+      dispose();
       if (thread.wait !== null) owner.kernel.unblock(thread, ERRNO.EINTR);
       owner.releaseThread(thread);
     }
