@@ -4,7 +4,7 @@
 import { concatMap, map, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isKernelError, utf8 } from '../../src/index.js';
+import { isKernelError, utf8, type AsyncBatch } from '../../src/index.js';
 import { holdMap } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler } from '../testScheduler.js';
@@ -18,8 +18,9 @@ describe('async back-pressure', () => {
     const inbox = h.process('receiver').asyncChannel({ codec: utf8, maxNumBuffer: 2 });
     const out = h.process('sender').asyncConnect(inbox, { codec: utf8, ringSize: 8, count: 1 });
     const stored: string[] = [];
-    const store20 = (batch: ReadonlyArray<{ data: string }>) => timer(20).pipe(map(() => stored.push(...batch.map((m) => m.data))));
-    inbox.pipe(store === 'holdMap' ? holdMap(store20) : concatMap(store20)).subscribe();
+    const store20 = (batch: AsyncBatch<string>) => timer(20).pipe(map(() => stored.push(...batch.map((m) => m.data))));
+    if (store === 'holdMap') inbox.pipe(holdMap(store20)).subscribe();
+    else inbox.pipe(concatMap(store20)).subscribe();
     let refused = 0;
     const accepted: number[] = [];
     for (let i = 0; i < 40; i++) {

@@ -13,7 +13,7 @@ describe('unblock', () => {
   it('should release a REPLY-blocked client at once without _NTO_CHF_UNBLOCK (no pulse; a late reply is ESRCH)', () => {
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const h = new MarbleHarness(ts);
-      const ch = h.process('server').channel({ codec: utf8 });
+      const ch = h.process('server').channel({ codec: utf8, unblock: false });
       const conn = h.client(ch, { codec: utf8 });
       const seen = ch.pipe(mergeMap((x: Received<string>) => {
         if (x.kind === 'pulse') return [`p${x.code}`];

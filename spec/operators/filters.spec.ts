@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { json, utf8, type PulseInit } from '../../src/index.js';
+import { ERRNO, json, utf8, type PulseInit } from '../../src/index.js';
 import { decode, messages, pulses, replyWith, split } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../../marbles/testScheduler.js';
@@ -37,14 +37,14 @@ describe('messages, pulses, split, decode', () => {
     });
   });
 
-  it('should decode a raw channel lazily, and fail the reply with EIO on a bad payload', () => {
+  it('should decode a raw channel lazily, and answer EBADMSG for a payload the codec cannot read', () => {
     ts.run(({ cold, expectObservable }) => {
       const h = new MarbleHarness(ts);
       const ch = h.process('server').channel();
       const served = ch.pipe(messages(), decode(json<{ n: number }>()), replyWith((v) => ({ n: v.n + 1 })), map((a) => a.errno));
       const conn = h.client(ch, { codec: utf8, replyCodec: json<{ n: number }>() });
-      expectObservable(served).toBe('ab', { a: 0, b: 5 });
-      expectObservable(h.replies(conn, cold('ab|', { a: '{"n":1}', b: 'not json' }))).toBe('a#', { a: { n: 2 } }, kerr('EIO'));
+      expectObservable(served).toBe('ab', { a: 0, b: ERRNO.EBADMSG });
+      expectObservable(h.replies(conn, cold('ab|', { a: '{"n":1}', b: 'not json' }))).toBe('a#', { a: { n: 2 } }, kerr('EBADMSG'));
     });
   });
 });

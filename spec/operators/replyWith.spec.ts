@@ -1,14 +1,14 @@
 import { EMPTY, NEVER, Observable, map, mergeMap, of, throwError, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KernelError, utf8, _NTO_CHF_UNBLOCK, type ReceivedMessage } from '../../src/index.js';
+import { KernelError, utf8, type ReceivedMessage } from '../../src/index.js';
 import { messages, replyWith } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../../marbles/testScheduler.js';
 
 /** A server answering with `project`, a client sending `requests`; returns both streams. */
-function setup(h: MarbleHarness, project: (s: string, m: ReceivedMessage<string>) => string | PromiseLike<string> | Observable<string>, flags = 0) {
-  const ch = h.process('server').channel({ codec: utf8, flags });
+function setup(h: MarbleHarness, project: (s: string, m: ReceivedMessage<string>) => string | PromiseLike<string> | Observable<string>, unblock = true) {
+  const ch = h.process('server').channel({ codec: utf8, unblock });
   const answered = ch.pipe(messages(), replyWith(project), map((a) => (a.errno === 0 ? `ok:${a.reply}` : `errno:${a.errno}`)));
   return { ch, answered, conn: h.client(ch, { codec: utf8 }) };
 }
@@ -105,11 +105,22 @@ describe('replyWith', () => {
     });
   });
 
-  it('should drop the answer of a client that left, with or without _NTO_CHF_UNBLOCK', () => {
+  it('should cancel the work of a client that left on an _NTO_CHF_UNBLOCK channel (error -1), at the frame it left', () => {
+    ts.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const h = new MarbleHarness(ts);
+      const work = cold('---w', { w: 'done' });
+      const { answered, conn } = setup(h, () => work);
+      expectObservable(answered).toBe('-a', { a: 'errno:-1' });
+      expectObservable(h.replies(conn, cold('x|', { x: 'x' })), '^!').toBe('-');
+      expectSubscriptions(work.subscriptions).toBe('^!');
+    });
+  });
+
+  it('should find nobody to answer for a client that left without _NTO_CHF_UNBLOCK (ESRCH)', () => {
     ts.run(({ cold, expectObservable }) => {
       const h = new MarbleHarness(ts);
-      const { answered, conn } = setup(h, (s) => timer(3).pipe(map(() => s)), _NTO_CHF_UNBLOCK);
-      expectObservable(answered).toBe('---a', { a: 'ok:x' });
+      const { answered, conn } = setup(h, (s) => timer(3).pipe(map(() => s)), false);
+      expectObservable(answered).toBe('---a', { a: 'errno:3' });
       expectObservable(h.replies(conn, cold('x|', { x: 'x' })), '^!').toBe('-');
     });
   });

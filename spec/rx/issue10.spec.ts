@@ -87,7 +87,7 @@ describe('issue 10: other blocking calls of the binding end on their own death',
 describe('issue 10: a failed answer never costs the server its thread', () => {
   it('should keep replyWith receiving after a late reply fails ESRCH (no _NTO_CHF_UNBLOCK), and report ESRCH', () => {
     const { clock, server, client } = setup();
-    const ch = server.channel({ codec: utf8 });
+    const ch = server.channel({ codec: utf8, unblock: false });
     const answered: Array<Answered<string, string>> = [];
     ch.pipe(messages(), replyWith((s: string) => timer(5, clock).pipe(map(() => s.toUpperCase())))).subscribe((a) => answered.push(a));
     const conn = client.connect(ch, { codec: utf8 });
@@ -104,7 +104,7 @@ describe('issue 10: a failed answer never costs the server its thread', () => {
 
   it('should keep a plain subscriber receiving after m.reply() throws ESRCH', () => {
     const { clock, server, client } = setup();
-    const ch = server.channel({ codec: utf8 });
+    const ch = server.channel({ codec: utf8, unblock: false });
     const held: Array<ReceivedMessage<string, string>> = [];
     const got: string[] = [];
     ch.pipe(messages()).subscribe((m) => {
@@ -139,7 +139,7 @@ describe('issue 10: a failed answer never costs the server its thread', () => {
 describe('issue 10: a stale reply never reaches another request', () => {
   it('should fail the reply to a released message whose client timed out and sent again', () => {
     const { clock, server, client } = setup();
-    const ch = server.channel({ codec: utf8 });
+    const ch = server.channel({ codec: utf8, unblock: false });
     const held: Array<ReceivedMessage<string, string>> = [];
     ch.pipe(messages()).subscribe((m) => { held.push(m); m.release(); });
     const conn = client.connect(ch, { codec: utf8 });

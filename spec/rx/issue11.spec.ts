@@ -56,3 +56,52 @@ describe('issue 11: pulses are values the model allows', () => {
     expect(conn.closed).toBe(false);
   });
 });
+
+describe('issue 11: a malformed message never takes a server down', () => {
+  it('should answer EBADMSG for a message the codec cannot decode, report it with its cause, and keep serving', async () => {
+    const { server, client } = setup();
+    const ch = server.channel({ codec: json<{ n: number }>() });
+    const errors: unknown[] = [];
+    ch.errors.subscribe((e) => errors.push(e));
+    const seen: number[] = [];
+    ch.pipe(messages()).subscribe((m) => { seen.push(m.data.n); m.reply({ n: m.data.n + 1 }); });
+    const raw = client.connect(ch, { codec: utf8, replyCodec: json<{ n: number }>() });
+    await expect(firstValueFrom(raw.send('not json'))).rejects.toMatchObject({ code: 'EBADMSG' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'EBADMSG', errno: 77 });
+    expect((errors[0] as Error).cause).toBeInstanceOf(SyntaxError);
+    expect((errors[0] as Error).message).toMatch(/could not decode/);
+    expect((await firstValueFrom(raw.send('{"n":1}'))).data).toEqual({ n: 2 });
+    expect(seen).toEqual([1]);
+  });
+
+  it('should keep what a replyWith handler threw in Answered.error (the client gets EIO)', async () => {
+    const { server, client } = setup();
+    const ch = server.channel({ codec: utf8 });
+    const answered: Array<{ errno: number; error?: unknown }> = [];
+    const boom = new TypeError('handler bug');
+    ch.pipe(messages(), replyWith(() => { throw boom; })).subscribe((a) => answered.push(a));
+    await expect(firstValueFrom(client.connect(ch, { codec: utf8 }).send('x'))).rejects.toMatchObject({ code: 'EIO' });
+    expect(answered).toEqual([expect.objectContaining({ errno: 5, error: boom })]);
+  });
+});
+
+describe('issue 11: errors a JavaScript developer understands', () => {
+  it('should say what happened in the binding terms', async () => {
+    const clock = new VirtualClock();
+    const system = createSystem({ scheduler: clock });
+    const [server, client] = [system.process(), system.process()];
+    const ch = server.channel({ codec: utf8, unblock: false });
+    const held: Array<{ reply(v: string): void; release(): void }> = [];
+    ch.pipe(messages()).subscribe((m) => { held.push(m); m.release(); });
+    const conn = client.connect(ch, { codec: utf8 });
+    conn.send('x', { timeout: 1 }).subscribe({ error: () => {} });
+    clock.advanceBy(1);
+    const r = firstValueFrom(conn.send('y'));
+    expect(() => held[0]!.reply('late')).toThrow('MsgReply: ESRCH: the client is no longer waiting (it timed out, was unblocked or died');
+    held[1]!.reply('ok');
+    await r;
+    conn.complete();
+    await expect(firstValueFrom(conn.send('z'))).rejects.toThrow('send: EBADF: the connection was completed');
+  });
+});

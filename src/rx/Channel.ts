@@ -3,6 +3,7 @@ import { AsyncIterableX } from 'ix/asynciterable';
 import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { Received } from './Received.js';
 import { Receiver, type ReceiveContext } from './Receiver.js';
+import { subscribeChannel } from './channelSubscription.js';
 import { abortable } from './abortable.js';
 
 /** @internal What a channel needs from its process. */
@@ -48,70 +49,22 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     /** The owning process's pid. */
     readonly pid: number,
   ) {
-    super((subscriber) => {
-      const thread = owner.acquireThread();
-      let active = true;
-      // the process may die with this thread RECEIVE-blocked: its continuation would never run
-      thread.onExit = () => { if (active) stop(new KernelError(ERRNO.ESRCH, 'MsgReceive', { chid: ctx.chid })); };
-      const stop = (err: unknown): void => {
-        active = false;
-        owner.releaseThread(thread);
-        if (this.destroyed && (!(err instanceof KernelError) || err.errno === ERRNO.ESRCH)) subscriber.complete();
-        else subscriber.error(err);
-      };
-      const arm = (): void => {
-        if (!active) return;
-        try {
-          receiver.arm();
-        } catch (e) {
-          stop(e);
-        }
-      };
-      const receiver = new Receiver<T, R>(ctx, thread, owner.scratch(thread, ctx.bufferSize), (err, item) => {
-        if (!active) return;
-        if (err !== null) stop(err);
-        else if (item === undefined) arm();
-        else if (item.kind === 'pulse') {
-          // pulses need no answer: receive again at once, unless the subscriber holds the thread
-          let held = false;
-          let emitting = true;
-          let released = false;
-          // not enumerable: the pulse still compares and prints as its data
-          subscriber.next(Object.defineProperty(item, 'hold', {
-            value: () => {
-              // too late once the emission is over: the thread receives again already
-              if (!emitting) return () => {};
-              held = true;
-              return () => {
-                if (released) return;
-                released = true;
-                arm();
-              };
-            },
-          }));
-          emitting = false;
-          if (!held) arm();
-        } else {
-          // busy with this message until it is answered (or released): then receive again
-          item.onSettled = arm;
-          subscriber.next(item);
-        }
-      });
-      arm();
-      return () => {
-        if (!active) return;
-        active = false;
-        // the receiving thread leaves the receive queue at once (an unblock), then goes back to the pool
-        owner.kernel.unblock(thread, ERRNO.EINTR);
-        owner.releaseThread(thread);
-      };
-    });
+    super((subscriber) => subscribeChannel(owner, ctx, () => this.destroyed, subscriber));
     this.ctx = ctx;
   }
 
   /** The channel id in its process. */
   get chid(): number {
     return this.ctx.chid;
+  }
+
+  /**
+   * Messages the channel could not hand to a subscriber: one its codec could not decode is
+   * answered `EBADMSG` (the client's send fails with it) and reported here as a `KernelError`
+   * `EBADMSG` whose `cause` is the codec's error. The server goes on.
+   */
+  get errors(): Observable<KernelError> {
+    return this.ctx.errors.asObservable();
   }
 
   /**

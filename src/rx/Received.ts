@@ -1,6 +1,7 @@
 import { ERRNO, KernelError, emptyMsgInfo, isKernelError, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
 import { _NTO_MI_UNBLOCK_REQ } from '../kernel/constants.js';
 import type { Codec } from './codecs.js';
+import { explain } from './explain.js';
 
 /** A pulse taken from a channel. */
 export interface ReceivedPulse {
@@ -42,8 +43,8 @@ export class ReceivedMessage<T, R = T> {
   private value: T | undefined;
   /** @internal Called once when the receiving thread may receive again. */
   onSettled: (() => void) | null = null;
-  /** Shared with the views `withCodecs` makes: one message, one answer. */
-  private readonly answerState: { answered: boolean };
+  /** Shared with the views `withCodecs` makes: one message, one answer, one cancellation. */
+  private readonly answerState: AnswerState;
 
   /** @internal */
   constructor(
@@ -57,14 +58,35 @@ export class ReceivedMessage<T, R = T> {
     readonly info: Readonly<MsgInfo>,
     /** The whole message as sent (the binding reads past a short receive buffer with MsgRead). */
     readonly bytes: Uint8Array,
-    answerState?: { answered: boolean },
+    answerState?: AnswerState,
   ) {
-    this.answerState = answerState ?? { answered: false };
+    this.answerState = answerState ?? new AnswerState();
   }
 
   /** Whether `reply()`, `replyBytes()` or `error()` reached the client through this message (or a view of it). */
   get answered(): boolean {
     return this.answerState.answered;
+  }
+
+  /**
+   * Aborted when the client asks to leave (its send timed out, was unsubscribed or aborted) and
+   * the channel has `_NTO_CHF_UNBLOCK` (the binding's default): the work for this message may
+   * stop, and the message should be answered `error(-1)` (the client then gets EINTR, or
+   * ETIMEDOUT after a timeout). `replyWith`, `serveProtocol`, `dispatchTo` and `Router` do this
+   * for you; pass it on to `fetch` and other abortable work.
+   */
+  get signal(): AbortSignal {
+    return this.answerState.signal();
+  }
+
+  /** @internal The client asked to leave (an unblock pulse named this message). */
+  cancel(): void {
+    if (!this.answerState.answered) this.answerState.abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
+  }
+
+  /** @internal Called once when the message is answered, or can never be. */
+  set onDone(f: (() => void) | null) {
+    this.answerState.onDone = f;
   }
 
   /** The payload, decoded with the channel's codec (on first access). */
@@ -127,7 +149,7 @@ export class ReceivedMessage<T, R = T> {
 
   /** An answer went out: the message is answered and its receiving thread receives again. */
   private answered$(): void {
-    this.answerState.answered = true;
+    this.answerState.done();
     this.release();
   }
 
@@ -137,8 +159,12 @@ export class ReceivedMessage<T, R = T> {
    * EFAULT) changes nothing, and the message stays in hand to be answered properly.
    */
   private failed(e: unknown): never {
-    if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) this.release();
-    throw e;
+    if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) {
+      // nobody waits any more: as good as answered
+      this.answerState.done();
+      this.release();
+    }
+    throw explain(e);
   }
 
   /**
@@ -175,6 +201,30 @@ export class ReceivedMessage<T, R = T> {
       throw e;
     }
     return (info.flags & _NTO_MI_UNBLOCK_REQ) !== 0;
+  }
+}
+
+/** @internal One message's answer: whether it went out, the cancellation signal, the channel's hook. */
+export class AnswerState {
+  answered = false;
+  onDone: (() => void) | null = null;
+  private controller: AbortController | null = null;
+
+  signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  abort(reason: unknown): void {
+    (this.controller ??= new AbortController()).abort(reason);
+  }
+
+  /** Answered (or beyond answering): once. */
+  done(): void {
+    if (this.answered) return;
+    this.answered = true;
+    const f = this.onDone;
+    this.onDone = null;
+    f?.();
   }
 }
 

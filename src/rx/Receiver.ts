@@ -1,5 +1,7 @@
 import { ERRNO, KernelError, _IO_BASE, _IO_CONNECT, _IO_MAX, emptyMsgInfo, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
 import type { Codec } from './codecs.js';
+import type { InHand } from './inHand.js';
+import type { Subject } from 'rxjs';
 import { ReceivedMessage, pulseItem, type Received } from './Received.js';
 
 /** What a receiving thread needs: the kernel, the channel, codecs and a thread for replies. */
@@ -13,6 +15,12 @@ export interface ReceiveContext<T, R> {
   readonly bufferSize: number;
   /** A named channel: accept each `_IO_CONNECT` (name_open) and answer other `_IO_*` messages ENOSYS. */
   readonly acceptOpens: boolean;
+  /** The channel has `_NTO_CHF_UNBLOCK`: a subscriber holding a message still takes pulses. */
+  readonly unblock: boolean;
+  /** The messages held and not answered, for unblock pulses. */
+  readonly inHand: InHand;
+  /** Messages that could not be handed out (a codec that failed: EBADMSG). */
+  readonly errors: Subject<KernelError>;
 }
 
 /** `done` gets the item, a `KernelError`, or `undefined` when the binding answered the message itself. */

@@ -1,4 +1,5 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from 'rxjs';
+import { InHand } from './inHand.js';
 import { FileHandle } from './FileHandle.js';
 import {
   CLOCK_MONOTONIC, KernelError, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
@@ -13,8 +14,15 @@ import { AsyncConnection } from './AsyncConnection.js';
 
 /** Options of {@link RxProcess.channel}. */
 export interface ChannelOptions<T, R> {
-  /** `_NTO_CHF_*` flags. Default 0. */
+  /** `_NTO_CHF_*` flags, added to `_NTO_CHF_UNBLOCK` (see `unblock`). Default 0. */
   readonly flags?: number;
+  /**
+   * `_NTO_CHF_UNBLOCK` (default true): a client that times out, unsubscribes or aborts a send
+   * asks to leave instead of leaving, and the message's `signal` aborts, so the server's work is
+   * cancelled (`replyWith`, `serveProtocol`, `dispatchTo`, `Router` answer it `error(-1)`).
+   * `false`: the client leaves at once, and a late answer fails `ESRCH`.
+   */
+  readonly unblock?: boolean;
   /** Decodes received messages (default: bytes). */
   readonly codec?: Codec<T>;
   /** Encodes replies (default: the codec). */
@@ -135,8 +143,9 @@ export class RxProcess {
   channel(options?: ChannelOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Channel<Uint8Array, Uint8Array>;
   channel<T, R = T>(options: ChannelOptions<T, R> & { readonly codec: Codec<T> }): Channel<T, R>;
   channel<T, R>(options: ChannelOptions<T, R> = {}): Channel<T, R> {
-    const chid = this.kernel.channelCreate(this.control, options.flags ?? 0);
-    return this.wrapChannel(chid, options);
+    const flags = (options.flags ?? 0) | (options.unblock === false ? 0 : _NTO_CHF_UNBLOCK);
+    const chid = this.kernel.channelCreate(this.control, flags);
+    return this.wrapChannel(chid, { ...options, flags });
   }
 
   /**
@@ -160,6 +169,9 @@ export class RxProcess {
       replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
       bufferSize: options.bufferSize ?? 4096,
       acceptOpens: named,
+      unblock: ((options.flags ?? 0) & _NTO_CHF_UNBLOCK) !== 0,
+      inHand: new InHand(),
+      errors: new Subject<KernelError>(),
     };
     return new Channel<T, R>(this, ctx, this.pid);
   }

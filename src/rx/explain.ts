@@ -24,6 +24,7 @@ const BY_CALL: Record<string, Explanations> = {
     ETIMEDOUT: 'the send timed out',
     EINTR: 'the send was cancelled (unsubscribed or aborted) before its reply',
     EHOSTDOWN: "the server's node was lost",
+    EBADMSG: 'the server could not decode the message (its codec failed)',
   },
   send: { EBADF: 'the connection was completed' },
   MsgSendPulse: { EBADF: 'the connection is detached, or the server destroyed its channel', EPERM: 'the server belongs to another uid (pulse credentials)' },
