@@ -8,7 +8,8 @@ const system = createSystem({ scheduler: clock });
 const server = system.process({ name: 'server' });
 const client = system.process({ name: 'client' });
 
-// a handler slower than its client's patience: the late reply reaches nobody (ESRCH) ...
+// a handler slower than its client's patience: the client's timeout cancels it (errno -1: the
+// client gets ETIMEDOUT); with { unblock: false } the late reply would reach nobody (ESRCH) ...
 const ch = server.channel({ codec: utf8 });
 ch.pipe(messages(), replyWith((s) => timer(5, clock).pipe(map(() => s.toUpperCase()))))
   .subscribe({

@@ -44,7 +44,7 @@ out.c = await runVirtual(clock, async () => {
 // the binding: a late reply fails ESRCH and the server keeps serving
 const vclock = new VirtualClock();
 const system = createSystem({ scheduler: vclock });
-const ch = system.process().channel({ codec: utf8 });
+const ch = system.process().channel({ codec: utf8, unblock: false }); // without _NTO_CHF_UNBLOCK: the client leaves at once
 const answered = [];
 ch.pipe(messages(), replyWith((x) => timer(5, vclock).pipe(map(() => x.toUpperCase())))).subscribe((a) => answered.push(a.errno));
 const conn = system.process().connect(ch, { codec: utf8 });
