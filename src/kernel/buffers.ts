@@ -52,6 +52,9 @@ export function byteLength(b: Buffers): number {
  * is left on either side: this is the kernel's truncation rule.
  */
 export function copyBuffers(src: Buffers, srcOff: number, dst: Buffers, dstOff: number, max: number): number {
+  // a one-part iov is its part (the binding's growing reply buffers are one-part iovs)
+  if (!(dst instanceof Uint8Array) && dst.length === 1) dst = dst[0]!;
+  if (!(src instanceof Uint8Array) && src.length === 1) src = src[0]!;
   if (src instanceof Uint8Array && dst instanceof Uint8Array) {
     const n = Math.max(0, Math.min(max, src.length - srcOff, dst.length - dstOff));
     if (n === 0) return 0;

@@ -34,8 +34,8 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
     const len = checkedLength(msg, call);
     const n = bytes === undefined ? len : int(bytes, call, 'bytes');
     if (n < 0) throw fail('EINVAL', call, { rcvid });
-    const extent = Math.min(n, len);
-    room(w, extent);
+    const extent = n < len ? n : len;
+    if (w.growReply) room(w, extent);
     copyBuffers(msg, 0, w.rmsg, 0, extent);
     if (extent > w.aux) w.aux = extent;
   }
@@ -76,7 +76,6 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
  * a buffer of that size holding what was written so far. Other replies are truncated (the model).
  */
 function room(w: SendWait, extent: number): void {
-  if (!w.growReply) return;
   const iov = w.rmsg as Uint8Array[];
   const part = iov[0]!;
   if (extent <= part.length) return;
@@ -102,7 +101,7 @@ export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | 
 export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
   const w = replyBlocked(t, rcvid, 'MsgWrite');
   const n = Math.min(span(msg, bytes, offset, 'MsgWrite', rcvid), byteLength(msg));
-  if (n > 0) room(w, offset + n);
+  if (n > 0 && w.growReply) room(w, offset + n);
   const written = copyBuffers(msg, 0, w.rmsg, offset, n);
   if (n > 0 && offset + n > w.aux) w.aux = offset + n;
   return written;

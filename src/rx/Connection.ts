@@ -136,7 +136,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
    * Each subscription is one send by a logical thread of its own.
    */
   send(msg: T, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return new Observable<Reply<R>>((subscriber) => this.sendBytes(this.cfg.codec.encode(msg), options).subscribe(subscriber));
+    return this.sendBytes(this.cfg.codec.encode(msg), options);
   }
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
@@ -159,10 +159,11 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
         return;
       }
       const thread: Thread = owner.acquireThread(options.priority ?? this.cfg.priority);
-      let replyIov: Uint8Array[];
-      let fixed: boolean;
+      const size = options.replySize ?? this.cfg.replySize;
+      // a fixed reply buffer goes as it is (the kernel's fastest copy); a growing one as an iov
+      let rmsg: Uint8Array | Uint8Array[];
       try {
-        ({ replyIov, fixed } = this.replyBuffer(thread, options.replySize ?? this.cfg.replySize));
+        rmsg = size === undefined ? this.replyBuffer(thread, undefined) : owner.scratch(thread, size);
       } catch (e) {
         owner.releaseThread(thread);
         subscriber.error(e instanceof RangeError ? new KernelError(ERRNO.ENOMEM, 'MsgSend', { coid }, { cause: e }) : e);
@@ -175,33 +176,37 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
         settled = true;
         subscriber.error(explained(ERRNO.ESRCH, 'MsgSend', { coid }));
       };
-      const abort = (): void => {
+      const abort = signal === undefined ? null : (): void => {
         if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
       };
-      signal?.addEventListener('abort', abort);
+      if (abort !== null) signal!.addEventListener('abort', abort);
       try {
         armTimeout(this.kernel, thread, options);
-        this.kernel.msgSend(thread, coid, bytes, replyIov, (err, status, length) => {
+        this.kernel.msgSend(thread, coid, bytes, rmsg, (err, status, length) => {
           settled = true;
-          signal?.removeEventListener('abort', abort);
-          const buf = replyIov[0]!;
-          // a grown reply buffer is this send's alone; the thread keeps its first one
-          replyIov[0] = thread.local ?? buf;
+          if (abort !== null) signal!.removeEventListener('abort', abort);
+          let buf: Uint8Array;
+          if (rmsg instanceof Uint8Array) buf = rmsg;
+          else {
+            buf = rmsg[0]!;
+            // a grown reply buffer is this send's alone; the thread keeps its first one
+            rmsg[0] = thread.local ?? buf;
+          }
           owner.releaseThread(thread);
           if (err !== 0) subscriber.error(explained(err, 'MsgSend', { coid }));
           else {
             subscriber.next(new Reply(status, buf.slice(0, Math.min(length, buf.length)), replyCodec, length));
             subscriber.complete();
           }
-        }, !fixed);
+        }, size === undefined);
       } catch (e) {
         settled = true;
-        signal?.removeEventListener('abort', abort);
+        if (abort !== null) signal!.removeEventListener('abort', abort);
         owner.releaseThread(thread);
         subscriber.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
       }
       return () => {
-        signal?.removeEventListener('abort', abort);
+        if (abort !== null) signal!.removeEventListener('abort', abort);
         // an unsubscribe before the answer is an unblock request (see the class comment)
         if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
       };
@@ -209,13 +214,12 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   }
 
   /** The reply iov of a send by `thread`: a fixed buffer of `size`, or one that grows (size undefined). */
-  private replyBuffer(thread: Thread, size: number | undefined): { replyIov: Uint8Array[]; fixed: boolean } {
-    const owner = this.cfg.owner;
-    const buf = owner.scratch(thread, size ?? FIRST_REPLY_BUFFER);
+  private replyBuffer(thread: Thread, size: number | undefined): Uint8Array[] {
+    const buf = this.cfg.owner.scratch(thread, size ?? FIRST_REPLY_BUFFER);
     let iov = thread.localIov;
     if (iov === null) thread.localIov = iov = [buf];
     else iov[0] = buf;
-    return { replyIov: iov, fixed: size !== undefined };
+    return iov;
   }
 
   /** Start the next queued send on the connection's own thread, if none is in flight. */
@@ -234,7 +238,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       thread.onExit = () => { if (!this.detached) this.error(explained(ERRNO.ESRCH, 'MsgSend', { coid })); };
     }
     this.inFlight = true;
-    const { replyIov } = this.replyBuffer(thread, this.cfg.replySize);
+    const replyIov = this.replyBuffer(thread, this.cfg.replySize);
     const done = (err: number, status: number, length: number): void => {
       this.inFlight = false;
       const buf = replyIov[0]!;

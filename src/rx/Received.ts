@@ -43,8 +43,11 @@ export class ReceivedMessage<T, R = T> {
   private value: T | undefined;
   /** @internal Called once when the receiving thread may receive again. */
   onSettled: (() => void) | null = null;
-  /** Shared with the views `withCodecs` makes: one message, one answer, one cancellation. */
-  private readonly answerState: AnswerState;
+  /** The message itself; a view (`withCodecs`) shares its root's answer and cancellation. */
+  private readonly root: ReceivedMessage<unknown, unknown>;
+  private isAnswered = false;
+  private controller: AbortController | null = null;
+  private doneHook: (() => void) | null = null;
 
   /** @internal */
   constructor(
@@ -58,14 +61,14 @@ export class ReceivedMessage<T, R = T> {
     readonly info: Readonly<MsgInfo>,
     /** The whole message as sent (the binding reads past a short receive buffer with MsgRead). */
     readonly bytes: Uint8Array,
-    answerState?: AnswerState,
+    root?: ReceivedMessage<unknown, unknown>,
   ) {
-    this.answerState = answerState ?? new AnswerState();
+    this.root = root ?? (this as ReceivedMessage<unknown, unknown>);
   }
 
   /** Whether `reply()`, `replyBytes()` or `error()` reached the client through this message (or a view of it). */
   get answered(): boolean {
-    return this.answerState.answered;
+    return this.root.isAnswered;
   }
 
   /**
@@ -76,17 +79,30 @@ export class ReceivedMessage<T, R = T> {
    * for you; pass it on to `fetch` and other abortable work.
    */
   get signal(): AbortSignal {
-    return this.answerState.signal();
+    const root = this.root;
+    return (root.controller ??= new AbortController()).signal;
   }
 
   /** @internal The client asked to leave (an unblock pulse named this message). */
   cancel(): void {
-    if (!this.answerState.answered) this.answerState.abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
+    const root = this.root;
+    if (root.isAnswered) return;
+    (root.controller ??= new AbortController()).abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
   }
 
   /** @internal Called once when the message is answered, or can never be. */
   set onDone(f: (() => void) | null) {
-    this.answerState.onDone = f;
+    this.root.doneHook = f;
+  }
+
+  /** Answered (or beyond answering): once. */
+  private markAnswered(): void {
+    const root = this.root;
+    if (root.isAnswered) return;
+    root.isAnswered = true;
+    const f = root.doneHook;
+    root.doneHook = null;
+    f?.();
   }
 
   /** The payload, decoded with the channel's codec (on first access). */
@@ -100,7 +116,7 @@ export class ReceivedMessage<T, R = T> {
 
   /** The same message seen through other codecs (the `decode` operator). */
   withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
-    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, this.answerState);
+    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, this.root);
     // answering the view answers this message: the receiving thread must be released either way
     view.onSettled = () => this.release();
     return view;
@@ -149,7 +165,7 @@ export class ReceivedMessage<T, R = T> {
 
   /** An answer went out: the message is answered and its receiving thread receives again. */
   private answered$(): void {
-    this.answerState.done();
+    this.markAnswered();
     this.release();
   }
 
@@ -161,7 +177,7 @@ export class ReceivedMessage<T, R = T> {
   private failed(e: unknown): never {
     if (!(isKernelError(e) && (e.code === 'EINVAL' || e.code === 'EFAULT'))) {
       // nobody waits any more: as good as answered
-      this.answerState.done();
+      this.markAnswered();
       this.release();
     }
     throw explain(e);
@@ -201,30 +217,6 @@ export class ReceivedMessage<T, R = T> {
       throw e;
     }
     return (info.flags & _NTO_MI_UNBLOCK_REQ) !== 0;
-  }
-}
-
-/** @internal One message's answer: whether it went out, the cancellation signal, the channel's hook. */
-export class AnswerState {
-  answered = false;
-  onDone: (() => void) | null = null;
-  private controller: AbortController | null = null;
-
-  signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
-
-  abort(reason: unknown): void {
-    (this.controller ??= new AbortController()).abort(reason);
-  }
-
-  /** Answered (or beyond answering): once. */
-  done(): void {
-    if (this.answered) return;
-    this.answered = true;
-    const f = this.onDone;
-    this.onDone = null;
-    f?.();
   }
 }
 

@@ -64,6 +64,15 @@ export function subscribeChannel<T, R>(
     emitting = false;
     if (!held) arm();
   };
+  // one function for every message (no closure per message): the message in hand is settled
+  const settled = (): void => {
+    const m = holder.current;
+    holder.current = null;
+    if (m !== null) ctx.inHand.keep(m);
+    stopPulses();
+    stopPulses = NOOP;
+    arm();
+  };
   const onMessage = (item: ReceivedMessage<T, R>): void => {
     // decode now: a message the codec cannot read is answered EBADMSG, never thrown at the subscriber
     try {
@@ -77,13 +86,7 @@ export function subscribeChannel<T, R>(
     }
     // busy with this message until it is answered (or released): then receive again
     holder.current = item as ReceivedMessage<unknown, unknown>;
-    item.onSettled = () => {
-      holder.current = null;
-      ctx.inHand.keep(item as ReceivedMessage<unknown, unknown>);
-      stopPulses();
-      stopPulses = NOOP;
-      arm();
-    };
+    item.onSettled = settled;
     subscriber.next(item);
     // still in hand after the subscriber returned: take pulses meanwhile (unblock = cancel)
     if (holder.current === item && ctx.unblock && active) stopPulses = watchPulses(owner, ctx, (p) => { ctx.inHand.pulse(p); subscriber.next(p); });
