@@ -8,7 +8,7 @@ export * from './kernel/index.js';
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
 export { createSystem, System } from './rx/System.js';
 export {
-  RxProcess, type ChannelOptions, type ConnectOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
+  RxProcess, type ChannelOptions, type ConnectOptions, type OpenOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
 } from './rx/RxProcess.js';
 export { AsyncChannel, AsyncReceived, type AsyncBatch } from './rx/AsyncChannel.js';
 export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';

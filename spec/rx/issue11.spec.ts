@@ -105,3 +105,35 @@ describe('issue 11: errors a JavaScript developer understands', () => {
     await expect(firstValueFrom(conn.send('z'))).rejects.toThrow('send: EBADF: the connection was completed');
   });
 });
+
+describe('issue 11: AbortSignal wherever something waits', () => {
+  it('should withdraw an open() that waits when its signal aborts or it is unsubscribed', () => {
+    const { system, server, client } = setup();
+    server.attach('busy'); // nobody receives: the _IO_CONNECT waits
+    const controller = new AbortController();
+    const errors: string[] = [];
+    client.open('busy', { signal: controller.signal }).subscribe({ error: (e) => errors.push(e.code) });
+    const sub = client.open('busy').subscribe();
+    const blocked = () => system.snapshot().processes.find((p) => p.pid === client.pid)!.threads.filter((t) => t.state === 'SEND').length;
+    expect(blocked()).toBe(2);
+    controller.abort();
+    sub.unsubscribe();
+    expect(errors).toEqual(['EINTR']);
+    expect(blocked()).toBe(0);
+    const late: string[] = [];
+    client.open('busy', { signal: controller.signal }).subscribe({ error: (e) => late.push(e.code) });
+    expect(late).toEqual(['EINTR']);
+  });
+
+  it('should end a send when its signal aborts (EINTR), and not send at all if already aborted', async () => {
+    const { server, client } = setup();
+    const ch = server.channel({ codec: utf8, unblock: false });
+    ch.subscribe(); // holds the first message
+    const conn = client.connect(ch, { codec: utf8 });
+    const controller = new AbortController();
+    const r = firstValueFrom(conn.send('x', { signal: controller.signal }));
+    controller.abort();
+    await expect(r).rejects.toMatchObject({ code: 'EINTR' });
+    await expect(firstValueFrom(conn.send('y', { signal: controller.signal }))).rejects.toMatchObject({ code: 'EINTR' });
+  });
+});

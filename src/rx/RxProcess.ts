@@ -2,13 +2,14 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { InHand } from './inHand.js';
 import { FileHandle } from './FileHandle.js';
 import {
-  CLOCK_MONOTONIC, KernelError, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
+  CLOCK_MONOTONIC, ERRNO, KernelError, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
   type Process, type Thread,
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
 import { Connection } from './Connection.js';
 import { checkSendOptions } from './sendOptions.js';
+import { explained } from './explain.js';
 import { AsyncChannel } from './AsyncChannel.js';
 import { AsyncConnection } from './AsyncConnection.js';
 
@@ -46,6 +47,11 @@ export interface ConnectOptions<T, R> {
    * `reply.truncated`). Left out (the default), every reply arrives whole, whatever its length.
    */
   readonly replySize?: number;
+}
+
+/** Options of {@link RxProcess.open}: a connection's, and a signal that withdraws the open. */
+export interface OpenOptions<T, R> extends ConnectOptions<T, R> {
+  readonly signal?: AbortSignal;
 }
 
 /** Options of {@link RxProcess.timer}. */
@@ -184,27 +190,46 @@ export class RxProcess {
     return this.wrapConnection(coid, options);
   }
 
-  /** `name_open`: an Observable of one connection, once the server accepts the `_IO_CONNECT`. */
-  open(name: string, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Observable<Connection<Uint8Array, Uint8Array>>;
-  open<T, R = T>(name: string, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Observable<Connection<T, R>>;
-  open<T, R>(name: string, options: ConnectOptions<T, R> = {}): Observable<Connection<T, R>> {
+  /**
+   * `name_open`: an Observable of one connection, once the server accepts the `_IO_CONNECT`.
+   * Unsubscribing, or aborting `signal`, while the open waits withdraws it (EINTR).
+   */
+  open(name: string, options?: OpenOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Observable<Connection<Uint8Array, Uint8Array>>;
+  open<T, R = T>(name: string, options: OpenOptions<T, R> & { readonly codec: Codec<T> }): Observable<Connection<T, R>>;
+  open<T, R>(name: string, options: OpenOptions<T, R> = {}): Observable<Connection<T, R>> {
     return new Observable<Connection<T, R>>((subscriber) => {
+      const signal = options.signal;
+      if (signal?.aborted === true) {
+        subscriber.error(new KernelError('EINTR', 'name_open', undefined, { reason: 'the open was aborted', cause: signal.reason }));
+        return;
+      }
       const thread = this.acquireThread(options.priority);
+      let settled = false;
+      const abort = (): void => { if (!settled) this.kernel.unblock(thread, ERRNO.EINTR); };
+      signal?.addEventListener('abort', abort, { once: true });
       // this process may die while the open waits: the continuation would never run
       thread.onExit = () => subscriber.error(new KernelError('ESRCH', 'name_open'));
       try {
         this.kernel.nameOpen(thread, name, 0, (err, coid) => {
+          settled = true;
+          signal?.removeEventListener('abort', abort);
           this.releaseThread(thread);
-          if (err !== 0) subscriber.error(new KernelError(err, 'name_open'));
+          if (err !== 0) subscriber.error(explained(err, 'name_open'));
           else {
             subscriber.next(this.wrapConnection(coid, options));
             subscriber.complete();
           }
         });
       } catch (e) {
+        settled = true;
+        signal?.removeEventListener('abort', abort);
         this.releaseThread(thread);
         subscriber.error(e);
       }
+      return () => {
+        signal?.removeEventListener('abort', abort);
+        if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
+      };
     });
   }
 
