@@ -7,6 +7,7 @@ export * from './kernel/index.js';
 // Binding
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
 export { createSystem, System } from './rx/System.js';
+export type { Stall, StallOptions } from './rx/stalls.js';
 export {
   RxProcess, type ChannelOptions, type ConnectOptions, type OpenOptions, type ChannelAddress, type TimerOptions, type AsyncChannelOptions, type AsyncConnectOptions,
 } from './rx/RxProcess.js';

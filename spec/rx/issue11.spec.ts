@@ -137,3 +137,28 @@ describe('issue 11: AbortSignal wherever something waits', () => {
     await expect(firstValueFrom(conn.send('y', { signal: controller.signal }))).rejects.toMatchObject({ code: 'EINTR' });
   });
 });
+
+describe('issue 11: system.stalls$', () => {
+  it('should report a forgotten reply and a channel nobody receives on, once each, in scheduler time', () => {
+    const clock = new VirtualClock();
+    const system = createSystem({ scheduler: clock });
+    const server = system.process({ name: 'server' });
+    const ch = server.channel({ codec: utf8 });
+    ch.subscribe(); // takes one message and never answers it
+    const idle = server.channel({ codec: utf8 }); // nobody receives here
+    const client = system.process({ name: 'client' });
+    const stalls: string[] = [];
+    const sub = system.stalls$.subscribe((s) => stalls.push(`${s.name} ${s.state} ${s.blocked} ${s.for}`));
+    client.connect(ch, { codec: utf8 }).send('forgotten').subscribe();
+    client.connect(idle, { codec: utf8 }).send('nobody').subscribe();
+    // seen blocked at the next look (every quarter threshold, 250 ms): reported 1000 ms after
+    clock.advanceBy(1249);
+    expect(stalls).toEqual([]);
+    clock.advanceBy(1);
+    expect(stalls).toEqual([`client/rx REPLY pid ${server.pid} chid ${ch.chid} 1000`, `client/rx SEND pid ${server.pid} chid ${idle.chid} 1000`]);
+    clock.advanceBy(5000);
+    expect(stalls).toHaveLength(2);
+    sub.unsubscribe();
+    expect(clock.pending).toBe(0);
+  });
+});

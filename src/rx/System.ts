@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { formatPidin, type Kernel, type KernelSnapshot, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
 import { createKernel, type CreateKernelOptions } from './createKernel.js';
 import { RxProcess } from './RxProcess.js';
+import { watchStalls, type Stall, type StallOptions } from './stalls.js';
 
 /**
  * A kernel with its RxJS face: make processes, then channels and connections from them.
@@ -27,6 +28,27 @@ export class System {
   /** Start a process (a fresh pid; uid 0 and every ability unless told otherwise). */
   process(options: ProcessOptions = {}): RxProcess {
     return new RxProcess(this.kernel, this.kernel.createProcess(options));
+  }
+
+  /**
+   * Threads blocked a second or more (a forgotten reply, a channel nobody receives on, a flush
+   * nobody gets), each once per blocking episode, with who blocks whom (pidin's Blocked column).
+   * The snapshot is taken every quarter threshold on the kernel's clock, so a stall is reported
+   * between one and one and a quarter thresholds after it began, never before.
+   * RECEIVE-blocked servers are idle on purpose and left out; see {@link System.stalls}.
+   *
+   * @example
+   * ```ts
+   * system.stalls$.subscribe((s) => console.warn(`${s.name} ${s.state}-blocked on ${s.blocked} for ${s.for} ms`));
+   * ```
+   */
+  get stalls$(): Observable<Stall> {
+    return watchStalls(this.kernel);
+  }
+
+  /** {@link System.stalls$} with another threshold (ms), or with RECEIVE-blocked threads too. */
+  stalls(options: StallOptions = {}): Observable<Stall> {
+    return watchStalls(this.kernel, options);
   }
 
   /** Processes, threads, states and queues now. */
