@@ -17,8 +17,10 @@ describe('binding types', () => {
     expectTypeOf(conn.send({ n: 1 })).toEqualTypeOf<import('rxjs').Observable<Reply<string>>>();
     // @ts-expect-error: the request type is { n: number }
     conn.send('nope');
-    // @ts-expect-error: a pulse is a code or { code, value, priority }
+    // @ts-expect-error: next() sends a request too: { n: number }
     conn.next('x');
+    // @ts-expect-error: a pulse is a code, or { code, value, priority }
+    conn.pulse('x');
     expectTypeOf(of({ n: 1 }).pipe(sendTo(conn))).toEqualTypeOf<import('rxjs').Observable<Reply<string>>>();
   });
 
@@ -34,5 +36,15 @@ describe('binding types', () => {
       if (x.kind === 'message') expectTypeOf(x.data).toEqualTypeOf<string>();
       else expectTypeOf(x.code).toEqualTypeOf<number>();
     });
+  });
+
+  it('should make Channel<T, R> usable as a type (ReturnType of channel() is not a dead end)', () => {
+    let any: ReturnType<typeof server.channel>;
+    any = server.channel({ codec: utf8 });
+    any = server.channel({ codec: json<{ n: number }>() });
+    any = server.channel();
+    const keep: Array<import('../../src/index.js').Channel<unknown, unknown>> = [server.channel({ codec: utf8 }), server.channel()];
+    expectTypeOf(keep[0]!.pipe(messages())).toMatchTypeOf<import('rxjs').Observable<ReceivedMessage<unknown, unknown>>>();
+    void any;
   });
 });

@@ -30,3 +30,26 @@ describe('protocol types', () => {
     ch.pipe(messages(), serveProtocol<Calc>(json(), { 0x5001: () => 1 }));
   });
 });
+
+describe('method-named protocol types', () => {
+  interface Sensor {
+    getReading: { type: 0x5001; request: { id: number }; reply: { value: number } };
+  }
+  it('should type remote methods and serveProtocol handlers by name', async () => {
+    const { defineProtocol, remote } = await import('../../src/index.js');
+    const sensor = defineProtocol<Sensor>({ getReading: 0x5001 });
+    const system = createSystem();
+    const ch = system.process().channel();
+    const api = remote(system.process().connect(ch), sensor, json());
+    expectTypeOf(api.getReading({ id: 1 })).toEqualTypeOf<import('rxjs').Observable<{ value: number }>>();
+    // @ts-expect-error: the request is { id: number }
+    api.getReading('x');
+    // @ts-expect-error: no such method
+    api.setReading({ id: 1 });
+    ch.pipe(messages(), serveProtocol(sensor, json(), { getReading: ({ id }) => ({ value: id }) }));
+    // @ts-expect-error: getReading replies { value: number }
+    ch.pipe(messages(), serveProtocol(sensor, json(), { getReading: () => 'x' }));
+    // @ts-expect-error: the type must be the one the protocol says
+    defineProtocol<Sensor>({ getReading: 0x5002 });
+  });
+});

@@ -37,8 +37,6 @@ export function pulseItem(buf: Uint8Array): ReceivedPulse {
  */
 export class ReceivedMessage<T, R = T> {
   readonly kind = 'message' as const;
-  /** Type-only: makes `R` checked both ways, so a handler cannot reply with the wrong type. */
-  declare readonly replyType?: (reply: R) => R;
   private decoded = false;
   private value: T | undefined;
   /** @internal Called once when the receiving thread may receive again. */

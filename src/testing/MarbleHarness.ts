@@ -1,4 +1,4 @@
-import { Observable, map } from 'rxjs';
+import { Observable, concatMap, map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import type { ProcessOptions, TraceEvent } from '../kernel/index.js';
 import type { Connection, SendOptions } from '../rx/Connection.js';
@@ -53,8 +53,13 @@ export class MarbleHarness {
     return p.connect(to, options as ConnectOptions<T, R> & { codec: NonNullable<ConnectOptions<T, R>['codec']> });
   }
 
-  /** Send every value of `source` on `conn` (one client thread, in order) and emit the reply data. */
-  replies<T, R>(conn: Connection<T, R>, source: Observable<T>, options: SendOptions = {}): Observable<R> {
+  /**
+   * Send every value of `source` on `conn` (one client thread, in order) and emit the reply data.
+   * `conn` may also be a method of a `remote()` client (`api.getReading`): each value is one call,
+   * in order.
+   */
+  replies<T, R>(conn: Connection<T, R> | ((request: T, options?: SendOptions) => Observable<R>), source: Observable<T>, options: SendOptions = {}): Observable<R> {
+    if (typeof conn === 'function') return source.pipe(concatMap((request) => conn(request, options)));
     return source.pipe(sendTo(conn, options), map((r) => r.data));
   }
 
