@@ -45,8 +45,14 @@ export class VirtualClock implements KernelScheduler {
     const task: VirtualTask = {
       at: this.time + Math.max(0, delay),
       seq: this.seq++,
-      work: () => work.call(undefined, state),
+      // `this` in the work is its action, as RxJS schedulers give it (operators such as
+      // timeout() re-schedule or end themselves through it)
+      work: () => work.call(action, state),
       cancelled: false,
+    };
+    const action = {
+      schedule: (next?: unknown, again = 0): TimerHandle => this.schedule(work, again, next),
+      unsubscribe: (): void => this.cancel(task),
     };
     // keep tasks sorted by (at, seq); insertion from the end is cheap for the common case
     let i = this.tasks.length;
