@@ -54,7 +54,7 @@ export function serveProtocol<P extends Protocol<P>>(
   handlers: ProtocolHandlers<P>,
 ): OperatorFunction<ReceivedMessage<unknown, unknown>, Answered<unknown, unknown>>;
 /**
- * Serves a method-named protocol ({@link defineProtocol}): one handler per method name, typed by
+ * Serves a method-named protocol (`defineProtocol` from `rxnto`): one handler per method name, typed by
  * that method's request and reply; the same routing (EINVAL under 2 bytes, ENOSYS for a type
  * with no method).
  *

@@ -22,7 +22,7 @@ export interface Stall {
   readonly for: number;
 }
 
-/** Options of {@link watchStalls}. */
+/** Options of `system.stalls()`. */
 export interface StallOptions {
   /** Report a thread blocked at least this long (ms). Default 1000. */
   readonly threshold?: number;
