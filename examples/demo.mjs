@@ -1,15 +1,18 @@
-// npm start: the technote's Example 6. A named server process (asynch_server) answers a client's
-// request for its asynchronous channel id on its synchronous channel, then takes each message
-// the client (asynch_client) puts, woken by a pulse. Then: a pidin-style table taken mid-exchange,
-// and the kernel trace drawn as a marble diagram. About 4 s of real time;
-// RXNTO_VIRTUAL=1 runs the same program in virtual time (deterministic; used by the tests).
+// npm start: the technote's Example 6, twice. A named server process (asynch_server) answers a
+// client's request for its asynchronous channel id on its synchronous channel, then takes each
+// message the client (asynch_client) puts. First with the C calls of rxnto/neutrino (woken by a
+// pulse), with a pidin-style table taken mid-exchange; then the same exchange as Observables
+// (rxnto's RxJS binding). Each ends with its kernel trace drawn as a marble diagram. About 7 s of
+// real time; RXNTO_VIRTUAL=1 runs it in virtual time (deterministic; used by the tests).
 import {
   name_attach, name_open, ConnectAttach, ConnectServerInfo, MsgReceive, MsgReply, MsgError, MsgSend, SIGEV_PULSE_INIT,
   asyncmsg_channel_create, asyncmsg_connect_attach, asyncmsg_connect_detach, asyncmsg_get, asyncmsg_put, asyncmsg_free,
   ConnectDetach, spawn, sleep, msg_type, pulse_of, defaultKernel, useKernel, createKernel, emptyMsgInfo,
   _NTO_SIDE_CHANNEL, _NTO_CHF_ASYNC_NONBLOCK, _PULSE_CODE_MINAVAIL, _PULSE_CODE_DISCONNECT, _IO_CONNECT, EOK, ENOSYS,
 } from 'rxnto/neutrino';
-import { formatPidin } from 'rxnto';
+import { firstValueFrom, lastValueFrom, map, timer } from 'rxjs';
+import { KernelError, createSystem, formatPidin, utf8 } from 'rxnto';
+import { messages, replyWith } from 'rxnto/operators';
 import { VirtualClock, runVirtual, traceDiagram } from 'rxnto/testing';
 
 const clock = process.env.RXNTO_VIRTUAL === '1' ? new VirtualClock() : null;
@@ -92,7 +95,42 @@ async function main() {
   const names = new Map([[1, 'main'], [client, 'asynch_client'], [server, 'asynch_server']]);
   console.log('\nkernel trace (one column = 250 ms; s send, r receive, R reply, p pulse, x disconnect, d death):');
   console.log(traceDiagram(events.filter((e) => e.pid !== 1), { frameMs: 250, start: t0, label: (pid) => names.get(pid) ?? `pid ${pid}` }));
+  console.log('\nthe same exchange as Observables (the RxJS binding):\n');
+  await asObservables();
   log('main', 'done');
+}
+
+/** Example 6 with the RxJS binding: a channel is an Observable, a connection a Subject. */
+async function asObservables() {
+  const system = createSystem({ scheduler: kernel.scheduler });
+  const start = system.kernel.scheduler.now();
+  const trace = [];
+  system.kernel.onTrace((e) => trace.push(e));
+  const say = (who, text) => console.log(`${String(Math.round(system.kernel.scheduler.now() - start)).padStart(5)} ms  ${who.padEnd(14)} ${text}`);
+  const server = system.process({ name: 'asynch_server' });
+  const named = server.attach(RECV_NAME); // answers name_open itself
+  const inbox = server.asyncChannel({ codec: utf8, bufferSize: 1024, maxNumBuffer: 10 });
+  named.pipe(messages(), replyWith((_data, m) => {
+    if (m.type !== GET_ACHID) throw new KernelError('ENOSYS', 'MsgReply');
+    say('asynch_server', `GET_ACHID from pid ${m.info.pid}: reply ${inbox.chid}`);
+    return new Uint8Array(new Int32Array([inbox.chid]).buffer);
+  })).subscribe();
+  inbox.subscribe((batch) => { for (const m of batch) say('asynch_server', `batch: '${m.data}' from pid ${m.pid}`); });
+  const client = system.process({ name: 'asynch_client' });
+  const conn = await firstValueFrom(client.open(RECV_NAME));
+  const achid = await firstValueFrom(conn.sendBytes(new Uint8Array([GET_ACHID, 0])).pipe(map((r) => new DataView(r.bytes.buffer).getInt32(0, true))));
+  const out = client.asyncConnect({ pid: server.pid, chid: achid }, { codec: utf8, ringSize: 5, count: 1 });
+  out.subscribe(({ handle, err, value }) => say('asynch_client', `delivered: err ${err}, handle ${handle} ('${value}')`));
+  for (let count = 1; count <= MESSAGES; count++) {
+    say('asynch_client', `next('message #${count}')`);
+    out.next(`message #${count}`);
+    await lastValueFrom(timer(1000, kernel.scheduler));
+  }
+  out.complete();
+  conn.complete();
+  const names = new Map([[server.pid, 'asynch_server'], [client.pid, 'asynch_client']]);
+  console.log('\nkernel trace (one column = 250 ms):');
+  console.log(traceDiagram(trace, { frameMs: 250, start, label: (pid) => names.get(pid) ?? `pid ${pid}` }));
 }
 
 if (clock !== null) await runVirtual(clock, main);
