@@ -25,4 +25,10 @@ describe('built package', () => {
       rx: { answered: [3, 0], next: 'NEXT' },
     });
   });
+
+  it('should offer the RxJS-first shapes of issue 11 when imported from dist', () => {
+    expect(run('spec/dist/rxfirst.mjs')).toEqual({
+      subject: [[4000, false], [2000, false]], pulse: 'RangeError', cancel: ['ETIMEDOUT', [5, -1]], remote: 5, refused: 6, stalls: ['SEND'],
+    });
+  });
 });
