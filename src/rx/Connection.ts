@@ -181,7 +181,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       };
       if (abort !== null) signal!.addEventListener('abort', abort);
       try {
-        armTimeout(this.kernel, thread, options);
+        if (options.timeout !== undefined) armTimeout(this.kernel, thread, options);
         this.kernel.msgSend(thread, coid, bytes, rmsg, (err, status, length) => {
           settled = true;
           if (abort !== null) signal!.removeEventListener('abort', abort);

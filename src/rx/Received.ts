@@ -44,8 +44,8 @@ export class ReceivedMessage<T, R = T> {
   /** The message itself; a view (`withCodecs`) shares its root's answer and cancellation. */
   private readonly root: ReceivedMessage<unknown, unknown>;
   private isAnswered = false;
-  private controller: AbortController | null = null;
-  private doneHook: (() => void) | null = null;
+  /** Made only when asked for: the cancellation signal, and the channel's hook for a released message. */
+  private extra: { controller: AbortController | null; doneHook: (() => void) | null } | null = null;
 
   /** @internal */
   constructor(
@@ -77,20 +77,23 @@ export class ReceivedMessage<T, R = T> {
    * for you; pass it on to `fetch` and other abortable work.
    */
   get signal(): AbortSignal {
-    const root = this.root;
-    return (root.controller ??= new AbortController()).signal;
+    return this.controller().signal;
+  }
+
+  private controller(): AbortController {
+    const x = (this.root.extra ??= { controller: null, doneHook: null });
+    return (x.controller ??= new AbortController());
   }
 
   /** @internal The client asked to leave (an unblock pulse named this message). */
   cancel(): void {
-    const root = this.root;
-    if (root.isAnswered) return;
-    (root.controller ??= new AbortController()).abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
+    if (this.root.isAnswered) return;
+    this.controller().abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
   }
 
   /** @internal Called once when the message is answered, or can never be. */
   set onDone(f: (() => void) | null) {
-    this.root.doneHook = f;
+    (this.root.extra ??= { controller: null, doneHook: null }).doneHook = f;
   }
 
   /** Answered (or beyond answering): once. */
@@ -98,8 +101,10 @@ export class ReceivedMessage<T, R = T> {
     const root = this.root;
     if (root.isAnswered) return;
     root.isAnswered = true;
-    const f = root.doneHook;
-    root.doneHook = null;
+    const x = root.extra;
+    if (x === null) return;
+    const f = x.doneHook;
+    x.doneHook = null;
     f?.();
   }
 

@@ -10,6 +10,7 @@ import type { ChannelOwner } from './Channel.js';
 import type { Holder } from './inHand.js';
 import { pulseItem, type Received, type ReceivedMessage, type ReceivedPulse } from './Received.js';
 import { Receiver, type ReceiveContext } from './Receiver.js';
+import { bytes as bytesCodec } from './codecs.js';
 
 const NOOP = (): void => {};
 
@@ -74,8 +75,9 @@ export function subscribeChannel<T, R>(
     arm();
   };
   const onMessage = (item: ReceivedMessage<T, R>): void => {
-    // decode now: a message the codec cannot read is answered EBADMSG, never thrown at the subscriber
-    try {
+    // decode now: a message the codec cannot read is answered EBADMSG, never thrown at the
+    // subscriber (bytes cannot fail: nothing to do)
+    if (ctx.codec !== bytesCodec) try {
       void item.data;
     } catch (e) {
       const err = new KernelError(ERRNO.EBADMSG, 'MsgReceive', { rcvid: item.rcvid, chid: ctx.chid }, { cause: e, reason: `the ${ctx.codec.name} codec could not decode the message` });
