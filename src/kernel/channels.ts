@@ -8,7 +8,7 @@ import {
   _PULSE_CODE_COIDDEATH, CHF_KNOWN, PROCMGR_AID_PUBLIC_CHANNEL,
 } from './constants.js';
 import { freeServerSide } from './connRefs.js';
-import { alive, fail, int, lowestFree, type KernelCore } from './core.js';
+import { alive, fail, int, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Channel, Pulse, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
@@ -25,7 +25,7 @@ export function channelCreate(k: KernelCore, t: Thread, flags: number): number {
   if ((flags & _NTO_CHF_PRIVATE) === 0 && !p.abilities.has(PROCMGR_AID_PUBLIC_CHANNEL)) throw fail('EPERM', call);
   const death = (flags & (_NTO_CHF_THREAD_DEATH | _NTO_CHF_COID_DISCONNECT)) !== 0;
   if (death && p.deathChannel !== null) throw fail('EBUSY', call);
-  const chid = lowestFree(p.channels, 1);
+  const chid = p.channels.lowestFree(1);
   const ch = new Channel(chid, p, flags);
   p.channels.set(chid, ch);
   if (death) p.deathChannel = ch;

@@ -9,7 +9,7 @@ import {
   _NTO_SIDE_CHANNEL, COF_USER, STATE_REPLY, STATE_SEND, SYSMGR_COID,
 } from './constants.js';
 import { checkConnRefs } from './connRefs.js';
-import { alive, fail, int, lowestFree, type KernelCore, outParam } from './core.js';
+import { alive, fail, int, type KernelCore, outParam } from './core.js';
 import { ERRNO } from './errno.js';
 import { Connection, SendWait, type Process, type Thread } from './objects.js';
 import { releaseSender, requestUnblock } from './release.js';
@@ -34,7 +34,7 @@ export function connectAttach(
   const key = `${nd}:${target.pid}:${chid}`;
   let conn = (flags & _NTO_COF_NOSHARE) === 0 ? p.shared.get(key) : undefined;
   if (conn === undefined || conn.channel !== ch || conn.serverSide !== 'connected') {
-    const idx = lowestFree(target.scoids, 1, SCOID_MAX + 1);
+    const idx = target.scoids.lowestFree(1, SCOID_MAX + 1);
     if (idx > SCOID_MAX) throw fail('EAGAIN', call);
     const shareKey = (flags & _NTO_COF_NOSHARE) === 0 ? key : null;
     conn = new Connection(p, ch, target, idx, _NTO_SIDE_CHANNEL | idx, shareKey);
@@ -51,12 +51,12 @@ export function connectAttach(
 function allocateCoid(p: Process, index: number, rlimit: number, call: string): number {
   if ((index & _NTO_SIDE_CHANNEL) !== 0) {
     // side-channel space; index 0 of it is the process manager's connection (SYSMGR_COID)
-    const n = lowestFree(p.coids, 1, SCOID_MAX + 1, (i) => _NTO_SIDE_CHANNEL | i);
-    if (n > SCOID_MAX) throw fail('EAGAIN', call);
-    return _NTO_SIDE_CHANNEL | n;
+    const coid = p.coids.lowestFree(_NTO_SIDE_CHANNEL | 1, _NTO_SIDE_CHANNEL | (SCOID_MAX + 1));
+    if ((coid & ~_NTO_SIDE_CHANNEL) > SCOID_MAX) throw fail('EAGAIN', call);
+    return coid;
   }
   if (index < 0 || index >= rlimit) throw fail('EINVAL', call);
-  const fd = lowestFree(p.coids, index, rlimit);
+  const fd = p.coids.lowestFree(index, rlimit);
   if (fd >= rlimit) throw fail('EMFILE', call);
   return fd;
 }

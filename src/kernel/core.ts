@@ -182,10 +182,3 @@ export function callable(t: Thread, call: string): void {
   if (!t.alive || !t.process.alive) throw fail('ESRCH', call, { pid: t.process.pid, tid: t.tid });
   if (t.wait !== null) throw fail('EDEADLK', call, { pid: t.process.pid, tid: t.tid });
 }
-
-/** The lowest id >= `from` (and < `limit`) that `used` does not hold, or `limit` when none is free. */
-export function lowestFree(used: { has(id: number): boolean }, from: number, limit = Number.MAX_SAFE_INTEGER, map: (n: number) => number = (n) => n): number {
-  let n = from;
-  while (n < limit && used.has(map(n))) n++;
-  return n;
-}

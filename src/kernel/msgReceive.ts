@@ -13,7 +13,6 @@ import { armTimeout, takeTimeout } from './release.js';
 import { transfer } from './transfer.js';
 import type { MsgInfo } from './types.js';
 
-const isPulse = (item: unknown): boolean => item instanceof Pulse;
 
 export function msgReceive(
   k: KernelCore, t: Thread, chid: number, rmsg: Buffers, info: MsgInfo | null, done: Done, pulseOnly = false,
@@ -34,7 +33,7 @@ export function msgReceive(
   const to = takeTimeout(t);
   const r = new ReceiveWait(t, ch, rmsg, info, pulseOnly, done);
   t.wait = r;
-  const item = pulseOnly ? ch.sendQueue.takeFirst(isPulse) : ch.sendQueue.shift();
+  const item = pulseOnly ? ch.sendQueue.shiftPulse() : ch.sendQueue.shift();
   if (item !== undefined) {
     if (item instanceof Pulse) deliverPulse(k, r, item);
     else transfer(k, item, r);

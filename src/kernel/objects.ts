@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 import type { Buffers } from './buffers.js';
-import { STATE_READY } from './constants.js';
-import { PriorityFifo } from './PriorityFifo.js';
+import { STATE_READY, _NTO_SIDE_CHANNEL } from './constants.js';
+import { IdMap } from './IdMap.js';
+import { PriorityFifo, type FifoLinks } from './PriorityFifo.js';
 import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import type { MsgInfo, Sigevent } from './types.js';
@@ -40,13 +41,14 @@ export interface TimeoutArm {
 
 export class Process {
   readonly threads = new Map<number, Thread>();
-  readonly channels = new Map<number, Channel>();
-  readonly coids = new Map<number, CoidEntry>();
+  readonly channels = new IdMap<Channel>(1);
+  /** fd-space coids from 0, side-channel coids from `_NTO_SIDE_CHANNEL`: two id spaces. */
+  readonly coids = new IdMap<CoidEntry>(0, _NTO_SIDE_CHANNEL);
   /** Server connections by scoid index (scoid = _NTO_SIDE_CHANNEL | index). */
-  readonly scoids = new Map<number, Connection>();
+  readonly scoids = new IdMap<Connection>(1);
   /** Shareable connections by "nd:pid:chid". */
   readonly shared = new Map<string, Connection>();
-  readonly timers = new Map<number, KTimer>();
+  readonly timers = new IdMap<KTimer>(0);
   /** Async connections (asyncmsg_connect_attach) by coid. */
   readonly asyncConns = new Map<number, AsyncConn>();
   readonly abilities: Set<number>;
@@ -100,7 +102,7 @@ export class Thread {
 export class Channel {
   readonly receivers: ReceiveWait[] = [];
   readonly pulseReceivers: ReceiveWait[] = [];
-  readonly sendQueue = new PriorityFifo<SendWait | Pulse>();
+  readonly sendQueue = new PriorityFifo<SendWait | Pulse>(isPulseItem);
   readonly replySet = new ReplyList<SendWait>();
   readonly connections = new Set<Connection>();
   /** The receiver side of an asynchronous channel (asyncmsg_channel_create), else null. */
@@ -148,9 +150,13 @@ export interface CoidEntry {
   readonly flags: number;
 }
 
-export class SendWait implements Completion, ReplyLinks<SendWait> {
+export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<SendWait | Pulse> {
   prevReply: SendWait | null = null;
   nextReply: SendWait | null = null;
+  prevQ: SendWait | Pulse | null = null;
+  nextQ: SendWait | Pulse | null = null;
+  seqQ = 0;
+  inQ: object | null = null;
   err = 0;
   result = 0;
   /** The reply's length so far: the end of the furthest MsgReply or MsgWrite, untruncated. */
@@ -216,9 +222,13 @@ export class SleepWait implements Completion {
   ) {}
 }
 
-export class Pulse {
+export class Pulse implements FifoLinks<SendWait | Pulse> {
   /** Set for a `_PULSE_CODE_UNBLOCK` pulse: the send that asked to leave. */
   unblockFor: SendWait | null = null;
+  prevQ: SendWait | Pulse | null = null;
+  nextQ: SendWait | Pulse | null = null;
+  seqQ = 0;
+  inQ: object | null = null;
 
   constructor(
     readonly code: number,
@@ -241,4 +251,9 @@ export class KTimer {
     readonly clockid: number,
     readonly event: Sigevent | null,
   ) {}
+}
+
+/** Which send-queue items are pulses (for `MsgReceivePulse`). */
+function isPulseItem(item: SendWait | Pulse): boolean {
+  return item instanceof Pulse;
 }

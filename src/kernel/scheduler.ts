@@ -1,3 +1,5 @@
+import { MinHeap } from './MinHeap.js';
+
 /**
  * The kernel's only source of time. It is structurally an RxJS `SchedulerLike`, so
  * `asyncScheduler` or a `TestScheduler` can be passed as is, without the kernel importing RxJS.
@@ -35,7 +37,9 @@ interface VirtualTask {
 export class VirtualClock implements KernelScheduler {
   private time = 0;
   private seq = 0;
-  private tasks: VirtualTask[] = [];
+  /** Pending tasks by (at, seq); a cancelled task stays until it reaches the top (lazy cancel). */
+  private readonly tasks = new MinHeap<VirtualTask>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+  private live = 0;
 
   now(): number {
     return this.time;
@@ -54,27 +58,38 @@ export class VirtualClock implements KernelScheduler {
       schedule: (next?: unknown, again = 0): TimerHandle => this.schedule(work, again, next),
       unsubscribe: (): void => this.cancel(task),
     };
-    // keep tasks sorted by (at, seq); insertion from the end is cheap for the common case
-    let i = this.tasks.length;
-    while (i > 0 && this.tasks[i - 1]!.at > task.at) i--;
-    this.tasks.splice(i, 0, task);
-    return { unsubscribe: () => this.cancel(task) };
+    this.tasks.push(task);
+    this.live++;
+    return action;
+  }
+
+  /** The earliest task still pending (cancelled ones at the top are dropped). */
+  private top(): VirtualTask | undefined {
+    let t = this.tasks.peek();
+    while (t !== undefined && t.cancelled) {
+      this.tasks.pop();
+      t = this.tasks.peek();
+    }
+    return t;
   }
 
   /** The time of the next pending timer, or `undefined` when none is pending. */
   nextDue(): number | undefined {
-    return this.tasks[0]?.at;
+    return this.top()?.at;
   }
 
   /** Number of timers still pending. */
   get pending(): number {
-    return this.tasks.length;
+    return this.live;
   }
 
   /** Run the earliest pending timer (moving time to it). Returns false when there is none. */
   runNext(): boolean {
-    const task = this.tasks.shift();
+    const task = this.top();
     if (task === undefined) return false;
+    this.tasks.pop();
+    task.cancelled = true; // done: a later unsubscribe changes nothing
+    this.live--;
     this.time = Math.max(this.time, task.at);
     task.work();
     return true;
@@ -88,7 +103,7 @@ export class VirtualClock implements KernelScheduler {
   /** Move time to `t`, running every timer due at or before it. */
   advanceTo(t: number): void {
     for (;;) {
-      const next = this.tasks[0];
+      const next = this.top();
       if (next === undefined || next.at > t) break;
       this.runNext();
     }
@@ -105,8 +120,7 @@ export class VirtualClock implements KernelScheduler {
   private cancel(task: VirtualTask): void {
     if (task.cancelled) return;
     task.cancelled = true;
-    const i = this.tasks.indexOf(task);
-    if (i >= 0) this.tasks.splice(i, 1);
+    this.live--;
   }
 }
 

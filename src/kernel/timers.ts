@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_SOFTTIME, SIGEV_PULSE, SIGEV_TYPE_MASK, STATE_NANOSLEEP, STATE_READY, TIMER_ABSTIME } from './constants.js';
-import { alive, callable, fail, int, lowestFree, outParam, type KernelCore } from './core.js';
+import { alive, callable, fail, int, outParam, type KernelCore } from './core.js';
 import { deliverEventFor, eventCredentials, validateEvent } from './events.js';
 import { KernelError } from './KernelError.js';
 import { KTimer, SleepWait, type Done, type Thread } from './objects.js';
@@ -68,7 +68,7 @@ export function timerCreate(t: Thread, clockid: number, ev: Sigevent | null): nu
     if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid: ev.sigev_coid ?? -1 });
     if (eventCredentials(p, ev) !== 0) throw fail('EPERM', call);
   }
-  const id = lowestFree(p.timers, 0);
+  const id = p.timers.lowestFree(0);
   p.timers.set(id, new KTimer(id, p, clockid, { ...ev, sigev_value: { sival_int: ev.sigev_value?.sival_int ?? 0 } }));
   return id;
 }
