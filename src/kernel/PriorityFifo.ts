@@ -3,7 +3,7 @@
  * channel's send queue, shared by SEND-blocked senders and pulses. One intrusive list per
  * priority level (0..255) and per kind (senders, pulses): push, shift, remove and taking the
  * first pulse are O(1) whatever the queue's length (the highest non-empty level is found among
- * at most 256).
+ * at most 256: priorities are 0..255, as QNX's).
  */
 
 /** What the queue holds: the item carries its own links. */
@@ -45,11 +45,9 @@ class Level<T extends FifoLinks<T>> {
   size = 0;
 }
 
-/** Priorities are `0..255`, as QNX's. */
-const LEVELS = 256;
-
 export class PriorityFifo<T extends FifoLinks<T>> {
-  private readonly levels: Array<Level<T> | undefined> = new Array<Level<T> | undefined>(LEVELS);
+  /** Made as levels are first used (most channels see one or two priorities). */
+  private readonly levels: Array<Level<T> | undefined> = [];
   /** The highest level that may be non-empty (-1: empty queue). */
   private top = -1;
   private seq = 0;

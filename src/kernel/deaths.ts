@@ -10,6 +10,7 @@ import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
+import { setLastChannel } from './priority.js';
 import { exitAsync } from './asyncTeardown.js';
 import { releaseReceiver, releaseSender, releaseSleeper, requestUnblock } from './release.js';
 
@@ -23,6 +24,7 @@ export function threadExit(k: KernelCore, t: Thread, notify: boolean): void {
   t.alive = false;
   t.timeout = null;
   k.dropCompletionsOf(t);
+  setLastChannel(t, null);
   const w = t.wait;
   if (w instanceof SendWait) {
     if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.alive && w.channel.owner.alive) {

@@ -9,6 +9,7 @@ import { callable, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { Pulse, ReceiveWait, type Done, type Thread } from './objects.js';
 import { deliverPulse } from './pulseDelivery.js';
+import { setLastChannel } from './priority.js';
 import { armTimeout, takeTimeout } from './release.js';
 import { transfer } from './transfer.js';
 import type { MsgInfo } from './types.js';
@@ -22,7 +23,7 @@ export function msgReceive(
   int(chid, call, 'chid');
   if (chid === -1) {
     // QNX 7: MsgReceive(-1) only dissociates the thread from server boost
-    t.lastChannel = null;
+    setLastChannel(t, null);
     throw fail('ESRCH', call, { chid });
   }
   const ch = t.process.channels.get(chid);
@@ -45,7 +46,7 @@ export function msgReceive(
     return;
   }
   t.state = STATE_RECEIVE;
-  t.lastChannel = ch;
+  setLastChannel(t, ch);
   (pulseOnly ? ch.pulseReceivers : ch.receivers).push(r);
   if (to !== null && (to.flags & _NTO_TIMEOUT_RECEIVE) !== 0) armTimeout(k, r, to);
 }

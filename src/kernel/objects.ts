@@ -105,6 +105,8 @@ export class Channel {
   readonly sendQueue = new PriorityFifo<SendWait | Pulse>(isPulseItem);
   readonly replySet = new ReplyList<SendWait>();
   readonly connections = new Set<Connection>();
+  /** Threads whose last receive was on this channel (the server boost lifts them). */
+  readonly servers = new Set<Thread>();
   /** The receiver side of an asynchronous channel (asyncmsg_channel_create), else null. */
   async: AsyncChan | null = null;
   alive = true;

@@ -15,9 +15,21 @@ function lendable(ch: Channel, prio: number): number {
   return prio;
 }
 
+/**
+ * `t` last received on `ch` (null: none): the channel keeps the set of such threads, so that a
+ * boost visits them only, not every thread of the server process.
+ */
+export function setLastChannel(t: Thread, ch: Channel | null): void {
+  const was = t.lastChannel;
+  if (was === ch) return;
+  was?.servers.delete(t);
+  t.lastChannel = ch;
+  ch?.servers.add(t);
+}
+
 /** A receiver that takes a message or pulse runs at its priority (unless FIXED_PRIORITY). */
 export function inherit(receiver: Thread, ch: Channel, prio: number): void {
-  receiver.lastChannel = ch;
+  setLastChannel(receiver, ch);
   if ((ch.flags & _NTO_CHF_FIXED_PRIORITY) === 0) receiver.priority = lendable(ch, prio);
 }
 
@@ -25,7 +37,5 @@ export function inherit(receiver: Thread, ch: Channel, prio: number): void {
 export function boost(ch: Channel, prio: number): void {
   if ((ch.flags & _NTO_CHF_FIXED_PRIORITY) !== 0) return;
   const p = lendable(ch, prio);
-  for (const t of ch.owner.threads.values()) {
-    if (t.lastChannel === ch && t.priority < p) t.priority = p;
-  }
+  for (const t of ch.servers) if (t.priority < p) t.priority = p;
 }
