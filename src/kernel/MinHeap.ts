@@ -54,4 +54,11 @@ export class MinHeap<T> {
   clear(): void {
     this.items.length = 0;
   }
+
+  /** Keep only the items `keep` accepts (a rebuild, O(n)). */
+  retain(keep: (item: T) => boolean): void {
+    const kept = this.items.filter(keep);
+    this.items.length = 0;
+    for (const item of kept) this.push(item);
+  }
 }

@@ -21,6 +21,7 @@ interface VirtualTask {
   readonly seq: number;
   readonly work: () => void;
   cancelled: boolean;
+  ran: boolean;
 }
 
 /**
@@ -40,6 +41,8 @@ export class VirtualClock implements KernelScheduler {
   /** Pending tasks by (at, seq); a cancelled task stays until it reaches the top (lazy cancel). */
   private readonly tasks = new MinHeap<VirtualTask>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private live = 0;
+  /** Cancelled tasks still in the heap; past half of it, they are swept out. */
+  private dead = 0;
 
   now(): number {
     return this.time;
@@ -53,6 +56,7 @@ export class VirtualClock implements KernelScheduler {
       // timeout() re-schedule or end themselves through it)
       work: () => work.call(action, state),
       cancelled: false,
+      ran: false,
     };
     const action = {
       schedule: (next?: unknown, again = 0): TimerHandle => this.schedule(work, again, next),
@@ -68,6 +72,7 @@ export class VirtualClock implements KernelScheduler {
     let t = this.tasks.peek();
     while (t !== undefined && t.cancelled) {
       this.tasks.pop();
+      this.dead--;
       t = this.tasks.peek();
     }
     return t;
@@ -88,7 +93,7 @@ export class VirtualClock implements KernelScheduler {
     const task = this.top();
     if (task === undefined) return false;
     this.tasks.pop();
-    task.cancelled = true; // done: a later unsubscribe changes nothing
+    task.ran = true; // done: a later unsubscribe changes nothing
     this.live--;
     this.time = Math.max(this.time, task.at);
     task.work();
@@ -118,9 +123,14 @@ export class VirtualClock implements KernelScheduler {
   }
 
   private cancel(task: VirtualTask): void {
-    if (task.cancelled) return;
+    if (task.cancelled || task.ran) return;
     task.cancelled = true;
     this.live--;
+    // timeouts armed and cancelled by the million must not pile up under a far timer
+    if (++this.dead > 1024 && this.dead * 2 > this.tasks.size) {
+      this.tasks.retain((t) => !t.cancelled);
+      this.dead = 0;
+    }
   }
 }
 
