@@ -185,17 +185,20 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
         this.kernel.msgSend(thread, coid, bytes, rmsg, (err, status, length) => {
           settled = true;
           if (abort !== null) signal!.removeEventListener('abort', abort);
-          let buf: Uint8Array;
-          if (rmsg instanceof Uint8Array) buf = rmsg;
-          else {
-            buf = rmsg[0]!;
-            // a grown reply buffer is this send's alone; the thread keeps its first one
+          let bytes: Uint8Array | null = null;
+          if (rmsg instanceof Uint8Array) {
+            if (err === 0) bytes = rmsg.slice(0, Math.min(length, rmsg.length));
+          } else {
+            const buf = rmsg[0]!;
+            // a grown reply buffer is this send's alone: it is the reply, no copy; the thread's
+            // scratch buffer is copied out (its next call reuses it)
+            if (err === 0) bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
             rmsg[0] = thread.local ?? buf;
           }
           owner.releaseThread(thread);
-          if (err !== 0) subscriber.error(explained(err, 'MsgSend', { coid }));
+          if (bytes === null) subscriber.error(explained(err, 'MsgSend', { coid }));
           else {
-            subscriber.next(new Reply(status, buf.slice(0, Math.min(length, buf.length)), replyCodec, length));
+            subscriber.next(new Reply(status, bytes, replyCodec, length));
             subscriber.complete();
           }
         }, size === undefined);
@@ -243,6 +246,8 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       this.inFlight = false;
       const buf = replyIov[0]!;
       replyIov[0] = thread.local ?? buf;
+      // a grown buffer is this reply's alone (no copy); the scratch buffer is copied out
+      const bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
       if (this.detached) {
         // error() unblocked this send: the thread is no longer the connection's
         owner.releaseThread(thread);
@@ -252,7 +257,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
         this.error(explained(err, 'MsgSend', { coid }));
         return;
       }
-      this.replies.next(new Reply(status, buf.slice(0, Math.min(length, buf.length)), replyCodec, length));
+      this.replies.next(new Reply(status, bytes, replyCodec, length));
       this.pump();
     };
     try {
