@@ -35,19 +35,9 @@ export class MinHeap<T> {
     const top = items[0];
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
-    // sift the last item down from the root
-    let i = 0;
-    const n = items.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && this.less(items[r]!, items[l]!) ? r : l;
-      if (!this.less(items[c]!, last)) break;
-      items[i] = items[c]!;
-      i = c;
-    }
-    items[i] = last;
+    // the last item goes to the root and sinks
+    items[0] = last;
+    this.siftDown(0);
     return top;
   }
 
@@ -55,10 +45,29 @@ export class MinHeap<T> {
     this.items.length = 0;
   }
 
-  /** Keep only the items `keep` accepts (a rebuild, O(n)). */
+  /** Keep only the items `keep` accepts: filtered, then heapified bottom-up (O(n)). */
   retain(keep: (item: T) => boolean): void {
-    const kept = this.items.filter(keep);
-    this.items.length = 0;
-    for (const item of kept) this.push(item);
+    const items = this.items;
+    let n = 0;
+    for (const item of items) if (keep(item)) items[n++] = item;
+    items.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(start: number): void {
+    const items = this.items;
+    const n = items.length;
+    const item = items[start]!;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.less(items[r]!, items[l]!) ? r : l;
+      if (!this.less(items[c]!, item)) break;
+      items[i] = items[c]!;
+      i = c;
+    }
+    items[i] = item;
   }
 }
