@@ -41,8 +41,13 @@ export class VirtualClock implements KernelScheduler {
   /** Pending tasks by (at, seq); a cancelled task stays until it reaches the top (lazy cancel). */
   private readonly tasks = new MinHeap<VirtualTask>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private live = 0;
-  /** Cancelled tasks still in the heap; past half of it, they are swept out. */
+  /** Cancelled tasks still in the heap; past a quarter of it, they are swept out. */
   private dead = 0;
+  /**
+   * Tasks scheduled since time last moved, not yet in the heap: a timeout armed and cancelled
+   * before any time passes (the common case) never costs a heap insertion.
+   */
+  private recent: VirtualTask[] = [];
 
   now(): number {
     return this.time;
@@ -62,13 +67,20 @@ export class VirtualClock implements KernelScheduler {
       schedule: (next?: unknown, again = 0): TimerHandle => this.schedule(work, again, next),
       unsubscribe: (): void => this.cancel(task),
     };
-    this.tasks.push(task);
+    this.recent.push(task);
     this.live++;
     return action;
   }
 
   /** The earliest task still pending (cancelled ones at the top are dropped). */
   private top(): VirtualTask | undefined {
+    if (this.recent.length > 0) {
+      for (const task of this.recent) {
+        if (task.cancelled) this.dead--;
+        else this.tasks.push(task);
+      }
+      this.recent = [];
+    }
     let t = this.tasks.peek();
     while (t !== undefined && t.cancelled) {
       this.tasks.pop();
@@ -127,8 +139,9 @@ export class VirtualClock implements KernelScheduler {
     task.cancelled = true;
     this.live--;
     // timeouts armed and cancelled by the million must not pile up under a far timer
-    if (++this.dead > 1024 && this.dead * 2 > this.tasks.size) {
+    if (++this.dead > 1024 && this.dead * 4 > this.tasks.size + this.recent.length) {
       this.tasks.retain((t) => !t.cancelled);
+      this.recent = this.recent.filter((t) => !t.cancelled);
       this.dead = 0;
     }
   }
