@@ -27,6 +27,12 @@ export interface ChannelOwner {
  * times (`merge(ch, ch, ch)` is three threads). Use `split()` to route messages and pulses to
  * different code over one thread: two filtered subscribers would each drop the other's items.
  *
+ * On a channel with `_NTO_CHF_UNBLOCK` (the binding's default) a subscriber holding a message
+ * still takes pulses, so that a client that gives up (timeout, unsubscribe, abort) reaches it:
+ * the message's `signal` aborts, and `replyWith` and the operators built on it cancel the
+ * handler. A message the codec cannot decode is answered `EBADMSG` and reported on
+ * {@link Channel.errors}, never handed to a subscriber.
+ *
  * Unsubscribing ends the receiving thread. The Observable completes when the channel is
  * destroyed through {@link Channel.destroy}, and errors with a `KernelError` (`ESRCH`) when it
  * goes otherwise (its process exits).
@@ -35,6 +41,7 @@ export interface ChannelOwner {
  * ```ts
  * const ch = server.channel({ codec: utf8 });
  * ch.pipe(messages()).subscribe((m) => m.reply(m.data.toUpperCase()));
+ * ch.pipe(messages(), replyWith((q: string, m) => fetch(q, { signal: m.signal }).then((r) => r.text()))).subscribe();
  * ```
  */
 export class Channel<T, R = T> extends Observable<Received<T, R>> {
