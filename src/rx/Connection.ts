@@ -63,6 +63,8 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** The connection's own client thread (next()), made at the first next(). */
   private sender: Thread | null = null;
   private inFlight = false;
+  /** The thread of the send in flight from `next()`. */
+  private flight: Thread | null = null;
   private closing = false;
   private detached = false;
 
@@ -233,7 +235,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       if (this.closing) this.finish();
       return;
     }
-    const { owner, coid, replyCodec } = this.cfg;
+    const { owner, coid } = this.cfg;
     let thread = this.sender;
     if (thread === null || !thread.alive) {
       thread = this.sender = owner.acquireThread(this.cfg.priority);
@@ -241,32 +243,39 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       thread.onExit = () => { if (!this.detached) this.error(explained(ERRNO.ESRCH, 'MsgSend', { coid })); };
     }
     this.inFlight = true;
+    this.flight = thread;
     const replyIov = this.replyBuffer(thread, this.cfg.replySize);
-    const done = (err: number, status: number, length: number): void => {
-      this.inFlight = false;
-      const buf = replyIov[0]!;
-      replyIov[0] = thread.local ?? buf;
-      // a grown buffer is this reply's alone (no copy); the scratch buffer is copied out
-      const bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
-      if (this.detached) {
-        // error() unblocked this send: the thread is no longer the connection's
-        owner.releaseThread(thread);
-        return;
-      }
-      if (err !== 0) {
-        this.error(explained(err, 'MsgSend', { coid }));
-        return;
-      }
-      this.replies.next(new Reply(status, bytes, replyCodec, length));
-      this.pump();
-    };
     try {
-      this.kernel.msgSend(thread, coid, bytes, replyIov, done, this.cfg.replySize === undefined);
+      this.kernel.msgSend(thread, coid, bytes, replyIov, this.onReply, this.cfg.replySize === undefined);
     } catch (e) {
       this.inFlight = false;
+      this.flight = null;
       this.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
     }
   }
+
+  /** The reply to the send in flight from `next()` (one continuation for every such send). */
+  private readonly onReply = (err: number, status: number, length: number): void => {
+    const thread = this.flight!;
+    this.flight = null;
+    this.inFlight = false;
+    const replyIov = thread.localIov!;
+    const buf = replyIov[0]!;
+    replyIov[0] = thread.local ?? buf;
+    if (this.detached) {
+      // error() unblocked this send: the thread is no longer the connection's
+      this.cfg.owner.releaseThread(thread);
+      return;
+    }
+    if (err !== 0) {
+      this.error(explained(err, 'MsgSend', { coid: this.cfg.coid }));
+      return;
+    }
+    // a grown buffer is this reply's alone (no copy); the scratch buffer is copied out
+    const bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
+    this.replies.next(new Reply(status, bytes, this.cfg.replyCodec, length));
+    this.pump();
+  };
 
   /** Every queued send answered after complete(): detach, complete the subscribers. */
   private finish(): void {
