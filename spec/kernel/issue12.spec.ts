@@ -1,9 +1,9 @@
 // Issue 12: the kernel's structures at scale keep the model's semantics (lowest-free ids, queue
 // order) and rcvids never collide or go negative.
 import { describe, expect, it } from 'vitest';
-import { CLOCK_MONOTONIC, Kernel, SIGEV_PULSE, VirtualClock, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL } from '../../src/kernel/index.js';
+import { CLOCK_MONOTONIC, Kernel, SIGEV_PULSE, VirtualClock, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, ERRNO } from '../../src/kernel/index.js';
 import { PriorityFifo, type FifoLinks } from '../../src/kernel/PriorityFifo.js';
-import { receive, send, world } from './helpers.js';
+import { codeOf, dec, enc, receive, send, world } from './helpers.js';
 
 describe('issue 12: rcvids', () => {
   it('should keep rcvids positive and distinct for sends of threads made over a process life of 70,000 threads', () => {
@@ -83,5 +83,71 @@ describe('issue 12: PriorityFifo', () => {
     expect(other.remove(items[3]!)).toBe(false);
     expect([q.shift(), q.shift(), q.shift(), q.shift(), q.shift()].map((i) => i?.name)).toEqual(['b', 'p1', 'c', 'd', undefined]);
     expect(q.length).toBe(0);
+  });
+});
+
+describe('issue 12: a thread reuses its ended wait objects', () => {
+  it('should keep a stale rcvid stale when the next send is made from the last one\'s continuation', () => {
+    const { kernel, server, client, chid, coid } = world();
+    const rcvids: number[] = [];
+    const results: Array<[number, number, string]> = [];
+    const reply = new Uint8Array(8);
+    let left = 3;
+    const next = (): void => {
+      kernel.msgSend(client, coid, enc(`m${left}`), reply, (err, value) => {
+        results.push([err, value, dec(reply, 2)]);
+        if (--left > 0) next();
+      });
+    };
+    next();
+    for (let i = 0; i < 3; i++) {
+      const r = receive(kernel, server, chid);
+      const rcvid = r.done.value!;
+      rcvids.push(rcvid);
+      // every stale rcvid of the same client names nothing, although its object now serves again
+      for (const old of rcvids.slice(0, -1)) expect(codeOf(() => kernel.msgReply(server, old, 9))).toBe('ESRCH');
+      kernel.msgReply(server, rcvid, i, enc(`r${i}`));
+    }
+    expect(results).toEqual([[0, 0, 'r0'], [0, 1, 'r1'], [0, 2, 'r2']]);
+    expect(new Set(rcvids).size).toBe(3);
+  });
+
+  it('should not reuse a send whose continuation is still queued behind another', () => {
+    const { kernel, server, client, clientP, chid, coid } = world();
+    const other = kernel.createThread(clientP);
+    const order: string[] = [];
+    const replyA = new Uint8Array(8);
+    // `other`'s continuation runs first and makes a call for `client`, whose own continuation is queued
+    kernel.msgSend(other, coid, enc('o'), new Uint8Array(8), () => {
+      order.push('other');
+      kernel.msgSend(client, coid, enc('c2'), new Uint8Array(8), (err, v) => order.push(`client2 ${err} ${v}`));
+    });
+    const ro = receive(kernel, server, chid).done.value!;
+    // the server answers both sends in one continuation: both completions queue, `other`'s first
+    kernel.msgReceive(server, chid, new Uint8Array(8), null, (_err, rc) => {
+      kernel.msgReply(server, ro, 0);
+      kernel.msgReply(server, rc, 5, enc('ok'));
+    });
+    kernel.msgSend(client, coid, enc('c1'), replyA, (err, v) => order.push(`client1 ${err} ${v} ${dec(replyA, 2)}`));
+    expect(order).toEqual(['other', 'client1 0 5 ok']);
+    const r2 = receive(kernel, server, chid);
+    expect(dec(r2.buf, 2)).toBe('c2');
+    kernel.msgReply(server, r2.done.value!, 7);
+    expect(order[2]).toBe('client2 0 7');
+  });
+
+  it('should leave a timed-out send\'s rcvid stale for the thread\'s next send', () => {
+    const { clock, kernel, server, client, chid, coid } = world();
+    kernel.timerTimeout(client, CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND | _NTO_TIMEOUT_REPLY, null, 1_000_000);
+    const first = send(kernel, client, coid, 'a');
+    const r1 = receive(kernel, server, chid).done.value!;
+    clock.flush();
+    expect(first.done.calls).toEqual([[ERRNO.ETIMEDOUT, 0]]);
+    const second = send(kernel, client, coid, 'b');
+    const r2 = receive(kernel, server, chid).done.value!;
+    expect(r2).not.toBe(r1);
+    expect(codeOf(() => kernel.msgReply(server, r1, 1))).toBe('ESRCH');
+    kernel.msgReply(server, r2, 2);
+    expect(second.done.calls).toEqual([[0, 2]]);
   });
 });

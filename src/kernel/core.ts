@@ -73,6 +73,17 @@ export class KernelCore {
     }
   }
 
+  /** The completion whose continuation is running now (it has left the queue), or null. */
+  private current: Completion | null = null;
+
+  /**
+   * Whether the ended call `w` has been heard: its continuation runs now, or the queue is empty
+   * (an outermost call). Its wait object may then serve the thread's next call.
+   */
+  heard(w: Completion): boolean {
+    return w === this.current || (this.depth === 1 && !this.draining);
+  }
+
   enter(): void {
     this.depth++;
   }
@@ -99,6 +110,7 @@ export class KernelCore {
         const i = this.head++ & this.mask;
         const w = this.ring[i]!;
         this.ring[i] = undefined;
+        this.current = w;
         try {
           w.done(w.err, w.result, w.aux);
         } catch (error) {
@@ -107,6 +119,7 @@ export class KernelCore {
       }
     } finally {
       this.draining = false;
+      this.current = null;
     }
   }
 

@@ -32,7 +32,10 @@ export function msgReceive(
   checkedLength(rmsg, call);
   if (info !== null) outParam(info, call, 'info');
   const to = takeTimeout(t);
-  const r = new ReceiveWait(t, ch, rmsg, info, pulseOnly, done);
+  const last = t.lastReceive;
+  const r = last !== null && k.heard(last)
+    ? last.reuse(ch, rmsg, info, pulseOnly, done)
+    : (t.lastReceive = new ReceiveWait(t, ch, rmsg, info, pulseOnly, done));
   t.wait = r;
   const item = pulseOnly ? ch.sendQueue.shiftPulse() : ch.sendQueue.shift();
   if (item !== undefined) {

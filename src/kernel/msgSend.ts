@@ -20,7 +20,13 @@ export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, r
   const ch = entry?.conn.channel;
   if (entry === undefined || ch === null || ch === undefined || !ch.alive) throw fail('EBADF', call, { coid });
   if (growReply && !(Array.isArray(rmsg) && rmsg.length === 1)) throw fail('EINVAL', call, { coid });
-  const w = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, checkedLength(smsg, call), checkedLength(rmsg, call));
+  const slen = checkedLength(smsg, call);
+  const rlen = checkedLength(rmsg, call);
+  // the thread's last send has ended (the thread is callable): its object serves again once heard
+  const last = t.lastSend;
+  const w = last !== null && k.heard(last)
+    ? last.reuse(entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen)
+    : (t.lastSend = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen));
   w.growReply = growReply;
   const to = takeTimeout(t);
   entry.conn.blocked++;

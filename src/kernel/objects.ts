@@ -89,6 +89,9 @@ export class Thread {
    * a call it was blocked in never runs, so a binding learns of the death here.
    */
   onExit: (() => void) | null = null;
+  /** The thread's last send and receive: their objects serve its next ones once heard (`KernelCore.heard`). */
+  lastSend: SendWait | null = null;
+  lastReceive: ReceiveWait | null = null;
 
   constructor(
     readonly tid: number,
@@ -175,15 +178,15 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
   unblockRequested = false;
   unblockErr = 0;
   unblockPulse: Pulse | null = null;
-  readonly slen: number;
-  readonly rlen: number;
+  slen: number;
+  rlen: number;
 
   constructor(
     readonly thread: Thread,
-    readonly conn: Connection,
-    readonly coid: number,
-    readonly channel: Channel,
-    readonly smsg: Buffers,
+    public conn: Connection,
+    public coid: number,
+    public channel: Channel,
+    public smsg: Buffers,
     /** Replaced only by a growing reply (`growReply`). */
     public rmsg: Buffers,
     public priority: number,
@@ -193,6 +196,27 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
   ) {
     this.slen = slen;
     this.rlen = rlen;
+  }
+
+  /** The same object for the thread's next send (its last one has ended and been heard). */
+  reuse(conn: Connection, coid: number, channel: Channel, smsg: Buffers, rmsg: Buffers, priority: number, done: Done, slen: number, rlen: number): this {
+    this.conn = conn;
+    this.coid = coid;
+    this.channel = channel;
+    this.smsg = smsg;
+    this.rmsg = rmsg;
+    this.priority = priority;
+    this.done = done;
+    this.slen = slen;
+    this.rlen = rlen;
+    this.prevReply = this.nextReply = null;
+    this.prevQ = this.nextQ = null;
+    this.inQ = null;
+    this.err = this.result = this.aux = this.rcvid = this.copied = this.timeoutFlags = this.unblockErr = 0;
+    this.growReply = this.expired = this.unblockRequested = false;
+    this.timer = null;
+    this.unblockPulse = null;
+    return this;
   }
 }
 
@@ -204,12 +228,24 @@ export class ReceiveWait implements Completion {
 
   constructor(
     readonly thread: Thread,
-    readonly channel: Channel,
-    readonly rmsg: Buffers,
-    readonly info: MsgInfo | null,
-    readonly pulseOnly: boolean,
+    public channel: Channel,
+    public rmsg: Buffers,
+    public info: MsgInfo | null,
+    public pulseOnly: boolean,
     public done: Done,
   ) {}
+
+  /** The same object for the thread's next receive. */
+  reuse(channel: Channel, rmsg: Buffers, info: MsgInfo | null, pulseOnly: boolean, done: Done): this {
+    this.channel = channel;
+    this.rmsg = rmsg;
+    this.info = info;
+    this.pulseOnly = pulseOnly;
+    this.done = done;
+    this.err = this.result = this.aux = 0;
+    this.timer = null;
+    return this;
+  }
 }
 
 export class SleepWait implements Completion {
