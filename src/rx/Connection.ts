@@ -27,6 +27,18 @@ export interface ConnectionConfig<T, R> {
 const FIRST_REPLY_BUFFER = 4096;
 
 /**
+ * The bytes of a reply that arrived in `buf`: a copy when `buf` is (part of) the thread's scratch
+ * buffer `local` (its next call reuses it), `buf` itself when it grew for this reply alone. The
+ * identity test comes first: `.buffer` is a getter, and on a small on-heap array it allocates.
+ */
+function replyBytes(buf: Uint8Array, local: Uint8Array | null, length: number): Uint8Array {
+  const scratch = buf === local || (local !== null && buf.buffer === local.buffer);
+  if (!scratch && buf.length === length) return buf;
+  // the copy constructor is the cheapest whole copy V8 has (about half of slice())
+  return length >= buf.length ? new Uint8Array(buf) : buf.slice(0, length);
+}
+
+/**
  * A connection to a channel, as a Subject in the way RxJS's `WebSocketSubject` is one:
  *
  * - `next(msg)` sends `msg` (`MsgSend`) from the connection's own client thread: one at a time,
@@ -90,8 +102,12 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** Send `msg` after the sends already queued; its reply goes to the subscribers. A value the codec cannot encode throws at once. */
   next(msg: T): void {
     if (this.closing || this.detached) return;
-    this.queue.push(this.cfg.codec.encode(msg));
-    this.pump();
+    const bytes = this.cfg.codec.encode(msg);
+    // nothing ahead of it: it goes at once, without a trip through the queue
+    if (this.inFlight || this.queue.length > 0) {
+      this.queue.push(bytes);
+      this.pump();
+    } else this.start(bytes);
   }
 
   /** Detach once the sends queued by `next()` are answered, then complete the subscribers. */
@@ -194,7 +210,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
             const buf = rmsg[0]!;
             // a grown reply buffer is this send's alone: it is the reply, no copy; the thread's
             // scratch buffer is copied out (its next call reuses it)
-            if (err === 0) bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
+            if (err === 0) bytes = replyBytes(buf, thread.local, length);
             rmsg[0] = thread.local ?? buf;
           }
           owner.releaseThread(thread);
@@ -235,6 +251,11 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       if (this.closing) this.finish();
       return;
     }
+    this.start(bytes);
+  }
+
+  /** Send `bytes` on the connection's own thread (none is in flight). */
+  private start(bytes: Uint8Array): void {
     const { owner, coid } = this.cfg;
     let thread = this.sender;
     if (thread === null || !thread.alive) {
@@ -272,7 +293,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       return;
     }
     // a grown buffer is this reply's alone (no copy); the scratch buffer is copied out
-    const bytes = buf.buffer !== thread.local?.buffer && buf.length === length ? buf : buf.slice(0, Math.min(length, buf.length));
+    const bytes = replyBytes(buf, thread.local, length);
     this.replies.next(new Reply(status, bytes, this.cfg.replyCodec, length));
     this.pump();
   };
