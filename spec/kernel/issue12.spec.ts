@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOCK_MONOTONIC, Kernel, SIGEV_PULSE, VirtualClock, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, ERRNO } from '../../src/kernel/index.js';
 import { PriorityFifo, type FifoLinks } from '../../src/kernel/PriorityFifo.js';
-import { codeOf, dec, enc, receive, send, world } from './helpers.js';
+import { codeOf, dec, enc, readPulse, receive, send, world } from './helpers.js';
 
 describe('issue 12: rcvids', () => {
   it('should keep rcvids positive and distinct for sends of threads made over a process life of 70,000 threads', () => {
@@ -134,6 +134,30 @@ describe('issue 12: a thread reuses its ended wait objects', () => {
     expect(dec(r2.buf, 2)).toBe('c2');
     kernel.msgReply(server, r2.done.value!, 7);
     expect(order[2]).toBe('client2 0 7');
+  });
+
+  it('should not reuse a receive whose continuation is still queued behind another', () => {
+    const { kernel, server, serverP, client, chid, coid } = world();
+    const s = kernel.createThread(serverP);
+    const chid2 = kernel.channelCreate(s, 0);
+    const coid2 = kernel.connectAttach(server, 0, serverP.pid, chid2, _NTO_SIDE_CHANNEL, 0);
+    const first = new Uint8Array(16);
+    const second = new Uint8Array(16);
+    const got: string[] = [];
+    kernel.msgReceive(s, chid2, first, null, (err, rcvid) => got.push(`first ${err} ${rcvid} ${readPulse(first).value.sival_int}`));
+    // the server answers the client, then pulses `s`: two completions queue, the client's first
+    kernel.msgReceive(server, chid, new Uint8Array(8), null, (_err, rcvid) => {
+      kernel.msgReply(server, rcvid, 0);
+      kernel.msgSendPulse(server, coid2, 10, 3, 77);
+    });
+    // the client's continuation makes `s` receive again while `s`'s first continuation waits its turn
+    kernel.msgSend(client, coid, enc('hi'), new Uint8Array(8), () => {
+      got.push('client');
+      kernel.msgReceive(s, chid2, second, null, (err, rcvid) => got.push(`second ${err} ${rcvid} ${readPulse(second).value.sival_int}`));
+    });
+    expect(got).toEqual(['client', 'first 0 0 77']);
+    kernel.msgSendPulse(server, coid2, 10, 3, 88);
+    expect(got).toEqual(['client', 'first 0 0 77', 'second 0 0 88']);
   });
 
   it('should leave a timed-out send\'s rcvid stale for the thread\'s next send', () => {

@@ -34,7 +34,7 @@ export function msgReceive(
   const to = takeTimeout(t);
   const last = t.lastReceive;
   const r = last !== null && k.heard(last)
-    ? last.reuse(ch, rmsg, info, pulseOnly, done)
+    ? last.init(ch, rmsg, info, pulseOnly, done)
     : (t.lastReceive = new ReceiveWait(t, ch, rmsg, info, pulseOnly, done));
   t.wait = r;
   const item = pulseOnly ? ch.sendQueue.shiftPulse() : ch.sendQueue.shift();

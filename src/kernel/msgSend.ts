@@ -25,9 +25,8 @@ export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, r
   // the thread's last send has ended (the thread is callable): its object serves again once heard
   const last = t.lastSend;
   const w = last !== null && k.heard(last)
-    ? last.reuse(entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen)
-    : (t.lastSend = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen));
-  w.growReply = growReply;
+    ? last.init(entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen, growReply)
+    : (t.lastSend = new SendWait(t, entry.conn, coid, ch, smsg, rmsg, t.priority, done, slen, rlen, growReply));
   const to = takeTimeout(t);
   entry.conn.blocked++;
   t.wait = w;

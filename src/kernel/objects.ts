@@ -155,51 +155,58 @@ export interface CoidEntry {
   readonly flags: number;
 }
 
+/**
+ * A thread's send, from MsgSend to its end. A thread's ended send serves its next one once its
+ * continuation has run (`KernelCore.heard`): `init` is the one place every field is set, for a
+ * new send as for a reused one, so no state of the last send can leak into the next.
+ */
 export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<SendWait | Pulse> {
-  prevReply: SendWait | null = null;
-  nextReply: SendWait | null = null;
-  prevQ: SendWait | Pulse | null = null;
-  nextQ: SendWait | Pulse | null = null;
-  seqQ = 0;
-  inQ: object | null = null;
-  err = 0;
-  result = 0;
+  prevReply!: SendWait | null;
+  nextReply!: SendWait | null;
+  prevQ!: SendWait | Pulse | null;
+  nextQ!: SendWait | Pulse | null;
+  seqQ!: number;
+  inQ!: object | null;
+  err!: number;
+  result!: number;
   /** The reply's length so far: the end of the furthest MsgReply or MsgWrite, untruncated. */
-  aux = 0;
+  aux!: number;
   /** The client's reply iov grows to hold the whole reply (see `Kernel.msgSend`). */
-  growReply = false;
-  rcvid = 0;
+  growReply!: boolean;
+  rcvid!: number;
   /** Bytes copied into the receiver's buffer at receive time. */
-  copied = 0;
-  timer: TimerHandle | null = null;
-  timeoutFlags = 0;
+  copied!: number;
+  timer!: TimerHandle | null;
+  timeoutFlags!: number;
   /** The armed timeout expired while the thread was in a state it does not cover. */
-  expired = false;
-  unblockRequested = false;
-  unblockErr = 0;
-  unblockPulse: Pulse | null = null;
-  slen: number;
-  rlen: number;
+  expired!: boolean;
+  unblockRequested!: boolean;
+  unblockErr!: number;
+  unblockPulse!: Pulse | null;
+  conn!: Connection;
+  coid!: number;
+  channel!: Channel;
+  smsg!: Buffers;
+  /** Replaced only by a growing reply (`growReply`). */
+  rmsg!: Buffers;
+  priority!: number;
+  done!: Done;
+  slen!: number;
+  rlen!: number;
 
   constructor(
     readonly thread: Thread,
-    public conn: Connection,
-    public coid: number,
-    public channel: Channel,
-    public smsg: Buffers,
-    /** Replaced only by a growing reply (`growReply`). */
-    public rmsg: Buffers,
-    public priority: number,
-    public done: Done,
-    slen: number,
-    rlen: number,
+    conn: Connection, coid: number, channel: Channel, smsg: Buffers, rmsg: Buffers,
+    priority: number, done: Done, slen: number, rlen: number, growReply: boolean,
   ) {
-    this.slen = slen;
-    this.rlen = rlen;
+    this.init(conn, coid, channel, smsg, rmsg, priority, done, slen, rlen, growReply);
   }
 
-  /** The same object for the thread's next send (its last one has ended and been heard). */
-  reuse(conn: Connection, coid: number, channel: Channel, smsg: Buffers, rmsg: Buffers, priority: number, done: Done, slen: number, rlen: number): this {
+  /** Every field, for a new send of the thread (`thread` stays). */
+  init(
+    conn: Connection, coid: number, channel: Channel, smsg: Buffers, rmsg: Buffers,
+    priority: number, done: Done, slen: number, rlen: number, growReply: boolean,
+  ): this {
     this.conn = conn;
     this.coid = coid;
     this.channel = channel;
@@ -209,34 +216,36 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
     this.done = done;
     this.slen = slen;
     this.rlen = rlen;
+    this.growReply = growReply;
     this.prevReply = this.nextReply = null;
     this.prevQ = this.nextQ = null;
     this.inQ = null;
-    this.err = this.result = this.aux = this.rcvid = this.copied = this.timeoutFlags = this.unblockErr = 0;
-    this.growReply = this.expired = this.unblockRequested = false;
+    this.seqQ = this.err = this.result = this.aux = this.rcvid = this.copied = this.timeoutFlags = this.unblockErr = 0;
+    this.expired = this.unblockRequested = false;
     this.timer = null;
     this.unblockPulse = null;
     return this;
   }
 }
 
+/** A thread's receive; reused as a send is (see {@link SendWait}). */
 export class ReceiveWait implements Completion {
-  err = 0;
-  result = 0;
-  aux = 0;
-  timer: TimerHandle | null = null;
+  err!: number;
+  result!: number;
+  aux!: number;
+  timer!: TimerHandle | null;
+  channel!: Channel;
+  rmsg!: Buffers;
+  info!: MsgInfo | null;
+  pulseOnly!: boolean;
+  done!: Done;
 
-  constructor(
-    readonly thread: Thread,
-    public channel: Channel,
-    public rmsg: Buffers,
-    public info: MsgInfo | null,
-    public pulseOnly: boolean,
-    public done: Done,
-  ) {}
+  constructor(readonly thread: Thread, channel: Channel, rmsg: Buffers, info: MsgInfo | null, pulseOnly: boolean, done: Done) {
+    this.init(channel, rmsg, info, pulseOnly, done);
+  }
 
-  /** The same object for the thread's next receive. */
-  reuse(channel: Channel, rmsg: Buffers, info: MsgInfo | null, pulseOnly: boolean, done: Done): this {
+  /** Every field, for a new receive of the thread. */
+  init(channel: Channel, rmsg: Buffers, info: MsgInfo | null, pulseOnly: boolean, done: Done): this {
     this.channel = channel;
     this.rmsg = rmsg;
     this.info = info;

@@ -203,20 +203,14 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
         this.kernel.msgSend(thread, coid, bytes, rmsg, (err, status, length) => {
           settled = true;
           if (abort !== null) signal!.removeEventListener('abort', abort);
-          let bytes: Uint8Array | null = null;
-          if (rmsg instanceof Uint8Array) {
-            if (err === 0) bytes = rmsg.slice(0, Math.min(length, rmsg.length));
-          } else {
-            const buf = rmsg[0]!;
-            // a grown reply buffer is this send's alone: it is the reply, no copy; the thread's
-            // scratch buffer is copied out (its next call reuses it)
-            if (err === 0) bytes = replyBytes(buf, thread.local, length);
-            rmsg[0] = thread.local ?? buf;
-          }
+          const buf = rmsg instanceof Uint8Array ? rmsg : rmsg[0]!;
+          const reply = err === 0 ? replyBytes(buf, thread.local, length) : null;
+          // a grown reply buffer was this send's alone: the iov gets the thread's scratch back
+          if (!(rmsg instanceof Uint8Array)) rmsg[0] = thread.local ?? buf;
           owner.releaseThread(thread);
-          if (bytes === null) subscriber.error(explained(err, 'MsgSend', { coid }));
+          if (reply === null) subscriber.error(explained(err, 'MsgSend', { coid }));
           else {
-            subscriber.next(new Reply(status, bytes, replyCodec, length));
+            subscriber.next(new Reply(status, reply, replyCodec, length));
             subscriber.complete();
           }
         }, size === undefined);
