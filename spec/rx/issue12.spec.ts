@@ -49,3 +49,28 @@ describe('issue 12: replies are the caller\'s to keep', () => {
     expect(got.every((r) => r.bytes.every((b) => b === r.bytes[0]))).toBe(true);
   });
 });
+
+describe('issue 12: a received message keeps its own _msg_info', () => {
+  it('should leave an answered message\'s info as it was when later messages and pulses arrive', () => {
+    const system = createSystem({ scheduler: new VirtualClock(), onUnhandledError: (e) => { throw e; } });
+    const ch = system.process({ name: 'server' }).channel();
+    const kept: Array<{ pid: number; msglen: number }> = [];
+    const infos: Array<Readonly<{ pid: number; msglen: number }>> = [];
+    ch.pipe(messages()).subscribe((m) => {
+      infos.push(m.info);
+      kept.push({ pid: m.info.pid, msglen: m.info.msglen });
+      m.replyBytes(new Uint8Array(0));
+    });
+    const a = system.process({ name: 'a' });
+    const b = system.process({ name: 'b' });
+    const ca = a.connect(ch);
+    const cb = b.connect(ch);
+    ca.send(new Uint8Array(3)).subscribe();
+    ca.pulse(1, 2);
+    cb.send(new Uint8Array(5)).subscribe();
+    ca.send(new Uint8Array(7)).subscribe();
+    expect(kept).toEqual([{ pid: a.pid, msglen: 3 }, { pid: b.pid, msglen: 5 }, { pid: a.pid, msglen: 7 }]);
+    expect(infos.map((i) => ({ pid: i.pid, msglen: i.msglen }))).toEqual(kept);
+    expect(new Set(infos).size).toBe(3);
+  });
+});

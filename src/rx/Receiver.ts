@@ -31,8 +31,8 @@ export type ReceiveDone<T, R> = (err: KernelError | null, item: Received<T, R> |
  * `done` gets the received item, a `KernelError`, or `undefined` when the binding answered the
  * message itself (an `_IO_CONNECT` on a named channel): arm again. A message longer than the
  * buffer is completed with `MsgRead`, so `bytes` is always the whole message. `arm()` throws at
- * once for an unknown channel. One continuation serves every receive (no allocation per arm
- * beyond the info block the message keeps).
+ * once for an unknown channel. One continuation serves every receive, and one info block
+ * every receive until a message keeps it (pulses and answered opens never do).
  * @internal
  */
 export class Receiver<T, R> {
@@ -46,7 +46,6 @@ export class Receiver<T, R> {
   ) {}
 
   arm(): void {
-    this.info = emptyMsgInfo();
     this.ctx.kernel.msgReceive(this.thread, this.ctx.chid, this.scratch, this.info, this.onReceive);
   }
 
@@ -79,6 +78,8 @@ export class Receiver<T, R> {
       // the scratch buffer is the thread's, reused by its next receive: keep a copy
       bytes = scratch.slice(0, info.msglen);
     }
+    // the message keeps this info block: the next receive gets a fresh one (pulses reuse theirs)
+    this.info = emptyMsgInfo();
     this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes));
   };
 }
