@@ -4,15 +4,15 @@
  * @internal
  * @packageDocumentation
  */
-import { byteLength, checkedLength, copyBuffers, type Buffers } from './buffers.js';
+import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
 import { alive, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor, validateEvent } from './events.js';
 import type { Process, SendWait, Thread } from './objects.js';
-import { releaseSender } from './release.js';
+import { leaveReply, releaseSender } from './release.js';
 import { offer } from './transfer.js';
-import { forgetRcvid, heldSend } from './rcvids.js';
+import { heldSend } from './rcvids.js';
 import type { MsgInfo, Sigevent } from './types.js';
 import { KernelError } from './KernelError.js';
 
@@ -53,9 +53,7 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
     releaseSender(k, w, 0, 0);
   } else if (error === ERRNO.ERESTART) {
     // the client's call starts over: back through SEND (or straight to a waiting receiver)
-    w.channel.replySet.remove(w);
-    forgetRcvid(w);
-    if (w.unblockPulse !== null) { w.channel.sendQueue.remove(w.unblockPulse); w.unblockPulse = null; }
+    leaveReply(w);
     w.unblockRequested = false;
     w.aux = 0;
     offer(k, w);
@@ -84,13 +82,13 @@ function room(w: SendWait, extent: number): void {
   iov[0] = grown;
 }
 
-/** The byte count and offset of MsgRead/MsgWrite, checked: EINVAL for negatives or non-integers. */
+/** The byte count of MsgRead/MsgWrite (at most `msg`'s length) and its offset, checked: EINVAL for negatives or non-integers. */
 function span(msg: Buffers, bytes: number | undefined, offset: number, call: string, rcvid: number): number {
   const len = checkedLength(msg, call);
   const n = bytes === undefined ? len : int(bytes, call, 'bytes');
   int(offset, call, 'offset');
   if (n < 0 || offset < 0) throw fail('EINVAL', call, { rcvid });
-  return n;
+  return n < len ? n : len;
 }
 
 export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
@@ -100,7 +98,7 @@ export function msgRead(t: Thread, rcvid: number, msg: Buffers, bytes: number | 
 
 export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number | undefined, offset: number): number {
   const w = replyBlocked(t, rcvid, 'MsgWrite');
-  const n = Math.min(span(msg, bytes, offset, 'MsgWrite', rcvid), byteLength(msg));
+  const n = span(msg, bytes, offset, 'MsgWrite', rcvid);
   if (n > 0 && w.growReply) room(w, offset + n);
   const written = copyBuffers(msg, 0, w.rmsg, offset, n);
   if (n > 0 && offset + n > w.aux) w.aux = offset + n;

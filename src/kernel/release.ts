@@ -21,15 +21,7 @@ export function releaseSender(k: KernelCore, w: SendWait, err: number, result: n
   const ch = w.channel;
   if (w.timer !== null) { w.timer.unsubscribe(); w.timer = null; }
   if (t.state === STATE_SEND) ch.sendQueue.remove(w);
-  else if (t.state === STATE_REPLY) {
-    ch.replySet.remove(w);
-    forgetRcvid(w);
-  }
-  if (w.unblockPulse !== null) {
-    // the server answered before it took the unblock pulse: the pulse is withdrawn
-    ch.sendQueue.remove(w.unblockPulse);
-    w.unblockPulse = null;
-  }
+  else if (t.state === STATE_REPLY) leaveReply(w);
   t.wait = null;
   w.conn.blocked--;
   if (t.zombie) {
@@ -41,6 +33,21 @@ export function releaseSender(k: KernelCore, w: SendWait, err: number, result: n
     k.complete(w, err, result);
   }
   checkConnRefs(k, w.conn, t.priority);
+}
+
+/**
+ * `w` leaves REPLY (answered, given up, or sent back through SEND by ERESTART): out of its
+ * channel's reply set, its rcvid forgotten, and an unblock pulse the server has not taken yet
+ * withdrawn.
+ */
+export function leaveReply(w: SendWait): void {
+  const ch = w.channel;
+  ch.replySet.remove(w);
+  forgetRcvid(w);
+  if (w.unblockPulse !== null) {
+    ch.sendQueue.remove(w.unblockPulse);
+    w.unblockPulse = null;
+  }
 }
 
 /** Ask a REPLY-blocked sender's server to let it go (`_NTO_CHF_UNBLOCK`): one pulse per send. */
