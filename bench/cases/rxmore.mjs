@@ -23,18 +23,26 @@ export function rxSubject() {
 
 const MIB = 1 << 20;
 
-/** rx.sync.1mib: send() of 1 MiB, replied with 1 MiB (the whole reply, as the binding delivers it). */
+/**
+ * rx.sync.1mib: send() of 1 MiB, replied with 1 MiB into the client's own reply buffer
+ * (`replyInto`, C's rmsg); the server reads the message as borrowed bytes (longer than its
+ * receive buffer) and checks its last byte.
+ */
 export function rx1MiB() {
   const system = createSystem({ scheduler: new VirtualClock() });
   const ch = system.process().channel();
   const reply = new Uint8Array(MIB).fill(3);
-  ch.pipe(messages()).subscribe((m) => m.replyBytes(reply));
+  ch.pipe(messages()).subscribe((m) => {
+    if (m.bytes.length !== MIB || m.bytes[MIB - 1] !== 7) throw new Error('the message did not arrive whole');
+    m.replyBytes(reply);
+  });
   const conn = system.process().connect(ch);
   const msg = new Uint8Array(MIB).fill(7);
+  const options = { replyInto: new Uint8Array(MIB) };
   let bytes = 0;
-  const onReply = (r) => { bytes += r.bytes.length; };
+  const onReply = (r) => { if (r.bytes[MIB - 1] === 3) bytes += r.bytes.length; };
   return (n) => {
-    for (let i = 0; i < n; i++) conn.send(msg).subscribe(onReply);
+    for (let i = 0; i < n; i++) conn.send(msg, options).subscribe(onReply);
     if (bytes !== n * MIB) throw new Error('a round trip did not complete synchronously');
     bytes = 0;
   };

@@ -31,4 +31,10 @@ describe('built package', () => {
       subject: [[4000, false], [2000, false]], pulse: 'RangeError', cancel: ['ETIMEDOUT', [5, -1]], remote: 5, refused: 6, stalls: ['SEND'],
     });
   });
+
+  it('should lend long messages, keep() them and reply into the caller\'s buffer (issue 12) when imported from dist', () => {
+    expect(run('spec/dist/speed.mjs')).toEqual({
+      kept: [1], sharedBuffer: true, replies: [[100, true, true, 1], [100, true, true, 2]], refused: 'EINVAL',
+    });
+  });
 });

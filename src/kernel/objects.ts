@@ -84,6 +84,8 @@ export class Thread {
   local: Uint8Array | null = null;
   /** The same layer's one-part iov around `local`, for sends whose reply may grow. */
   localIov: Uint8Array[] | null = null;
+  /** One more object of that layer's, kept with the thread (the binding: its send continuations). */
+  slot: unknown = null;
   /**
    * Called once (after the call that ends the thread) when the thread dies: the continuation of
    * a call it was blocked in never runs, so a binding learns of the death here.

@@ -1,11 +1,13 @@
 import { Observable, Subject, type Observer } from 'rxjs';
-import { ERRNO, KernelError, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
+import { ERRNO, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
 import { explained } from './explain.js';
 import { checkPulse } from './pulseCheck.js';
 import { Reply } from './Received.js';
-import { NO_OPTIONS, armTimeout, checkSendOptions, type SendOptions } from './sendOptions.js';
+import { replyBuffer, replyBytes } from './replyBuffers.js';
+import { SendObservable, type SendTarget } from './sendCall.js';
+import { NO_OPTIONS, type SendOptions } from './sendOptions.js';
 
 export type { SendOptions, TimeoutStates } from './sendOptions.js';
 
@@ -21,21 +23,6 @@ export interface ConnectionConfig<T, R> {
   readonly priority: number | undefined;
   /** A fixed reply buffer (the model's truncation), or undefined: the whole reply. */
   readonly replySize: number | undefined;
-}
-
-/** The first reply buffer of a send whose reply may grow (it grows to the reply's length). */
-const FIRST_REPLY_BUFFER = 4096;
-
-/**
- * The bytes of a reply that arrived in `buf`: a copy when `buf` is (part of) the thread's scratch
- * buffer `local` (its next call reuses it), `buf` itself when it grew for this reply alone. The
- * identity test comes first: `.buffer` is a getter, and on a small on-heap array it allocates.
- */
-function replyBytes(buf: Uint8Array, local: Uint8Array | null, length: number): Uint8Array {
-  const scratch = buf === local || (local !== null && buf.buffer === local.buffer);
-  if (!scratch && buf.length === length) return buf;
-  // the copy constructor is the cheapest whole copy V8 has (about half of slice())
-  return length >= buf.length ? new Uint8Array(buf) : buf.slice(0, length);
 }
 
 /**
@@ -83,7 +70,15 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** @internal */
   constructor(private readonly cfg: ConnectionConfig<T, R>) {
     super((subscriber) => this.replies.subscribe(subscriber));
+    const connection = this;
+    this.target = {
+      owner: cfg.owner, coid: cfg.coid, replyCodec: cfg.replyCodec, priority: cfg.priority, replySize: cfg.replySize,
+      get detached() { return connection.detached; },
+    };
   }
+
+  /** What every `send()` of this connection needs (made once). */
+  private readonly target: SendTarget<R>;
 
   /** The connection id in the client process. */
   get coid(): number {
@@ -159,82 +154,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
   sendBytes(bytes: Uint8Array, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    const { owner, coid, replyCodec } = this.cfg;
-    return new Observable<Reply<R>>((subscriber) => {
-      // bad options are refused before a logical thread is taken: nothing leaks, nothing changes
-      const bad = options === NO_OPTIONS ? null : checkSendOptions(options);
-      if (bad !== null) {
-        subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { reason: bad }));
-        return;
-      }
-      if (this.detached) {
-        subscriber.error(explained(ERRNO.EBADF, 'send', { coid }));
-        return;
-      }
-      const signal = options.signal;
-      if (signal?.aborted === true) {
-        subscriber.error(explained(ERRNO.EINTR, 'MsgSend', { coid }, signal.reason));
-        return;
-      }
-      const thread: Thread = owner.acquireThread(options.priority ?? this.cfg.priority);
-      const size = options.replySize ?? this.cfg.replySize;
-      // a fixed reply buffer goes as it is (the kernel's fastest copy); a growing one as an iov
-      let rmsg: Uint8Array | Uint8Array[];
-      try {
-        rmsg = size === undefined ? this.replyBuffer(thread, undefined) : owner.scratch(thread, size);
-      } catch (e) {
-        owner.releaseThread(thread);
-        subscriber.error(e instanceof RangeError ? new KernelError(ERRNO.ENOMEM, 'MsgSend', { coid }, { cause: e }) : e);
-        return;
-      }
-      let settled = false;
-      // the client process may die mid-call: the send's continuation would never run
-      thread.onExit = () => {
-        if (settled) return;
-        settled = true;
-        subscriber.error(explained(ERRNO.ESRCH, 'MsgSend', { coid }));
-      };
-      const abort = signal === undefined ? null : (): void => {
-        if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
-      };
-      if (abort !== null) signal!.addEventListener('abort', abort);
-      try {
-        if (options.timeout !== undefined) armTimeout(this.kernel, thread, options);
-        this.kernel.msgSend(thread, coid, bytes, rmsg, (err, status, length) => {
-          settled = true;
-          if (abort !== null) signal!.removeEventListener('abort', abort);
-          const buf = rmsg instanceof Uint8Array ? rmsg : rmsg[0]!;
-          const reply = err === 0 ? replyBytes(buf, thread.local, length) : null;
-          // a grown reply buffer was this send's alone: the iov gets the thread's scratch back
-          if (!(rmsg instanceof Uint8Array)) rmsg[0] = thread.local ?? buf;
-          owner.releaseThread(thread);
-          if (reply === null) subscriber.error(explained(err, 'MsgSend', { coid }));
-          else {
-            subscriber.next(new Reply(status, reply, replyCodec, length));
-            subscriber.complete();
-          }
-        }, size === undefined);
-      } catch (e) {
-        settled = true;
-        if (abort !== null) signal!.removeEventListener('abort', abort);
-        owner.releaseThread(thread);
-        subscriber.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
-      }
-      return () => {
-        if (abort !== null) signal!.removeEventListener('abort', abort);
-        // an unsubscribe before the answer is an unblock request (see the class comment)
-        if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
-      };
-    });
-  }
-
-  /** The reply iov of a send by `thread`: a fixed buffer of `size`, or one that grows (size undefined). */
-  private replyBuffer(thread: Thread, size: number | undefined): Uint8Array[] {
-    const buf = this.cfg.owner.scratch(thread, size ?? FIRST_REPLY_BUFFER);
-    let iov = thread.localIov;
-    if (iov === null) thread.localIov = iov = [buf];
-    else iov[0] = buf;
-    return iov;
+    return new SendObservable(this.target, bytes, options);
   }
 
   /** Start the next queued send on the connection's own thread, if none is in flight. */
@@ -259,7 +179,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
     }
     this.inFlight = true;
     this.flight = thread;
-    const replyIov = this.replyBuffer(thread, this.cfg.replySize);
+    const replyIov = replyBuffer(owner, thread, this.cfg.replySize);
     try {
       this.kernel.msgSend(thread, coid, bytes, replyIov, this.onReply, this.cfg.replySize === undefined);
     } catch (e) {

@@ -1,6 +1,6 @@
 import { ERRNO, KernelError, emptyMsgInfo, isKernelError, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
 import { _NTO_MI_UNBLOCK_REQ } from '../kernel/constants.js';
-import type { Codec } from './codecs.js';
+import { bytes as bytesCodec, type Codec } from './codecs.js';
 import { explain } from './explain.js';
 
 /** A pulse taken from a channel. */
@@ -57,11 +57,45 @@ export class ReceivedMessage<T, R = T> {
     readonly rcvid: number,
     /** `struct _msg_info` as filled by the receive. */
     readonly info: Readonly<MsgInfo>,
-    /** The whole message as sent (the binding reads past a short receive buffer with MsgRead). */
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
+    borrowed = false,
     root?: ReceivedMessage<unknown, unknown>,
   ) {
     this.root = root ?? (this as ReceivedMessage<unknown, unknown>);
+    this.own = bytes;
+    this.borrowed = borrowed;
+  }
+
+  /** The root's bytes (a view reads its root's). */
+  private own: Uint8Array;
+  /** `own` is a view of the receiving thread's reused large buffer. */
+  private borrowed: boolean;
+
+  /**
+   * The whole message as sent (the binding reads past a short receive buffer with `MsgRead`).
+   *
+   * A message longer than the channel's `bufferSize` is not copied out of the buffer it was read
+   * into: its bytes are **borrowed**, valid until the message is settled (answered, or handed
+   * back with `release()`, which copies them out first, so a message kept to be answered later
+   * keeps its bytes). Call {@link ReceivedMessage.keep} to hold them past the answer. Shorter
+   * messages are copies, so the rule never bites them, but code that holds bytes past the answer
+   * should call `keep()` all the same.
+   */
+  get bytes(): Uint8Array {
+    return this.root.own;
+  }
+
+  /**
+   * The message's bytes as a copy of its own, valid for ever (copied once, only when they were
+   * borrowed; later calls and `bytes` return the same array).
+   */
+  keep(): Uint8Array {
+    const root = this.root;
+    if (root.borrowed) {
+      root.own = root.own.slice();
+      root.borrowed = false;
+    }
+    return root.own;
   }
 
   /** Whether `reply()`, `replyBytes()` or `error()` reached the client through this message (or a view of it). */
@@ -108,8 +142,9 @@ export class ReceivedMessage<T, R = T> {
     f?.();
   }
 
-  /** The payload, decoded with the channel's codec (on first access). */
+  /** The payload, decoded with the channel's codec (on first access; with the `bytes` codec, `bytes` itself). */
   get data(): T {
+    if (this.codec === bytesCodec) return this.bytes as T;
     if (!this.decoded) {
       this.value = this.codec.decode(this.bytes);
       this.decoded = true;
@@ -119,7 +154,7 @@ export class ReceivedMessage<T, R = T> {
 
   /** The same message seen through other codecs (the `decode` operator). */
   withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
-    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, this.root);
+    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, false, this.root);
     // answering the view answers this message: the receiving thread must be released either way
     view.onSettled = () => this.release();
     return view;
@@ -193,6 +228,8 @@ export class ReceivedMessage<T, R = T> {
    * clients stay SEND-blocked in priority order (back-pressure).
    */
   release(): void {
+    // kept to be answered later: borrowed bytes leave the buffer the thread receives into next
+    if (!this.root.isAnswered) this.keep();
     const settled = this.onSettled;
     this.onSettled = null;
     settled?.();

@@ -30,13 +30,20 @@ export type ReceiveDone<T, R> = (err: KernelError | null, item: Received<T, R> |
  * A receiving logical thread: `arm()` is one `MsgReceive` into the thread's scratch buffer.
  * `done` gets the received item, a `KernelError`, or `undefined` when the binding answered the
  * message itself (an `_IO_CONNECT` on a named channel): arm again. A message longer than the
- * buffer is completed with `MsgRead`, so `bytes` is always the whole message. `arm()` throws at
+ * buffer is completed with `MsgRead`, so `bytes` is always the whole message (borrowed from a
+ * buffer the receiver reuses: valid until the message is settled). `arm()` throws at
  * once for an unknown channel. One continuation serves every receive, and one info block
  * every receive until a message keeps it (pulses and answered opens never do).
  * @internal
  */
 export class Receiver<T, R> {
   private info: MsgInfo = emptyMsgInfo();
+  /**
+   * The buffer that messages longer than the receive buffer are read into, reused from one to
+   * the next: such a message's bytes are borrowed, valid until it is settled (see
+   * `ReceivedMessage.keep`). It only grows, and is dropped with the receiver.
+   */
+  private large: Uint8Array | null = null;
 
   constructor(
     private readonly ctx: ReceiveContext<T, R>,
@@ -69,17 +76,22 @@ export class Receiver<T, R> {
         return;
       }
     }
+    const total = info.srcmsglen;
+    const borrowed = total > info.msglen;
     let bytes: Uint8Array;
-    if (info.srcmsglen > info.msglen) {
-      bytes = new Uint8Array(info.srcmsglen);
+    if (borrowed) {
+      // longer than the receive buffer: completed with MsgRead into the reused large buffer
+      let large = this.large;
+      if (large === null || large.length < total) large = this.large = new Uint8Array(Math.max(total, (large?.length ?? 0) * 2));
+      bytes = large.length === total ? large : large.subarray(0, total);
       bytes.set(scratch.subarray(0, info.msglen));
-      ctx.kernel.msgRead(ctx.control, rcvid, bytes.subarray(info.msglen), info.srcmsglen - info.msglen, info.msglen);
+      ctx.kernel.msgRead(ctx.control, rcvid, bytes.subarray(info.msglen), total - info.msglen, info.msglen);
     } else {
-      // the scratch buffer is the thread's, reused by its next receive: keep a copy
+      // the scratch buffer is the thread's, reused by its next receive: a short message is copied
       bytes = scratch.slice(0, info.msglen);
     }
     // the message keeps this info block: the next receive gets a fresh one (pulses reuse theirs)
     this.info = emptyMsgInfo();
-    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes));
+    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes, borrowed));
   };
 }

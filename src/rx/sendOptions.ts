@@ -17,6 +17,13 @@ export interface SendOptions {
    */
   readonly replySize?: number;
   /**
+   * A buffer of yours for the reply (C's `rmsg`): the server's reply is copied straight into it,
+   * cut to its length like a `replySize` of `replyInto.length` (which it replaces), and
+   * `reply.bytes` is a view of it: no allocation and one copy per reply, the fastest way to take
+   * large replies. Leave it alone until the send settles; it is yours again after.
+   */
+  readonly replyInto?: Uint8Array;
+  /**
    * A kernel timeout (TimerTimeout) in scheduler milliseconds. A SEND timeout withdraws the
    * message; a REPLY timeout on a channel without `_NTO_CHF_UNBLOCK` fails at once, and on one
    * with it becomes an unblock pulse: the server decides (the binding's servers cancel).
@@ -46,6 +53,10 @@ export function checkSendOptions(o: SendOptions): string | null {
   const { priority, replySize, timeout, timeoutStates, signal } = o;
   if (priority !== undefined && (!Number.isInteger(priority) || priority < 1 || priority > PRIORITY_MAX)) return `priority must be an integer 1..${PRIORITY_MAX}`;
   if (replySize !== undefined && (!Number.isInteger(replySize) || replySize < 0 || replySize > MAX_REPLY_SIZE)) return `replySize must be an integer 0..${MAX_REPLY_SIZE}`;
+  if (o.replyInto !== undefined) {
+    if (!(o.replyInto instanceof Uint8Array)) return 'replyInto must be a Uint8Array';
+    if (replySize !== undefined) return 'give replySize or replyInto, not both';
+  }
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) return 'timeout must be a number of milliseconds >= 0';
   if (timeoutStates !== undefined && !(timeoutStates in STATES)) return "timeoutStates must be 'send', 'reply' or 'both'";
   if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof (signal as AbortSignal).addEventListener === 'function')) return 'signal must be an AbortSignal';
