@@ -3,7 +3,9 @@ import { channelCreate, channelDestroy } from './channels.js';
 import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
 import type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
-import { PRIORITY_DEFAULT, RLIMIT_NOFILE_DEFAULT } from './constants.js';
+import { ND2S_DIR_SHOW, ND2S_NAME_HIDE, PRIORITY_DEFAULT, RLIMIT_NOFILE_DEFAULT } from './constants.js';
+import type { Link, NetEvent } from './net/Link.js';
+import { NetManager } from './net/NetManager.js';
 import { alive, fail, int, KernelCore, type PathEntry } from './core.js';
 import { processExit, threadExit } from './deaths.js';
 import { ERRNO } from './errno.js';
@@ -53,6 +55,7 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     this.core = new KernelCore(options.scheduler, options.rlimitNofile ?? RLIMIT_NOFILE_DEFAULT, options.onUnhandledError);
+    if (options.net !== undefined) this.core.net = new NetManager(this.core, options.net);
   }
 
   get scheduler(): KernelScheduler {
@@ -377,4 +380,67 @@ export class Kernel {
   onTrace(listener: (e: TraceEvent) => void): () => void {
     return addTraceListener(this.core, listener);
   }
+
+  // ---- nodes (Qnet) ----
+
+  /** This kernel's node name, or null when it was made without `net` (then nd ≠ 0 is ENOREMOTE). */
+  get node(): string | null {
+    return this.core.net?.name ?? null;
+  }
+
+  /** @internal The net manager, or null. */
+  get net(): NetManager | null {
+    return this.core.net as NetManager | null;
+  }
+
+  private netOrFail(call: string): NetManager {
+    const net = this.net;
+    if (net === null) throw fail('ENOTSUP', call);
+    return net;
+  }
+
+  /**
+   * Join a link to another node (one end of a transport: `connectLoopback`, a worker or NATS
+   * link). With `peerName` the peer is reachable at once (sends wait for its HELLO). ENOTSUP
+   * when this kernel is not a node.
+   */
+  addLink(link: Link, peerName?: string): void {
+    const net = this.netOrFail('netmgr');
+    this.core.run(() => net.addLink(link, peerName));
+  }
+
+  /**
+   * `netmgr_strtond`: the nd of a node name (`b`, `/net/b`, `/net/b/dev/…`, `b.domain`) and the
+   * index where the node part ends. This node is 0; a name never seen gets a new nd (sends to it
+   * fail EHOSTUNREACH until a link reaches it). ENOTSUP when not a node, EINVAL for a bad name.
+   */
+  netmgrStrtond(name: string): { nd: number; end: number } {
+    return this.netOrFail('netmgr_strtond').strtond(name);
+  }
+
+  /** `netmgr_ndtostr`: the name behind `nd` (`ND2S_DIR_SHOW`: `/net/<name>/`). EBADF for an unknown nd. */
+  netmgrNdtostr(flags: number, nd: number): string {
+    const net = this.netOrFail('netmgr_ndtostr');
+    const name = (flags & ND2S_NAME_HIDE) !== 0 ? '' : net.ndName(int(nd, 'netmgr_ndtostr', 'nd'));
+    return (flags & ND2S_DIR_SHOW) !== 0 ? `/net/${name}/` : name;
+  }
+
+  /** The peer nodes this kernel knows (nd order): name, nd, state and incarnation. */
+  nodes(): NodeInfo[] {
+    return (this.net?.allPeers() ?? []).map((p) => ({ node: p.name, nd: p.nd, state: p.state, incarnation: p.incarnation }));
+  }
+
+  /** Listen to peers coming up and going down, and to frames dropped; returns the stop function. */
+  onNet(listener: (e: NetEvent) => void): () => void {
+    return this.netOrFail('netmgr').onEvent(listener);
+  }
+}
+
+/** A peer node as {@link Kernel.nodes} lists it. */
+export interface NodeInfo {
+  readonly node: string;
+  readonly nd: number;
+  /** 'unknown': named, never reached; 'connecting': a link, no HELLO yet; 'up'; 'down': quarantined. */
+  readonly state: 'unknown' | 'connecting' | 'up' | 'down';
+  readonly incarnation: number;
 }

@@ -70,6 +70,10 @@ export function destroyChannel(k: KernelCore, ch: Channel, prio: number): void {
   for (const w of ch.replySet.toArray()) releaseSender(k, w, ERRNO.ESRCH, 0);
   for (const conn of conns) {
     const client = conn.client;
+    if (client.nd !== 0) {
+      k.net!.channelGone(conn);
+      continue;
+    }
     const dc = client.deathChannel;
     if (!client.alive || dc === null || (dc.flags & _NTO_CHF_COID_DISCONNECT) === 0) continue;
     for (const entry of client.coids.values()) {

@@ -15,6 +15,12 @@ export function checkConnRefs(k: KernelCore, conn: Connection, prio: number): vo
   if (conn.shareKey !== null && conn.client.shared.get(conn.shareKey) === conn) {
     conn.client.shared.delete(conn.shareKey);
   }
+  if (conn.remote !== null) {
+    // the server node drops its side (and sends its disconnect pulse) on the DETACH frame
+    conn.serverSide = 'freed';
+    k.net!.detach(conn);
+    return;
+  }
   const ch = conn.channel;
   if (ch !== null && ch.alive && (ch.flags & _NTO_CHF_DISCONNECT) !== 0) {
     // the scoid stays allocated until the server calls ConnectDetach(scoid)

@@ -6,7 +6,7 @@
  */
 import {
   _NTO_CHF_PRIVATE, _NTO_CHF_UNBLOCK, _NTO_COF_DEAD, _NTO_COF_CLOEXEC, _NTO_COF_NOSHARE,
-  _NTO_SIDE_CHANNEL, COF_USER, STATE_REPLY, STATE_SEND, SYSMGR_COID,
+  _NTO_SIDE_CHANNEL, COF_USER, ND_NODE_MASK, STATE_REPLY, STATE_SEND, SYSMGR_COID,
 } from './constants.js';
 import { checkConnRefs } from './connRefs.js';
 import { alive, fail, int, type KernelCore, outParam } from './core.js';
@@ -24,7 +24,11 @@ export function connectAttach(
   alive(t, call);
   for (const [v, n] of [[nd, 'nd'], [pid, 'pid'], [chid, 'chid'], [index, 'index'], [flags, 'flags']] as const) int(v, call, n);
   if ((flags & ~COF_USER) !== 0 || flags < 0) throw fail('EINVAL', call);
-  if (nd !== 0) throw fail('ENOREMOTE', call);
+  // only the node bits count (ND_NODE_CMP): QoS bits on nd 0 still name this node
+  if ((nd & ND_NODE_MASK) !== 0) {
+    if (k.net === null) throw fail('ENOREMOTE', call);
+    return k.net.attach(k, t, nd & ND_NODE_MASK, pid, chid, index, flags);
+  }
   const target = k.processOf(t, pid, call);
   const ch = target.channels.get(chid);
   if (ch === undefined || !ch.alive) throw fail('ESRCH', call, { pid, chid });
@@ -48,7 +52,7 @@ export function connectAttach(
   return coid;
 }
 
-function allocateCoid(p: Process, index: number, rlimit: number, call: string): number {
+export function allocateCoid(p: Process, index: number, rlimit: number, call: string): number {
   if ((index & _NTO_SIDE_CHANNEL) !== 0) {
     // side-channel space; index 0 of it is the process manager's connection (SYSMGR_COID)
     const coid = p.coids.lowestFree(_NTO_SIDE_CHANNEL | 1, _NTO_SIDE_CHANNEL | (SCOID_MAX + 1));
@@ -96,7 +100,9 @@ export function detachEntry(k: KernelCore, p: Process, coid: number, prio: numbe
   for (const th of [...p.threads.values()]) {
     const w = th.wait;
     if (!(w instanceof SendWait) || w.coid !== coid || w.conn !== conn) continue;
-    if (th.state === STATE_SEND) releaseSender(k, w, ERRNO.EBADF, 0);
+    // a remote send: the server node applies the same rule when it hears of the detach
+    if (w.net !== null) k.net!.unblock(w, ERRNO.EBADF);
+    else if (th.state === STATE_SEND) releaseSender(k, w, ERRNO.EBADF, 0);
     else if (th.state === STATE_REPLY) {
       if ((w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.alive) requestUnblock(k, w, ERRNO.EBADF);
       else releaseSender(k, w, ERRNO.EBADF, 0);
@@ -124,12 +130,13 @@ export function connectServerInfo(k: KernelCore, t: Thread, pid: number, coid: n
     const dead = ch === null || !ch.alive;
     if (dead && info === null) continue;
     if (info !== null) {
-      info.nd = 0;
+      const remote = e.conn.remote;
+      info.nd = remote?.peer.nd ?? 0;
       info.srcnd = 0;
-      info.pid = e.conn.server.pid;
+      info.pid = remote?.pid ?? e.conn.server.pid;
       info.tid = 0;
-      info.chid = ch?.chid ?? -1;
-      info.scoid = e.conn.scoid;
+      info.chid = remote?.chid ?? ch?.chid ?? -1;
+      info.scoid = remote?.scoid ?? e.conn.scoid;
       info.coid = c;
       info.msglen = 0;
       info.srcmsglen = 0;
@@ -160,7 +167,7 @@ export function connectClientInfo(t: Thread, scoid: number, info: ClientInfo, ng
     if (conn === undefined || conn.serverSide === 'freed') throw fail('EINVAL', call, { coid: scoid });
     client = conn.client;
   }
-  info.nd = 0;
+  info.nd = client.nd;
   info.pid = client.pid;
   info.sid = client.pid;
   info.flags = 0;

@@ -8,6 +8,7 @@ import { KernelError } from './KernelError.js';
 import type { Channel, Completion, Process, Thread } from './objects.js';
 import { scheduleAfter, type KernelScheduler, type TimerHandle } from './scheduler.js';
 import type { TraceEvent } from './types.js';
+import type { NetHooks } from './net/hooks.js';
 
 /** A name registered in the path space (`/dev/name/local/...`). */
 export interface PathEntry {
@@ -26,6 +27,8 @@ export class KernelCore {
   nextPid = 1;
   nextMntid = 1;
   tracer: ((e: TraceEvent) => void) | null = null;
+  /** The net manager of a kernel with a node name (qnet.md), else null: nd ≠ 0 is ENOREMOTE. */
+  net: NetHooks | null = null;
   /** What `tracer` calls (see tracing.ts). */
   traceListeners: ReadonlyArray<(e: TraceEvent) => void> = [];
   /** Where an exception thrown by a continuation goes (H10: never out of the drain loop). */

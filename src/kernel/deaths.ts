@@ -12,6 +12,7 @@ import { ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
 import { kernelPulse } from './pulseDelivery.js';
 import { setLastChannel } from './priority.js';
 import { exitAsync } from './asyncTeardown.js';
+import { unregister } from './names.js';
 import { releaseReceiver, releaseSender, releaseSleeper, requestUnblock } from './release.js';
 
 /**
@@ -26,7 +27,11 @@ export function threadExit(k: KernelCore, t: Thread, notify: boolean): void {
   k.dropCompletionsOf(t);
   setLastChannel(t, null);
   const w = t.wait;
-  if (w instanceof SendWait) {
+  if (w instanceof SendWait && w.net !== null && w.net.client) {
+    // the server node decides (qnet.md §2): the thread lingers until its answer arrives
+    t.zombie = true;
+    k.net!.cancel(w);
+  } else if (w instanceof SendWait) {
     if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.alive && w.channel.owner.alive) {
       t.zombie = true;
       requestUnblock(k, w, ERRNO.EINTR);
@@ -71,7 +76,8 @@ export function processExit(k: KernelCore, p: Process, status: number): void {
   p.scoids.clear();
   for (const timer of p.timers.values()) timer.handle?.unsubscribe();
   p.timers.clear();
-  for (const [path, entry] of k.paths) if (entry.pid === p.pid) k.paths.delete(path);
+  if (p.nd === 0) for (const [path, entry] of k.paths) if (entry.pid === p.pid) unregister(k, path, entry);
   if (k.tracer !== null) k.trace('death', p, { what: 'process', status });
-  k.processes.delete(p.pid);
+  // a proxy (a remote client) is in no process table: its pid is another node's
+  if (p.nd === 0) k.processes.delete(p.pid);
 }

@@ -14,6 +14,7 @@ import { Pulse, type Process } from './objects.js';
 import { queuePulse } from './pulseDelivery.js';
 import { mayPulse } from './security.js';
 import type { Sigevent } from './types.js';
+import { KernelError } from './KernelError.js';
 
 /** 0 when `ev` can be delivered by this kernel, else the errno that refuses it. */
 export function validateEvent(ev: Sigevent, allowUnblock: boolean): number {
@@ -37,7 +38,10 @@ export function validateEvent(ev: Sigevent, allowUnblock: boolean): number {
  */
 export function eventCredentials(target: Process, ev: Sigevent): number {
   if ((ev.sigev_notify & SIGEV_TYPE_MASK) !== SIGEV_PULSE) return 0;
-  const ch = target.coids.get(ev.sigev_coid ?? -1)?.conn.channel;
+  const conn = target.coids.get(ev.sigev_coid ?? -1)?.conn;
+  // through a remote connection the server node applies the rule (and drops what it refuses)
+  if (conn?.remote !== null && conn?.remote !== undefined) return 0;
+  const ch = conn?.channel;
   return ch === null || ch === undefined || mayPulse(target, ch.owner) ? 0 : ERRNO.EPERM;
 }
 
@@ -49,12 +53,26 @@ export function eventCredentials(target: Process, ev: Sigevent): number {
 export function deliverEventFor(k: KernelCore, target: Process, ev: Sigevent, basePriority: number): number {
   const type = ev.sigev_notify & SIGEV_TYPE_MASK;
   if (type !== SIGEV_PULSE) return 0;
+  if (target.nd !== 0) {
+    // a remote client: its node delivers it; QNX does not promise delivery across nodes
+    k.net!.event(target, ev, basePriority);
+    return 0;
+  }
   const entry = target.coids.get(ev.sigev_coid ?? -1);
   if (entry === undefined) return ERRNO.ESRCH;
   const ch = entry.conn.channel;
   if (ch === null || !ch.alive) return ERRNO.EBADF;
-  if (!mayPulse(target, ch.owner)) return ERRNO.EPERM;
   const prio = ev.sigev_priority === undefined || ev.sigev_priority === SIGEV_PULSE_PRIO_INHERIT ? basePriority : ev.sigev_priority;
+  if (entry.conn.remote !== null) {
+    // a pulse through a connection to another node (a timer or an event on a remote coid)
+    try {
+      k.net!.pulse(k, target, entry, prio, ev.sigev_code ?? 0, ev.sigev_value?.sival_int ?? 0);
+    } catch (e) {
+      return e instanceof KernelError ? e.errno : ERRNO.EFAULT;
+    }
+    return 0;
+  }
+  if (!mayPulse(target, ch.owner)) return ERRNO.EPERM;
   queuePulse(k, ch, new Pulse(ev.sigev_code ?? 0, ev.sigev_value?.sival_int ?? 0, prio, entry.conn.scoid));
   return 0;
 }

@@ -3,7 +3,8 @@
  * No RxJS here; time comes from an injected scheduler.
  * @packageDocumentation
  */
-export { Kernel, type KernelOptions, type ProcessOptions, type ThreadOptions } from './Kernel.js';
+export { Kernel, type KernelOptions, type NodeInfo, type ProcessOptions, type ThreadOptions } from './Kernel.js';
+export type { Link, LinkKind, NetEvent, NetOptions, NodeEvent } from './net/Link.js';
 export { KernelError, isKernelError, type KernelErrorInfo } from './KernelError.js';
 export { ERRNO, errnoName, errnoMessage, type ErrnoCode } from './errno.js';
 export { VirtualClock, nsToMs, scheduleAfter, MAX_TIMER_DELAY, type KernelScheduler, type TimerHandle } from './scheduler.js';

@@ -5,6 +5,7 @@
 import { PRIORITY_MAX } from './constants.js';
 import { fail } from './core.js';
 import type { KernelScheduler } from './scheduler.js';
+import type { NetOptions } from './net/Link.js';
 
 /** Options of `Kernel`. */
 export interface KernelOptions {
@@ -14,6 +15,8 @@ export interface KernelOptions {
   readonly rlimitNofile?: number;
   /** Receives exceptions thrown by continuations. Default: re-thrown on a new scheduler task. */
   readonly onUnhandledError?: (error: unknown) => void;
+  /** Make the kernel a node of a network (qnet.md): its name and liveness settings. */
+  readonly net?: NetOptions;
 }
 
 /** Options of {@link Kernel.createProcess}. */

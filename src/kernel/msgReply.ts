@@ -56,6 +56,7 @@ export function msgError(k: KernelCore, t: Thread, rcvid: number, error: number)
     leaveReply(w);
     w.unblockRequested = false;
     w.aux = 0;
+    if (w.net !== null) k.net!.requeued(w);
     offer(k, w);
   } else if (error === -1) {
     // QNX 7.0.1: hand over the error recorded with the unblock pulse
@@ -108,8 +109,8 @@ export function msgWrite(t: Thread, rcvid: number, msg: Buffers, bytes: number |
 export function msgInfo(t: Thread, rcvid: number, info: MsgInfo): number {
   const w = replyBlocked(t, rcvid, 'MsgInfo');
   outParam(info, 'MsgInfo', 'info');
-  info.nd = 0;
-  info.srcnd = 0;
+  info.nd = w.thread.process.nd;
+  info.srcnd = w.net?.srcnd ?? 0;
   info.pid = w.thread.process.pid;
   info.tid = w.thread.tid;
   info.chid = w.channel.chid;

@@ -22,6 +22,10 @@ export function msgSend(k: KernelCore, t: Thread, coid: number, smsg: Buffers, r
   if (growReply && !(Array.isArray(rmsg) && rmsg.length === 1)) throw fail('EINVAL', call, { coid });
   const slen = checkedLength(smsg, call);
   const rlen = checkedLength(rmsg, call);
+  if (entry.conn.remote !== null) {
+    k.net!.send(k, t, entry, smsg, rmsg, done, growReply, slen, rlen, call);
+    return;
+  }
   // the thread's last send has ended (the thread is callable): its object serves again once heard
   const last = t.lastSend;
   const w = last !== null && k.heard(last)
@@ -48,6 +52,10 @@ export function msgSendPulse(k: KernelCore, t: Thread, coid: number, priority: n
   const prio = priority === -1 ? t.priority : priority;
   if (prio < 1 || prio > PRIORITY_MAX) throw fail('EINVAL', call, { coid });
   if (code < -128 || code > 127) throw fail('EINVAL', call, { coid });
+  if (entry.conn.remote !== null) {
+    k.net!.pulse(k, t, entry, prio, code, value | 0);
+    return;
+  }
   if (!mayPulse(t.process, ch.owner)) throw fail('EPERM', call, { coid });
   queuePulse(k, ch, new Pulse(code, value | 0, prio, entry.conn.scoid));
 }

@@ -34,6 +34,10 @@ export function nameAttach(k: KernelCore, t: Thread, name: string, flags: number
   int(flags, call, 'flags');
   if (!validName(name)) throw fail('EINVAL', call);
   const path = namePath(name, flags);
+  const global = (flags & NAME_FLAG_ATTACH_GLOBAL) !== 0;
+  // the gns rules (qnet.md §3.8): a network to be global on, and root or the path-space ability
+  if (global && k.net === null) throw fail('ENOTSUP', call);
+  if (global && t.process.uid !== 0 && !t.process.abilities.has(PROCMGR_AID_PATHSPACE)) throw fail('EPERM', call);
   if (k.paths.has(path)) throw fail('EEXIST', call);
   let ch = chid;
   if (ch === undefined) {
@@ -42,7 +46,16 @@ export function nameAttach(k: KernelCore, t: Thread, name: string, flags: number
   } else if (!t.process.channels.has(ch)) throw fail('EINVAL', call, { chid: ch });
   const entry: PathEntry = { path, mntid: k.nextMntid++, pid: t.process.pid, chid: ch };
   k.paths.set(path, entry);
+  if (global) k.net!.names.add(name, entry.pid, ch);
   return entry;
+}
+
+const GLOBAL_PREFIX = '/dev/name/global/';
+
+/** Forget the registration of `path` (and tell the network when it was a global name). */
+export function unregister(k: KernelCore, path: string, e: PathEntry): void {
+  k.paths.delete(path);
+  if (path.startsWith(GLOBAL_PREFIX)) k.net?.names.remove(path.slice(GLOBAL_PREFIX.length), e.pid, e.chid);
 }
 
 /** Remove the name registered as `mntid`; destroys its channel unless `keepChannel`. */
@@ -51,7 +64,7 @@ export function nameDetach(k: KernelCore, t: Thread, mntid: number, keepChannel:
   alive(t, call);
   for (const [path, e] of k.paths) {
     if (e.mntid !== mntid || e.pid !== t.process.pid) continue;
-    k.paths.delete(path);
+    unregister(k, path, e);
     const ch = t.process.channels.get(e.chid);
     if (!keepChannel && ch !== undefined) destroyChannel(k, ch, t.priority);
     return 0;
@@ -63,8 +76,8 @@ export function nameDetach(k: KernelCore, t: Thread, mntid: number, keepChannel:
  * Attach a side-channel connection to `entry` and send it `_IO_CONNECT`: `done(0, coid)` once
  * the server replies EOK, else the server's error (and the coid is detached again).
  */
-function openEntry(k: KernelCore, t: Thread, entry: PathEntry, msg: Uint8Array, call: string, done: Done): void {
-  const coid = connectAttach(k, t, 0, entry.pid, entry.chid, _NTO_SIDE_CHANNEL, 0);
+function openEntry(k: KernelCore, t: Thread, entry: { readonly pid: number; readonly chid: number }, msg: Uint8Array, call: string, done: Done, nd = 0): void {
+  const coid = connectAttach(k, t, nd, entry.pid, entry.chid, _NTO_SIDE_CHANNEL, 0);
   msgSend(k, t, coid, msg, new Uint8Array(0), (err) => {
     if (err !== 0) {
       k.run(() => detachEntry(k, t.process, coid, t.priority));
@@ -82,8 +95,14 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
   int(flags, call, 'flags');
   if (!validName(name)) throw fail('EINVAL', call);
   const entry = k.paths.get(namePath(name, flags));
-  if (entry === undefined) throw fail('ENOENT', call);
-  openEntry(k, t, entry, ioConnectMessage(name), call, done);
+  if (entry !== undefined) {
+    openEntry(k, t, entry, ioConnectMessage(name), call, done);
+    return;
+  }
+  // a global name provided by another node: one provider, bound for the connection's life
+  const remote = (flags & NAME_FLAG_ATTACH_GLOBAL) !== 0 ? k.net?.names.pick(name) ?? null : null;
+  if (remote === null) throw fail('ENOENT', call);
+  openEntry(k, t, remote, ioConnectMessage(name), call, done, remote.nd);
 }
 
 /**

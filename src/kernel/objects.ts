@@ -12,6 +12,7 @@ import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import type { MsgInfo, Sigevent } from './types.js';
 import type { AsyncChan, AsyncConn } from './asyncObjects.js';
+import type { NetCall, RemoteConn } from './net/hooks.js';
 
 /**
  * A continuation: called exactly once with (0, result) or (errno, 0). For a send, `aux` is the
@@ -56,6 +57,8 @@ export class Process {
   alive = true;
   exitStatus = 0;
   nextTid = 1;
+  /** The node this process runs on, as this kernel numbers nodes: 0 here; a proxy of a remote client otherwise. */
+  nd = 0;
 
   constructor(
     readonly pid: number,
@@ -140,6 +143,8 @@ export class Connection {
    */
   held: SendWait | null = null;
   heldMore: Map<number, SendWait> | null = null;
+  /** A connection to a channel on another node (qnet.md §3.1), else null. */
+  remote: RemoteConn | null = null;
 
   constructor(
     readonly client: Process,
@@ -195,6 +200,8 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
   done!: Done;
   slen!: number;
   rlen!: number;
+  /** A send that crosses a link: the client's remote wait, or a vthread's send on the server node. */
+  net!: NetCall | null;
 
   constructor(
     readonly thread: Thread,
@@ -226,6 +233,7 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
     this.expired = this.unblockRequested = false;
     this.timer = null;
     this.unblockPulse = null;
+    this.net = null;
     return this;
   }
 }

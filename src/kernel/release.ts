@@ -20,7 +20,17 @@ export function releaseSender(k: KernelCore, w: SendWait, err: number, result: n
   const t = w.thread;
   const ch = w.channel;
   if (w.timer !== null) { w.timer.unsubscribe(); w.timer = null; }
-  if (t.state === STATE_SEND) ch.sendQueue.remove(w);
+  const net = w.net;
+  if (net !== null) {
+    // a remote send sits in no local queue: the client forgets its xid; a vthread's end is
+    // its answer to the client node (also for a zombie, whose client thread waits for it)
+    if (net.client) k.net!.forget(w);
+    else {
+      if (t.state === STATE_SEND) ch.sendQueue.remove(w);
+      else if (t.state === STATE_REPLY) leaveReply(w);
+      k.net!.answer(w, err, result);
+    }
+  } else if (t.state === STATE_SEND) ch.sendQueue.remove(w);
   else if (t.state === STATE_REPLY) leaveReply(w);
   t.wait = null;
   w.conn.blocked--;
@@ -68,7 +78,10 @@ export function unblockThread(k: KernelCore, t: Thread, err: number): void {
   const w = t.wait;
   if (w === null) return;
   if (w instanceof SendWait) {
-    if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.owner.alive) {
+    if (w.net !== null && w.net.client) {
+      // the server node runs this same table when the request arrives (qnet.md §3.3)
+      k.net!.unblock(w, err);
+    } else if (t.state === STATE_REPLY && (w.channel.flags & _NTO_CHF_UNBLOCK) !== 0 && w.channel.owner.alive) {
       requestUnblock(k, w, err);
     } else {
       if (k.tracer !== null) k.trace(err === ERRNO.ETIMEDOUT ? 'timeout' : 'unblock', t, { chid: w.channel.chid, errno: err });
@@ -136,10 +149,27 @@ function expire(k: KernelCore, w: SendWait | ReceiveWait, to: TimeoutArm): void 
     deliverEventFor(k, t.process, to.notify, t.process.priority);
     return;
   }
-  if ((STATE_BIT[t.state] ?? 0) & to.flags) {
+  if (w instanceof SendWait && w.net !== null) {
+    // a remote send's state is the server node's: it decides when the TIMEOUT frame arrives
+    k.net!.timeout(w, to.flags);
+    return;
+  }
+  expireWait(k, w, to.flags);
+}
+
+/**
+ * A timeout covering `flags` expired for `w`: unblock it (ETIMEDOUT) if its state is covered,
+ * else mark it expired so that the state applies it on entry (also run by the server node for a
+ * remote send's TIMEOUT frame).
+ */
+export function expireWait(k: KernelCore, w: SendWait | ReceiveWait, flags: number): void {
+  const t = w.thread;
+  if (t.wait !== w) return;
+  if ((STATE_BIT[t.state] ?? 0) & flags) {
     unblockThread(k, t, ERRNO.ETIMEDOUT);
   } else if (w instanceof SendWait) {
     // expired in a state it does not cover (e.g. SEND with only the REPLY bit): applies on entry
+    w.timeoutFlags |= flags;
     w.expired = true;
   }
 }

@@ -25,7 +25,10 @@ export function stateName(state: number): ThreadStateName {
 
 function blockedOn(t: Thread): string {
   const w = t.wait;
-  if (w instanceof SendWait) return `pid ${w.channel.owner.pid} chid ${w.channel.chid}`;
+  if (w instanceof SendWait) {
+    const r = w.conn.remote;
+    return r !== null ? `nd ${r.peer.nd} pid ${r.pid} chid ${r.chid}` : `pid ${w.channel.owner.pid} chid ${w.channel.chid}`;
+  }
   if (w instanceof ReceiveWait) return `chid ${w.channel.chid}`;
   return '';
 }

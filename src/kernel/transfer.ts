@@ -22,8 +22,8 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   w.copied = copied;
   const info = r.info;
   if (info !== null) {
-    info.nd = 0;
-    info.srcnd = 0;
+    info.nd = w.thread.process.nd;
+    info.srcnd = w.net?.srcnd ?? 0;
     info.pid = w.thread.process.pid;
     info.tid = w.thread.tid;
     info.chid = ch.chid;
@@ -42,6 +42,7 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   inherit(rt, ch, w.priority);
   if (k.tracer !== null) k.trace('receive', rt, { chid: ch.chid, rcvid, from: w.thread.process.pid, msglen: copied });
   k.complete(r, 0, rcvid);
+  if (w.net !== null) k.net!.received(w);
   onStateEntered(k, w, STATE_REPLY);
 }
 

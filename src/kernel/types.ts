@@ -60,7 +60,9 @@ export interface TraceEvent {
   readonly time: number;
   readonly kind:
     | 'send' | 'receive' | 'reply' | 'error' | 'pulse' | 'unblock' | 'timeout'
-    | 'death' | 'disconnect' | 'channel' | 'connect' | 'detach' | 'state';
+    | 'death' | 'disconnect' | 'channel' | 'connect' | 'detach' | 'state'
+    /** A peer node came up or went down (nodes: qnet.md), and a frame or remote pulse dropped. */
+    | 'node' | 'drop';
   readonly pid: number;
   readonly tid: number;
   readonly detail: Readonly<Record<string, number | string>>;

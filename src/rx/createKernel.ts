@@ -1,5 +1,5 @@
 import { asyncScheduler } from 'rxjs';
-import { Kernel, type KernelScheduler } from '../kernel/index.js';
+import { Kernel, type KernelScheduler, type NetOptions } from '../kernel/index.js';
 
 /** Options of {@link createKernel}; every one is optional. */
 export interface CreateKernelOptions {
@@ -9,6 +9,13 @@ export interface CreateKernelOptions {
   readonly rlimitNofile?: number;
   /** Receives exceptions thrown by continuations. Default: re-thrown on a new scheduler task. */
   readonly onUnhandledError?: (error: unknown) => void;
+  /**
+   * Make the kernel a node of that name (no `/` or `.`): `ConnectAttach(nd ≠ 0)` and global names
+   * then reach other nodes through links (`connectLoopback`, worker, NATS). Left out: ENOREMOTE.
+   */
+  readonly node?: string;
+  /** The node's liveness and size settings (heartbeat period, missed beats, window, largest message). */
+  readonly net?: Omit<NetOptions, 'node'>;
 }
 
 /**
@@ -26,5 +33,6 @@ export function createKernel(options: CreateKernelOptions = {}): Kernel {
     scheduler: options.scheduler ?? asyncScheduler,
     ...(options.rlimitNofile === undefined ? {} : { rlimitNofile: options.rlimitNofile }),
     ...(options.onUnhandledError === undefined ? {} : { onUnhandledError: options.onUnhandledError }),
+    ...(options.node === undefined ? {} : { net: { ...options.net, node: options.node } }),
   });
 }

@@ -1,0 +1,55 @@
+/**
+ * The port a transport implements (qnet.md §3.2): one bidirectional, ordered pipe to one peer
+ * kernel. Liveness, sequence checks, fragmentation and flow control live in the net manager,
+ * once for every transport.
+ * @packageDocumentation
+ */
+
+/** Which transport a link is. */
+export type LinkKind = 'loopback' | 'worker' | 'nats';
+
+/** One bidirectional, ordered, reliable-while-up pipe to one peer kernel. */
+export interface Link {
+  readonly kind: LinkKind;
+  /** Bytes the transport carries per frame; larger messages are fragmented by the net manager. */
+  readonly maxFrameBytes: number;
+  /** Queue a frame (the buffer is the link's from now on). `false`: not sent (the link is closed or full). */
+  send(frame: Uint8Array): boolean;
+  /** Frames in arrival order, delivered asynchronously (never from inside `send`). */
+  onFrame(handler: (frame: Uint8Array) => void): void;
+  /** Transport-level up/down (a port closed, a connection lost). Liveness is decided above it. */
+  onState(handler: (state: 'up' | 'down', reason: string) => void): void;
+  /** Close the link, telling the peer when the transport can (an announced close). */
+  close(reason: string): void;
+}
+
+/** Options of a node (a kernel with a net manager). */
+export interface NetOptions {
+  /** This node's name: no `/`, no `.`, not empty. */
+  readonly node: string;
+  /** Heartbeat period in scheduler milliseconds (default 1000). */
+  readonly heartbeatMs?: number;
+  /** Silent heartbeat periods before a peer is quarantined (default 3). */
+  readonly missed?: number;
+  /** The largest message a send may carry across a link (default 64 MiB); larger: EMSGSIZE. */
+  readonly maxMessageBytes?: number;
+  /** Frames (SENDs and pulses) a peer may have in flight to this node before pulses get EAGAIN (default 1024). */
+  readonly window?: number;
+  /** The node's incarnation (default: random). Tests pass one to be deterministic. */
+  readonly incarnation?: number;
+}
+
+/** A peer came up or went down, as `nodes$` reports it. */
+export interface NodeEvent {
+  readonly node: string;
+  readonly nd: number;
+  readonly state: 'up' | 'down';
+  /** Why it went down: 'heartbeat', 'closed: …', 'sequence gap', 'restarted', …; 'hello' when up. */
+  readonly reason: string;
+  readonly incarnation: number;
+}
+
+/** What a net manager reports: a node up or down, or a frame it dropped. */
+export type NetEvent =
+  | { readonly type: 'node'; readonly event: NodeEvent }
+  | { readonly type: 'drop'; readonly reason: string; readonly node: string };

@@ -1,0 +1,68 @@
+/**
+ * A peer node as this kernel knows it (qnet.md §3.1): its nd and name, the link session it is
+ * reached through, its incarnation and liveness, and everything that crosses to it: the remote
+ * sends and connections of local clients, the proxies and vthread sends of its clients here.
+ * @internal
+ * @packageDocumentation
+ */
+import type { Connection, Process, SendWait } from '../objects.js';
+import type { TimerHandle } from '../scheduler.js';
+import type { Link } from './Link.js';
+import type { PeerRef } from './hooks.js';
+
+/** One link to one peer: sequence numbers per direction. */
+export class Session {
+  /** The next sequence number to send (HELLO is 0). */
+  txSeq = 0;
+  /** The sequence number the next frame must carry. */
+  rxSeq = 0;
+  peer: Peer | null = null;
+  /** No frame goes out or is taken in any more. */
+  closed = false;
+
+  constructor(readonly link: Link) {}
+}
+
+/** Peer states: named but never reached; reached by a link but no HELLO yet; up; quarantined. */
+export type PeerState = 'unknown' | 'connecting' | 'up' | 'down';
+
+export class Peer implements PeerRef {
+  state: PeerState = 'unknown';
+  session: Session | null = null;
+  /** The peer's current incarnation (0 until its HELLO). */
+  incarnation = 0;
+  /** Incarnations quarantined for good: their frames and HELLOs are refused. */
+  readonly quarantined = new Set<number>();
+  /** Scheduler time of the last frame heard. */
+  lastHeard = 0;
+  deadline: TimerHandle | null = null;
+  /** Encoded frames waiting for the peer's HELLO (state 'connecting'). */
+  readonly outbox: Array<() => void> = [];
+
+  // client side (this node sends to the peer)
+  /** Remote sends in flight, by xid. */
+  readonly calls = new Map<number, SendWait>();
+  /** Remote connections, by cid. */
+  readonly conns = new Map<number, Connection>();
+  /** Pulses sent and not yet credited back. */
+  inflight = 0;
+
+  // server side (the peer's clients here)
+  /** Proxy processes of the peer's clients, by their pid there. */
+  readonly proxies = new Map<number, Process>();
+  /** Connections the peer's clients attached here, by cid (their proxy's coid is the cid). */
+  readonly accepted = new Map<number, Connection>();
+  /** Connections refused (CONNECT_FAIL), by cid: their sends get this errno. */
+  readonly refused = new Map<number, number>();
+  /** The vthread sends of the peer's clients, by xid. */
+  readonly vsends = new Map<number, SendWait>();
+  /** Frames of the peer's window taken and not yet credited back. */
+  owed = 0;
+  /** Fragments being reassembled, by `kind:id`. */
+  readonly fragments = new Map<string, Uint8Array[]>();
+
+  constructor(
+    readonly nd: number,
+    readonly name: string,
+  ) {}
+}

@@ -1,0 +1,156 @@
+/**
+ * The node frames (qnet.md §3.3–3.4): a 32-byte little-endian header, a fixed body of int32
+ * fields per kind, then the payload. `decodeFrame` never throws: a malformed, truncated or
+ * unknown frame is `null` (the net manager drops and counts it).
+ * @internal
+ * @packageDocumentation
+ */
+
+/** The wire version this kernel speaks. */
+export const FRAME_VERSION = 1;
+/** Bytes of the fixed header. */
+export const HEADER_BYTES = 32;
+
+/** Frame kinds (u8 at offset 1). */
+export const F = {
+  HELLO: 1,
+  HEARTBEAT: 2,
+  HEARTBEAT_ACK: 3,
+  CONNECT: 4,
+  CONNECTED: 5,
+  CONNECT_FAIL: 6,
+  SEND: 7,
+  RECEIVED: 8,
+  REQUEUED: 9,
+  REPLY: 10,
+  ERROR: 11,
+  UNBLOCK: 12,
+  TIMEOUT: 13,
+  CANCEL: 14,
+  PULSE: 15,
+  EVENT: 16,
+  DETACH: 17,
+  CHANNEL_GONE: 18,
+  RESOLVE: 19,
+  RESOLVED: 20,
+  NAME_ADD: 21,
+  NAME_DEL: 22,
+  CREDIT: 23,
+} as const;
+
+/** Header flags (u16 at offset 2). */
+export const FLAG_MORE = 1;
+export const FLAG_EXPIRED = 2;
+export const FLAG_LAST_REF = 4;
+/** SEND: the client's reply buffer grows to the whole reply (the binding's default). */
+export const FLAG_GROW = 8;
+
+/** int32 fields of each kind's body, in order (the body is exactly this long). */
+const BODY: Readonly<Record<number, number>> = {
+  [F.HELLO]: 3, // maxFrameBytes, heartbeatMs, missed; payload: node name
+  [F.HEARTBEAT]: 0,
+  [F.HEARTBEAT_ACK]: 0,
+  [F.CONNECT]: 5, // server pid, chid, client pid, client uid, gid
+  [F.CONNECTED]: 2, // scoid, channel flags
+  [F.CONNECT_FAIL]: 1, // errno
+  [F.SEND]: 8, // cid, tid, coid, priority, timeout flags, slen, rlen, srcnd; payload: the message
+  [F.RECEIVED]: 0,
+  [F.REQUEUED]: 0,
+  [F.REPLY]: 2, // status, aux; payload: reply bytes
+  [F.ERROR]: 2, // errno, aux; payload: bytes MsgWrite'd before the error
+  [F.UNBLOCK]: 1, // errno
+  [F.TIMEOUT]: 1, // timeout flags
+  [F.CANCEL]: 0,
+  [F.PULSE]: 3, // code, priority, value
+  [F.EVENT]: 4, // coid, priority, code, value (id: the client pid)
+  [F.DETACH]: 0,
+  [F.CHANNEL_GONE]: 0,
+  [F.RESOLVE]: 0, // payload: path
+  [F.RESOLVED]: 3, // errno, pid, chid
+  [F.NAME_ADD]: 2, // pid, chid; payload: name
+  [F.NAME_DEL]: 2, // pid, chid; payload: name
+  [F.CREDIT]: 1, // frames returned to the window
+};
+
+/** A decoded (or to-be-encoded) frame. `payload` of a decoded frame is a view of its bytes. */
+export interface Frame {
+  kind: number;
+  flags: number;
+  seq: number;
+  ack: number;
+  srcInc: number;
+  dstInc: number;
+  /** xid (sends), cid (connections), pid (events), request id (resolves). */
+  id: number;
+  body: readonly number[];
+  payload: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The body length (int32 fields) of `kind`, or -1 for an unknown kind. */
+export function bodyFields(kind: number): number {
+  return BODY[kind] ?? -1;
+}
+
+/** Encode `f` into one new buffer (the link may transfer it: it is nobody else's). */
+export function encodeFrame(f: Frame): Uint8Array {
+  const fields = bodyFields(f.kind);
+  if (fields < 0 || f.body.length !== fields) throw new RangeError(`frame kind ${f.kind} takes ${fields} body fields, got ${f.body.length}`);
+  const bodyBytes = fields * 4;
+  const out = new Uint8Array(HEADER_BYTES + bodyBytes + f.payload.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint8(0, FRAME_VERSION);
+  dv.setUint8(1, f.kind);
+  dv.setUint16(2, f.flags, true);
+  dv.setUint32(4, f.seq >>> 0, true);
+  dv.setUint32(8, f.ack >>> 0, true);
+  dv.setUint32(12, f.srcInc >>> 0, true);
+  dv.setUint32(16, f.dstInc >>> 0, true);
+  dv.setInt32(20, f.id | 0, true);
+  dv.setUint32(24, bodyBytes, true);
+  dv.setUint32(28, f.payload.length, true);
+  for (let i = 0; i < fields; i++) dv.setInt32(HEADER_BYTES + i * 4, f.body[i]! | 0, true);
+  out.set(f.payload, HEADER_BYTES + bodyBytes);
+  return out;
+}
+
+/** Decode one frame, or `null` when it is malformed: wrong version, unknown kind, wrong lengths. */
+export function decodeFrame(bytes: unknown): Frame | null {
+  if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint8(0) !== FRAME_VERSION) return null;
+  const kind = dv.getUint8(1);
+  const fields = bodyFields(kind);
+  if (fields < 0) return null;
+  const bodyBytes = dv.getUint32(24, true);
+  const payloadBytes = dv.getUint32(28, true);
+  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes !== bytes.length) return null;
+  const body: number[] = [];
+  for (let i = 0; i < fields; i++) body.push(dv.getInt32(HEADER_BYTES + i * 4, true));
+  const start = HEADER_BYTES + bodyBytes;
+  return {
+    kind,
+    flags: dv.getUint16(2, true),
+    seq: dv.getUint32(4, true),
+    ack: dv.getUint32(8, true),
+    srcInc: dv.getUint32(12, true),
+    dstInc: dv.getUint32(16, true),
+    id: dv.getInt32(20, true),
+    body,
+    payload: payloadBytes === 0 ? EMPTY : bytes.subarray(start, start + payloadBytes),
+  };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** UTF-8 bytes of a name or path. */
+export function textBytes(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** A name or path from UTF-8 bytes. */
+export function bytesText(b: Uint8Array): string {
+  return decoder.decode(b);
+}

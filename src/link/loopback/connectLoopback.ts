@@ -1,0 +1,145 @@
+/**
+ * The loopback link (qnet.md §3.7): two kernels of one isolate joined on their shared scheduler,
+ * so that every network behaviour runs in virtual time, with faults injected on demand.
+ * @packageDocumentation
+ */
+import type { Kernel, KernelScheduler, Link } from '../../kernel/index.js';
+
+/** Options of {@link connectLoopback}. */
+export interface LoopbackOptions {
+  /** Scheduler milliseconds from a frame's send to its arrival (default 0: the next task). */
+  readonly latency?: number;
+  /** The largest frame the link carries; larger messages are fragmented (default 1 MiB). */
+  readonly maxFrameBytes?: number;
+}
+
+/** Two joined kernels, and the faults a test can inject between them. */
+export interface Loopback {
+  /** Cut the cable: every frame from now on is lost both ways, and nobody is told (heartbeats find out). */
+  sever(): void;
+  /** Close the link: both nodes are told (as a worker's port `close` tells them) and quarantine each other. */
+  close(reason?: string): void;
+  /** Lose the next `n` frames, whichever way they go (a sequence gap: the receiver quarantines the sender). */
+  drop(n: number): void;
+  /** Add `ms` to the latency of frames sent from now on (order is kept). */
+  delay(ms: number): void;
+  /** Frames delivered so far. */
+  readonly delivered: number;
+}
+
+/** A kernel, or anything that has one (a `System`). */
+export type HasKernel = Kernel | { readonly kernel: Kernel };
+
+const kernelOf = (x: HasKernel): Kernel => ('kernel' in x ? x.kernel : x);
+
+class End implements Link {
+  readonly kind = 'loopback' as const;
+  other!: End;
+  closed = false;
+  frameHandler: ((frame: Uint8Array) => void) | null = null;
+  stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
+  /** Arrival time of the last frame sent this way (arrivals never overtake). */
+  lastDue = 0;
+
+  constructor(readonly pair: Pair, readonly maxFrameBytes: number) {}
+
+  send(frame: Uint8Array): boolean {
+    if (this.closed) return false;
+    this.pair.transmit(this, frame);
+    return true;
+  }
+
+  onFrame(handler: (frame: Uint8Array) => void): void {
+    this.frameHandler = handler;
+  }
+
+  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
+    this.stateHandler = handler;
+  }
+
+  close(reason: string): void {
+    this.pair.close(reason);
+  }
+}
+
+class Pair implements Loopback {
+  readonly a: End;
+  readonly b: End;
+  private severed = false;
+  private dropping = 0;
+  private extra = 0;
+  delivered = 0;
+
+  constructor(private readonly scheduler: KernelScheduler, private readonly latency: number, maxFrameBytes: number) {
+    this.a = new End(this, maxFrameBytes);
+    this.b = new End(this, maxFrameBytes);
+    this.a.other = this.b;
+    this.b.other = this.a;
+  }
+
+  transmit(from: End, frame: Uint8Array): void {
+    if (this.severed) return;
+    if (this.dropping > 0) {
+      this.dropping--;
+      return;
+    }
+    const to = from.other;
+    const now = this.scheduler.now();
+    const due = Math.max(now + this.latency + this.extra, from.lastDue);
+    from.lastDue = due;
+    this.scheduler.schedule(() => {
+      if (to.closed || this.severed) return;
+      this.delivered++;
+      to.frameHandler?.(frame);
+    }, due - now);
+  }
+
+  sever(): void {
+    this.severed = true;
+  }
+
+  close(reason = 'closed'): void {
+    for (const end of [this.a, this.b]) {
+      if (end.closed) continue;
+      end.closed = true;
+      // a cut cable carries no announcement: each side finds out by its heartbeats
+      if (this.severed) continue;
+      // each side hears of it once, after what was already on its way
+      const due = Math.max(this.scheduler.now() + this.latency, end.other.lastDue) - this.scheduler.now();
+      this.scheduler.schedule(() => end.stateHandler?.('down', reason), due);
+    }
+  }
+
+  drop(n: number): void {
+    this.dropping += Math.max(0, Math.floor(n));
+  }
+
+  delay(ms: number): void {
+    this.extra += Math.max(0, ms);
+  }
+}
+
+/**
+ * Join kernels `a` and `b` (nodes: made with a `node` name) by a loopback link on `a`'s
+ * scheduler: give both the same `VirtualClock` (or `TestScheduler`) and every network behaviour
+ * runs in virtual time. Each is reachable from the other at once; frames arrive `latency` ms
+ * after they are sent, in order.
+ *
+ * @example
+ * ```ts
+ * const clock = new VirtualClock();
+ * const a = createSystem({ node: 'a', scheduler: clock });
+ * const b = createSystem({ node: 'b', scheduler: clock });
+ * const link = connectLoopback(a, b, { latency: 1 });
+ * link.sever(); // b is lost: a's waiters get EHOSTDOWN after the liveness bound
+ * ```
+ */
+export function connectLoopback(a: HasKernel, b: HasKernel, options: LoopbackOptions = {}): Loopback {
+  const ka = kernelOf(a);
+  const kb = kernelOf(b);
+  if (ka.node === null || kb.node === null) throw new TypeError('connectLoopback joins two nodes: make each kernel with a node name');
+  const pair = new Pair(ka.scheduler, Math.max(0, options.latency ?? 0), options.maxFrameBytes ?? 1 << 20);
+  ka.addLink(pair.a, kb.node);
+  kb.addLink(pair.b, ka.node);
+  return pair;
+}
