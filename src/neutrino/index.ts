@@ -24,6 +24,7 @@ export {
 } from './msgCalls.js';
 export { TimerTimeout, TimerCreate, TimerSettime, TimerDestroy, nanosleep, sleep, delay, type _itimer, type sigevent } from './timerCalls.js';
 export { name_attach, name_detach, name_open, name_close, type name_attach_t } from './nameCalls.js';
+export { netmgr_strtond, netmgr_ndtostr, netmgr_remote_nd, ND_NODE_CMP, type EndStr } from './netmgrCalls.js';
 export {
   dispatch_create, dispatch_create_channel, dispatch_destroy, message_attach, message_detach, pulse_attach, pulse_detach,
   message_connect, dispatch_context_alloc, dispatch_context_free, dispatch_block, dispatch_handler, dispatch_unblock,

@@ -66,6 +66,15 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
   }
 
   /**
+   * Where clients find this channel: its node (when the kernel is one), pid and chid. Plain data
+   * (send it to a client on another node, which passes it to `connect()`).
+   */
+  get address(): { readonly node?: string; readonly pid: number; readonly chid: number } {
+    const node = this.owner.kernel.node;
+    return node === null ? { pid: this.pid, chid: this.chid } : { node, pid: this.pid, chid: this.chid };
+  }
+
+  /**
    * Messages the channel could not hand to a subscriber: one its codec could not decode is
    * answered `EBADMSG` (the client's send fails with it) and reported here as a `KernelError`
    * `EBADMSG` whose `cause` is the codec's error. The server goes on.

@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { InHand } from './inHand.js';
 import { FileHandle } from './FileHandle.js';
 import {
-  CLOCK_MONOTONIC, ERRNO, KernelError, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
+  CLOCK_MONOTONIC, ERRNO, KernelError, NAME_FLAG_ATTACH_GLOBAL, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
   type Process, type Thread,
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
@@ -52,6 +52,8 @@ export interface ConnectOptions<T, R> {
 /** Options of {@link RxProcess.open}: a connection's, and a signal that withdraws the open. */
 export interface OpenOptions<T, R> extends ConnectOptions<T, R> {
   readonly signal?: AbortSignal;
+  /** `NAME_FLAG_ATTACH_GLOBAL`: a global name, provided on this node or another (one provider is bound). */
+  readonly global?: boolean;
 }
 
 /** Options of {@link RxProcess.timer}. */
@@ -90,8 +92,25 @@ export interface AsyncConnectOptions<T> {
   readonly interval?: number;
 }
 
-/** A channel to connect to: a {@link Channel} or its (pid, chid). */
-export type ChannelAddress = Channel<unknown, unknown> | AsyncChannel<unknown> | { readonly pid: number; readonly chid: number };
+/**
+ * A channel to connect to: a {@link Channel}, or its (pid, chid) on this node, or on another
+ * node named by `node` (its name) or `nd` (this kernel's handle for it, `system.nd(name)`).
+ * `channel.address` is one, serialisable, to hand to clients on other nodes.
+ */
+export type ChannelAddress =
+  | Channel<unknown, unknown>
+  | AsyncChannel<unknown>
+  | { readonly pid: number; readonly chid: number; readonly node?: string; readonly nd?: number };
+
+/** Options of {@link RxProcess.attach}: a channel's (its flags are the name's), and `global`. */
+export interface AttachOptions<T, R> extends Omit<ChannelOptions<T, R>, 'flags'> {
+  /**
+   * `NAME_FLAG_ATTACH_GLOBAL`: the name is announced to every node of the network (the kernel
+   * must be a node; the process root or holding `PROCMGR_AID_PATHSPACE`, else EPERM). Several
+   * nodes may attach one global name: each `open(name, { global: true })` binds one of them.
+   */
+  readonly global?: boolean;
+}
 
 /**
  * A process of the kernel, seen from RxJS: it owns channels and connections, and lends logical
@@ -158,10 +177,10 @@ export class RxProcess {
    * `name_attach`: a channel (made with `_NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK`) registered
    * as `/dev/name/local/<name>`. The `_IO_CONNECT` of each `open` is accepted for you.
    */
-  attach(name: string, options?: Omit<ChannelOptions<Uint8Array, Uint8Array>, 'flags'> & { readonly codec?: undefined }): Channel<Uint8Array, Uint8Array>;
-  attach<T, R = T>(name: string, options: Omit<ChannelOptions<T, R>, 'flags'> & { readonly codec: Codec<T> }): Channel<T, R>;
-  attach<T, R>(name: string, options: Omit<ChannelOptions<T, R>, 'flags'> = {}): Channel<T, R> {
-    const entry = this.kernel.nameAttach(this.control, name, 0);
+  attach(name: string, options?: AttachOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Channel<Uint8Array, Uint8Array>;
+  attach<T, R = T>(name: string, options: AttachOptions<T, R> & { readonly codec: Codec<T> }): Channel<T, R>;
+  attach<T, R>(name: string, options: AttachOptions<T, R> = {}): Channel<T, R> {
+    const entry = this.kernel.nameAttach(this.control, name, options.global === true ? NAME_FLAG_ATTACH_GLOBAL : 0);
     return this.wrapChannel(entry.chid, { ...options, flags: _NTO_CHF_DISCONNECT | _NTO_CHF_UNBLOCK }, true);
   }
 
@@ -186,7 +205,8 @@ export class RxProcess {
   connect(to: ChannelAddress, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Connection<Uint8Array, Uint8Array>;
   connect<T, R = T>(to: ChannelAddress, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Connection<T, R>;
   connect<T, R>(to: ChannelAddress, options: ConnectOptions<T, R> = {}): Connection<T, R> {
-    const coid = this.kernel.connectAttach(this.control, 0, to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
+    const nd = 'node' in to && to.node !== undefined ? this.kernel.netmgrStrtond(to.node).nd : 'nd' in to ? to.nd ?? 0 : 0;
+    const coid = this.kernel.connectAttach(this.control, nd, to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
     return this.wrapConnection(coid, options);
   }
 
@@ -210,7 +230,7 @@ export class RxProcess {
       // this process may die while the open waits: the continuation would never run
       thread.onExit = () => subscriber.error(new KernelError('ESRCH', 'name_open'));
       try {
-        this.kernel.nameOpen(thread, name, 0, (err, coid) => {
+        this.kernel.nameOpen(thread, name, options.global === true ? NAME_FLAG_ATTACH_GLOBAL : 0, (err, coid) => {
           settled = true;
           signal?.removeEventListener('abort', abort);
           this.releaseThread(thread);

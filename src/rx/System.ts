@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { formatPidin, type Kernel, type KernelSnapshot, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
+import { formatPidin, type Kernel, type KernelSnapshot, type NodeEvent, type NodeInfo, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
 import { createKernel, type CreateKernelOptions } from './createKernel.js';
 import { RxProcess } from './RxProcess.js';
 import { watchStalls, type Stall, type StallOptions } from './stalls.js';
@@ -49,6 +49,40 @@ export class System {
   /** {@link System.stalls$} with another threshold (ms), or with RECEIVE-blocked threads too. */
   stalls(options: StallOptions = {}): Observable<Stall> {
     return watchStalls(this.kernel, options);
+  }
+
+  /** This system's node name, or null when it is not a node (made without `node`). */
+  get node(): string | null {
+    return this.kernel.node;
+  }
+
+  /**
+   * `netmgr_strtond`: this kernel's nd for node `name` (0 for itself). An nd is a local handle,
+   * not the same on every node: pass names between nodes, not nds. ENOTSUP when not a node.
+   */
+  nd(name: string): number {
+    return this.kernel.netmgrStrtond(name).nd;
+  }
+
+  /** The peer nodes this system knows, with their state. */
+  nodes(): NodeInfo[] {
+    return this.kernel.nodes();
+  }
+
+  /**
+   * Peers coming up and going down, with the reason (`'hello'`, `'heartbeat'`, `'closed: …'`,
+   * `'sequence gap'`, `'restarted'`): the node monitor. Hot: events from the subscription on.
+   * Errors with ENOTSUP when the system is not a node.
+   */
+  get nodes$(): Observable<NodeEvent> {
+    return new Observable<NodeEvent>((subscriber) => {
+      try {
+        return this.kernel.onNet((e) => { if (e.type === 'node') subscriber.next(e.event); });
+      } catch (e) {
+        subscriber.error(e);
+        return undefined;
+      }
+    });
   }
 
   /** Processes, threads, states and queues now. */
