@@ -86,3 +86,20 @@ describe('nodes in the RxJS binding', () => {
     expect([got[0]!.bytes.length, got[0]!.bytes[9_999], got[0]!.truncated]).toEqual([10_000, 5, false]);
   });
 });
+
+describe('pidin on nodes', () => {
+  it('should show a remote wait as nd N pid P chid C on the client, and the proxy apart on the server', () => {
+    const { clock, a, b } = nodes();
+    const ch = b.process({ name: 'server' }).channel();
+    ch.subscribe(); // holds the message: the client stays REPLY-blocked
+    const client = a.process({ name: 'client' });
+    client.connect(ch.address).send(new Uint8Array(1)).subscribe();
+    clock.advanceBy(10);
+    const nd = a.nd('b');
+    expect(a.pidin()).toMatch(new RegExp(`client/rx\\s+10\\s+REPLY\\s+nd ${nd} pid ${ch.pid} chid ${ch.chid}`));
+    const snap = b.snapshot();
+    expect(snap.proxies).toEqual([{ node: 'a', nd: b.nd('a'), pid: client.pid, threads: [expect.objectContaining({ state: 'REPLY', blocked: `pid ${ch.pid} chid ${ch.chid}` })] }]);
+    expect(b.pidin()).toContain('remote clients on b:');
+    expect(snap.processes.map((p) => p.name)).not.toContain('a/' + client.pid);
+  });
+});

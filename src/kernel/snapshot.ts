@@ -4,8 +4,9 @@
  */
 import { STATE_CONDVAR, STATE_DEAD, STATE_NANOSLEEP, STATE_READY, STATE_RECEIVE, STATE_REPLY, STATE_RUNNING, STATE_SEND } from './constants.js';
 import type { KernelCore } from './core.js';
-import { Pulse, ReceiveWait, SendWait, type Thread } from './objects.js';
-import type { KernelSnapshot, ThreadStateName } from './types.js';
+import { Pulse, ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
+import type { KernelSnapshot, ThreadSnapshot, ThreadStateName } from './types.js';
+import type { NetManager } from './net/NetManager.js';
 
 const NAMES: Record<number, ThreadStateName> = {
   [STATE_DEAD]: 'DEAD',
@@ -33,6 +34,16 @@ function blockedOn(t: Thread): string {
   return '';
 }
 
+function threadRows(p: Process): ThreadSnapshot[] {
+  return [...p.threads.values()].map((t) => ({
+    tid: t.tid,
+    name: t.name,
+    priority: t.priority,
+    state: stateName(t.state),
+    blocked: blockedOn(t),
+  }));
+}
+
 export function snapshot(k: KernelCore): KernelSnapshot {
   const processes = [...k.processes.values()]
     .sort((a, b) => a.pid - b.pid)
@@ -41,25 +52,23 @@ export function snapshot(k: KernelCore): KernelSnapshot {
       name: p.name,
       uid: p.uid,
       gid: p.gid,
-      threads: [...p.threads.values()].map((t) => ({
-        tid: t.tid,
-        name: t.name,
-        priority: t.priority,
-        state: stateName(t.state),
-        blocked: blockedOn(t),
-      })),
+      threads: threadRows(p),
       channels: [...p.channels.values()].map((ch) => ({
         chid: ch.chid,
         flags: ch.flags,
         receivers: [...ch.receivers, ...ch.pulseReceivers].reverse().map((r) => r.thread.tid),
         sendQueue: ch.sendQueue.toArray().map((i) =>
-          i instanceof Pulse ? `pulse ${i.code}/${i.value} @${i.priority}` : `pid ${i.thread.process.pid} tid ${i.thread.tid} @${i.priority}`,
+          i instanceof Pulse ? `pulse ${i.code}/${i.value} @${i.priority}` : `${i.thread.process.nd !== 0 ? `nd ${i.thread.process.nd} ` : ''}pid ${i.thread.process.pid} tid ${i.thread.tid} @${i.priority}`,
         ),
         replySet: ch.replySet.toArray().map((w) => w.rcvid),
       })),
       coids: [...p.coids.keys()].sort((a, b) => a - b),
     }));
-  return { time: k.scheduler.now(), processes };
+  const net = k.net as NetManager | null;
+  if (net === null) return { time: k.scheduler.now(), processes };
+  const proxies = net.allPeers().flatMap((peer) =>
+    [...peer.proxies.values()].sort((x, y) => x.pid - y.pid).map((p) => ({ node: peer.name, nd: peer.nd, pid: p.pid, threads: threadRows(p) })));
+  return { time: k.scheduler.now(), processes, node: net.name, proxies };
 }
 
 /** Format a snapshot as a `pidin` table. */
@@ -70,6 +79,17 @@ export function formatPidin(s: KernelSnapshot): string {
       rows.push([String(p.pid), String(t.tid), t.name === '' ? p.name : `${p.name}/${t.name}`, String(t.priority), t.state, t.blocked]);
     }
   }
+  const table = layout(rows);
+  const proxies = s.proxies ?? [];
+  if (proxies.length === 0) return table;
+  // remote clients apart: their pids are another node's
+  const remote = [['node', 'pid', 'tid', 'prio', 'STATE', 'Blocked']];
+  for (const p of proxies) for (const t of p.threads) remote.push([`${p.node} (nd ${p.nd})`, String(p.pid), String(t.tid), String(t.priority), t.state, t.blocked]);
+  return `${table}\n\nremote clients on ${s.node ?? 'this node'}:\n${layout(remote, [1, 2, 3])}`;
+}
+
+/** Columns padded to their widest cell; `right` ones aligned right. */
+function layout(rows: string[][], right: readonly number[] = [0, 1, 3]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c < 2 || c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return rows.map((r) => r.map((cell, c) => (right.includes(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
 }

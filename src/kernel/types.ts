@@ -102,6 +102,21 @@ export interface ProcessSnapshot {
 export interface KernelSnapshot {
   readonly time: number;
   readonly processes: readonly ProcessSnapshot[];
+  /** This kernel's node name, when it is one. */
+  readonly node?: string;
+  /** Remote clients seen on this node: one proxy per (node, pid), apart from local pids. */
+  readonly proxies?: readonly ProxySnapshot[];
+}
+
+/** A remote client process as its proxy on the server node (qnet.md §3.1). */
+export interface ProxySnapshot {
+  /** The client's node (its name) and this kernel's nd for it. */
+  readonly node: string;
+  readonly nd: number;
+  /** The client's pid on its own node. */
+  readonly pid: number;
+  /** Its vthreads (the client's tids). */
+  readonly threads: readonly ThreadSnapshot[];
 }
 
 /** `struct _cred_info`. */
