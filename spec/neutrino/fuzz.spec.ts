@@ -23,7 +23,7 @@ const NOT_CALLS = new Set(['useKernel', 'defaultKernel', 'createKernel', 'Proces
  */
 const MACROS = new Set([
   'SETIOV', 'SIGEV_PULSE_INIT', 'SIGEV_UNBLOCK_INIT', 'SIGEV_NONE_INIT', 'pulse_of', 'msg_type', 'strlen', '_RESMGR_ERRNO',
-  '_RESMGR_NPARTS', 'iofunc_attr_init', 'iofunc_func_init',
+  '_RESMGR_NPARTS', 'iofunc_attr_init', 'iofunc_func_init', 'ND_NODE_CMP',
 ]);
 /** Calls that start threads or processes when they succeed (their new threads are asked for). */
 const STARTS_THREADS = new Set(['pthread_create', 'spawn', 'thread_pool_start', 'thread_pool_create', 'asyncmsg_put', 'asyncmsg_putv']);

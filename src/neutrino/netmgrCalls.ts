@@ -46,11 +46,14 @@ export function netmgr_ndtostr(flags: number, nd: number, buf: Uint8Array, maxbu
 /** `int netmgr_remote_nd(int remote_nd, int local_nd)`: -1 ENOSYS in this version (pass node names between nodes instead). */
 export function netmgr_remote_nd(remote_nd: number, local_nd: number): number {
   return sys(() => {
-    throw new KernelError('ENOSYS', 'netmgr_remote_nd', undefined, { cause: `nd ${remote_nd} as node ${local_nd} sees it` });
+    void remote_nd;
+    void local_nd;
+    throw new KernelError('ENOSYS', 'netmgr_remote_nd', undefined, { reason: 'pass node names between nodes (netmgr_ndtostr), not nds' });
   });
 }
 
-/** `ND_NODE_CMP(a, b)`: 0 when two nds name the same node (their QoS bits aside). */
+/** `ND_NODE_CMP(a, b)` (a macro): 0 when two nds name the same node (their QoS bits aside); a `TypeError` for what is not a number. */
 export function ND_NODE_CMP(a: number, b: number): number {
+  if (typeof a !== 'number' || typeof b !== 'number') throw new TypeError('ND_NODE_CMP compares two nds (numbers)');
   return (a & ND_NODE_MASK) - (b & ND_NODE_MASK);
 }
