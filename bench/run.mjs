@@ -8,6 +8,7 @@ import { compare } from './measure.mjs';
 import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.mjs';
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
+import { netLoopbackRoundtrip } from './cases/net.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
 import { memoryCase } from './memory.mjs';
@@ -23,6 +24,7 @@ const baselines = {
   'rxjs.subject.bufferCount16': () => subjectBufferCount(16),
   'rxjs.subject.bufferCount256': () => subjectBufferCount(256),
   'memcpy.2x1mib': memcpy2x1MiB,
+  'kernel.sync.roundtrip': kernelRoundtrip,
 };
 const SYNC = { iterations: quick ? 25_000 : 100_000 };
 const LONG = { iterations: quick ? 250_000 : 1_000_000 };
@@ -31,6 +33,7 @@ const cases = [
   { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.3 }, options: SYNC },
   { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.3 }, options: SYNC },
   // ≤ 1.5× the time of two 1 MiB copies: at least 1/1.5 of their rate
+  { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: { 'kernel.sync.roundtrip': 0.3 }, options: { iterations: quick ? 5_000 : 20_000 } },
   { case: 'rx.sync.1mib', make: rx1MiB, baselines: ['memcpy.2x1mib'], goal: { 'memcpy.2x1mib': 0.667 }, options: { iterations: quick ? 20 : 60 } },
   { case: 'async.put_get.trigger1', make: () => kernelPutGet(1), baselines: ['rxjs.subject.bufferCount1'], goal: {}, options: LONG },
   { case: 'async.put_get.trigger16', make: () => kernelPutGet(16), baselines: ['rxjs.subject.bufferCount16'], goal: {}, options: LONG },

@@ -13,7 +13,10 @@ export interface Link {
   readonly kind: LinkKind;
   /** Bytes the transport carries per frame; larger messages are fragmented by the net manager. */
   readonly maxFrameBytes: number;
-  /** Queue a frame (the buffer is the link's from now on). `false`: not sent (the link is closed or full). */
+  /**
+   * Queue a frame: its bytes are the link's to keep, but its buffer may be shared with other
+   * frames (copy before transferring it). `false`: not sent (the link is closed or full).
+   */
   send(frame: Uint8Array): boolean;
   /** Frames in arrival order, delivered asynchronously (never from inside `send`). */
   onFrame(handler: (frame: Uint8Array) => void): void;

@@ -7,11 +7,11 @@
  * @packageDocumentation
  */
 import type { Buffers } from '../buffers.js';
-import { _NTO_CHF_UNBLOCK, PRIORITY_DEFAULT } from '../constants.js';
+import { _NTO_CHF_UNBLOCK, PRIORITY_DEFAULT, STATE_REPLY } from '../constants.js';
 import { fail, type KernelCore } from '../core.js';
 import { processExit } from '../deaths.js';
 import { ERRNO } from '../errno.js';
-import { Channel, Process, type CoidEntry, type Connection, type Done, type SendWait, type Thread } from '../objects.js';
+import { Channel, Process, type CoidEntry, type Completion, type Connection, type Done, type SendWait, type Thread } from '../objects.js';
 import { releaseSender } from '../release.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Sigevent } from '../types.js';
@@ -429,9 +429,33 @@ export class NetManager implements NetHooks {
     server.answer(this, w, err, result);
   }
 
+  /**
+   * RECEIVED goes out after the receiver's continuation has run, and only if the message is
+   * still unanswered then: a server that replies at once sends one frame (REPLY), not two.
+   */
   received(w: SendWait): void {
-    this.sendTo(w.net!.peer as Peer, F.RECEIVED, w.net!.xid, []);
+    this.receivedLater.push(w, w.net!.xid);
+    if (this.receivedQueued) return;
+    this.receivedQueued = true;
+    this.k.complete(this.receivedFlush, 0, 0);
   }
+
+  private readonly receivedLater: Array<SendWait | number> = [];
+  private receivedQueued = false;
+  private readonly receivedFlush: Completion = {
+    err: 0, result: 0, aux: 0,
+    done: () => {
+      this.receivedQueued = false;
+      const list = this.receivedLater.splice(0);
+      for (let i = 0; i < list.length; i += 2) {
+        const w = list[i] as SendWait;
+        const xid = list[i + 1] as number;
+        const peer = w.net?.peer as Peer | undefined;
+        if (peer === undefined || w.net!.xid !== xid || peer.vsends.get(xid) !== w || w.thread.state !== STATE_REPLY) continue;
+        this.sendTo(peer, F.RECEIVED, xid, []);
+      }
+    },
+  };
 
   requeued(w: SendWait): void {
     this.sendTo(w.net!.peer as Peer, F.REQUEUED, w.net!.xid, []);

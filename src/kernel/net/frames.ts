@@ -93,25 +93,57 @@ export function bodyFields(kind: number): number {
   return BODY[kind] ?? -1;
 }
 
-/** Encode `f` into one new buffer (the link may transfer it: it is nobody else's). */
+/** Frames are cut from slabs of this size (a small off-heap allocation costs far more than a view). */
+const SLAB_BYTES = 64 * 1024;
+/** Frames larger than this get an ArrayBuffer of their own. */
+const SLAB_MAX_FRAME = 4096;
+
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabView = new DataView(slab);
+let slabAt = 0;
+
+/**
+ * Encode `f`. The result is a view of a buffer that may be shared with other frames (cut from a
+ * slab, never reused: a view keeps its slab alive), so a link may keep it as long as it likes
+ * but must copy it before transferring its buffer.
+ */
 export function encodeFrame(f: Frame): Uint8Array {
   const fields = bodyFields(f.kind);
   if (fields < 0 || f.body.length !== fields) throw new RangeError(`frame kind ${f.kind} takes ${fields} body fields, got ${f.body.length}`);
   const bodyBytes = fields * 4;
-  const out = new Uint8Array(HEADER_BYTES + bodyBytes + f.payload.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint8(0, FRAME_VERSION);
-  dv.setUint8(1, f.kind);
-  dv.setUint16(2, f.flags, true);
-  dv.setUint32(4, f.seq >>> 0, true);
-  dv.setUint32(8, f.ack >>> 0, true);
-  dv.setUint32(12, f.srcInc >>> 0, true);
-  dv.setUint32(16, f.dstInc >>> 0, true);
-  dv.setInt32(20, f.id | 0, true);
-  dv.setUint32(24, bodyBytes, true);
-  dv.setUint32(28, f.payload.length, true);
-  for (let i = 0; i < fields; i++) dv.setInt32(HEADER_BYTES + i * 4, f.body[i]! | 0, true);
-  out.set(f.payload, HEADER_BYTES + bodyBytes);
+  const n = HEADER_BYTES + bodyBytes + f.payload.length;
+  let ab: ArrayBuffer;
+  let dv: DataView;
+  let at: number;
+  if (n > SLAB_MAX_FRAME) {
+    ab = new ArrayBuffer(n);
+    dv = new DataView(ab);
+    at = 0;
+  } else {
+    if (slabAt + n > SLAB_BYTES) {
+      slab = new ArrayBuffer(SLAB_BYTES);
+      slabView = new DataView(slab);
+      slabAt = 0;
+    }
+    ab = slab;
+    dv = slabView;
+    at = slabAt;
+    // 4-byte aligned starts keep every field aligned
+    slabAt += (n + 3) & ~3;
+  }
+  dv.setUint8(at, FRAME_VERSION);
+  dv.setUint8(at + 1, f.kind);
+  dv.setUint16(at + 2, f.flags, true);
+  dv.setUint32(at + 4, f.seq >>> 0, true);
+  dv.setUint32(at + 8, f.ack >>> 0, true);
+  dv.setUint32(at + 12, f.srcInc >>> 0, true);
+  dv.setUint32(at + 16, f.dstInc >>> 0, true);
+  dv.setInt32(at + 20, f.id | 0, true);
+  dv.setUint32(at + 24, bodyBytes, true);
+  dv.setUint32(at + 28, f.payload.length, true);
+  for (let i = 0; i < fields; i++) dv.setInt32(at + HEADER_BYTES + i * 4, f.body[i]! | 0, true);
+  const out = new Uint8Array(ab, at, n);
+  if (f.payload.length > 0) out.set(f.payload, HEADER_BYTES + bodyBytes);
   return out;
 }
 

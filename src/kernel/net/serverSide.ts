@@ -97,7 +97,11 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   const grow = (f.flags & FLAG_GROW) !== 0;
   // the reply is built here and travels back whole (a growing client) or cut to its buffer
   const rmsg = grow ? [EMPTY] : new Uint8Array(Math.max(0, rlen));
-  const w = new SendWait(vt, conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow);
+  // the vthread's last send serves again once heard, as a local thread's does
+  const last = vt.lastSend;
+  const w = last !== null && k.heard(last)
+    ? last.init(conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow)
+    : (vt.lastSend = new SendWait(vt, conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow));
   w.net = { client: false, xid, peer, srcnd };
   w.timeoutFlags = tflags;
   w.expired = (f.flags & FLAG_EXPIRED) !== 0;

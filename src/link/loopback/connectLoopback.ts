@@ -40,6 +40,10 @@ class End implements Link {
   stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
   /** Arrival time of the last frame sent this way (arrivals never overtake). */
   lastDue = 0;
+  /** Frames on their way from this end, each followed by its arrival time. */
+  readonly queue: Array<Uint8Array | number> = [];
+  /** A delivery task is scheduled for this direction. */
+  armed = false;
 
   constructor(readonly pair: Pair, readonly maxFrameBytes: number) {}
 
@@ -83,15 +87,34 @@ class Pair implements Loopback {
       this.dropping--;
       return;
     }
-    const to = from.other;
     const now = this.scheduler.now();
     const due = Math.max(now + this.latency + this.extra, from.lastDue);
     from.lastDue = due;
-    this.scheduler.schedule(() => {
-      if (to.closed || this.severed) return;
+    // one scheduled task per direction delivers every frame that is due (fewer timers, same order)
+    from.queue.push(frame, due);
+    if (!from.armed) this.arm(from, due - now);
+  }
+
+  private arm(from: End, delay: number): void {
+    from.armed = true;
+    this.scheduler.schedule(() => this.deliver(from), delay);
+  }
+
+  private deliver(from: End): void {
+    from.armed = false;
+    const to = from.other;
+    const q = from.queue;
+    const now = this.scheduler.now();
+    let i = 0;
+    while (i < q.length && (q[i + 1] as number) <= now) {
+      const frame = q[i] as Uint8Array;
+      i += 2;
+      if (to.closed || this.severed) continue;
       this.delivered++;
       to.frameHandler?.(frame);
-    }, due - now);
+    }
+    q.splice(0, i);
+    if (q.length > 0 && !from.armed) this.arm(from, (q[1] as number) - now);
   }
 
   sever(): void {
