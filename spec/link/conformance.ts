@@ -5,7 +5,7 @@ import {
   ERRNO, Kernel, ND2S_DIR_SHOW, NAME_FLAG_ATTACH_GLOBAL, readPulse, emptyMsgInfo,
   _NTO_CHF_COID_DISCONNECT, _NTO_CHF_DISCONNECT, _NTO_CHF_FIXED_PRIORITY, _NTO_CHF_PRIVATE, _NTO_CHF_UNBLOCK,
   _NTO_COF_NOSHARE, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, _PULSE_CODE_COIDDEATH,
-  _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, _NTO_MI_UNBLOCK_REQ, SIGEV_PULSE, CLOCK_MONOTONIC, VirtualClock, PROCMGR_AID_PUBLIC_CHANNEL,
+  _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, _NTO_MI_UNBLOCK_REQ, _IO_CONNECT, SIGEV_PULSE, CLOCK_MONOTONIC, VirtualClock, PROCMGR_AID_PUBLIC_CHANNEL,
   type TraceEvent,
 } from '../../src/kernel/index.js';
 import { attach, call, dec, enc, errnoOf, proc, receive, send, type Net, type NetFactory } from './harness.js';
@@ -662,6 +662,28 @@ export function linkSuite(name: string, factory: NetFactory): void {
       for (const t of more.slice(1)) opened(a, t);
       await run(40);
       expect([onB.length, onC.length]).toEqual([1, 3]);
+    });
+
+    it('#46 open("/net/b/dev/name/local/x") from a: an fd once the server on b accepts its _IO_CONNECT', async () => {
+      const { a, b, run } = make();
+      const s = proc(b, 'server');
+      const entry = b.nameAttach(s.t, 'x', 0);
+      const r = receive(b, s.t, entry.chid, 256);
+      const c = proc(a, 'client');
+      const fd = call();
+      a.pathOpen(c.t, '/net/b/dev/name/local/x', 0, 0, fd);
+      await run(20);
+      expect(r.done.done).toBe(true);
+      expect(r.buf[0]! | (r.buf[1]! << 8)).toBe(_IO_CONNECT);
+      b.msgReply(s.t, r.done.value!, 0, null);
+      await run(20);
+      expect(fd.err).toBe(0);
+      expect(fd.value).toBeGreaterThan(0);
+      const missing = call();
+      a.pathOpen(c.t, '/net/b/dev/name/local/nobody', 0, 0, missing);
+      await run(20);
+      expect(missing.err).toBe(E.ENOENT);
+      expect(errnoOf(() => a.pathOpen(c.t, '/net/nowhere/x', 0, 0, call()))).toBe(E.EHOSTUNREACH);
     });
 
     it('#47 asyncmsg_connect_attach(nd ≠ 0) is ENOREMOTE', () => {

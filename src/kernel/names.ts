@@ -14,6 +14,8 @@ import { alive, callable, fail, int, type KernelCore, type PathEntry } from './c
 import { ioConnectMessage } from './ioMessages.js';
 import { msgSend } from './msgSend.js';
 import type { Done, Thread } from './objects.js';
+import { ERRNO } from './errno.js';
+import { KernelError } from './KernelError.js';
 
 function validName(name: unknown): name is string {
   return typeof name === 'string' && name.length > 0 && !name.startsWith('/') && !name.split('/').includes('..');
@@ -113,8 +115,30 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
 export function pathOpen(k: KernelCore, t: Thread, path: string, oflag: number, mode: number, done: Done): void {
   const call = 'open';
   callable(t, call);
+  int(oflag, call, 'oflag');
+  int(mode, call, 'mode');
+  if (typeof path === 'string' && path.startsWith('/net/') && k.net !== null) {
+    // another node's path space (qnet.md §3.8): resolved there, then opened like a local path
+    const { nd, end } = k.net.strtond(path);
+    const rest = path.slice(end) || '/';
+    if (nd !== 0) {
+      k.net.resolve(nd, rest, (errno, pid, chid) => {
+        if (errno !== 0) {
+          done(errno, 0, 0);
+          return;
+        }
+        try {
+          openEntry(k, t, { pid, chid }, ioConnectMessage(rest, _FTYPE_ANY, oflag, mode), call, done, nd);
+        } catch (e) {
+          done(e instanceof KernelError ? e.errno : ERRNO.EFAULT, 0, 0);
+        }
+      });
+      return;
+    }
+    path = rest;
+  }
   const entry = pathResolve(k, t, path);
-  openEntry(k, t, entry, ioConnectMessage(path, _FTYPE_ANY, int(oflag, call, 'oflag'), int(mode, call, 'mode')), call, done);
+  openEntry(k, t, entry, ioConnectMessage(path, _FTYPE_ANY, oflag, mode), call, done);
 }
 
 /**

@@ -201,12 +201,17 @@ export class RxProcess {
     return new Channel<T, R>(this, ctx, this.pid);
   }
 
+  /** The nd of an address: 0 here, else this kernel's handle for its `node` (or its `nd`). */
+  private ndOf(to: ChannelAddress): number {
+    if ('node' in to && to.node !== undefined) return this.kernel.netmgrStrtond(to.node).nd;
+    return 'nd' in to ? to.nd ?? 0 : 0;
+  }
+
   /** `ConnectAttach` (a side-channel coid) to a channel. */
   connect(to: ChannelAddress, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Connection<Uint8Array, Uint8Array>;
   connect<T, R = T>(to: ChannelAddress, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Connection<T, R>;
   connect<T, R>(to: ChannelAddress, options: ConnectOptions<T, R> = {}): Connection<T, R> {
-    const nd = 'node' in to && to.node !== undefined ? this.kernel.netmgrStrtond(to.node).nd : 'nd' in to ? to.nd ?? 0 : 0;
-    const coid = this.kernel.connectAttach(this.control, nd, to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
+    const coid = this.kernel.connectAttach(this.control, this.ndOf(to), to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
     return this.wrapConnection(coid, options);
   }
 
@@ -332,7 +337,8 @@ export class RxProcess {
   asyncConnect(to: ChannelAddress, options?: AsyncConnectOptions<Uint8Array> & { readonly codec?: undefined }): AsyncConnection<Uint8Array>;
   asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> & { readonly codec: Codec<T> }): AsyncConnection<T>;
   asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> = {}): AsyncConnection<T> {
-    const coid = this.kernel.asyncConnectAttach(this.control, 0, to.pid, to.chid, 0, 0, {
+    // another node's channel is ENOREMOTE, as in QNX: Qnet carries no asynchronous messages
+    const coid = this.kernel.asyncConnectAttach(this.control, this.ndOf(to), to.pid, to.chid, 0, 0, {
       call_back: null,
       buffer_size: 0,
       max_num_buffer: options.ringSize ?? 64,

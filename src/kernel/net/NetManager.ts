@@ -238,6 +238,9 @@ export class NetManager implements NetHooks {
       case F.CONNECTED: case F.CONNECT_FAIL: case F.CHANNEL_GONE: case F.EVENT:
         client.onFrame(this, peer, f);
         return;
+      case F.RESOLVED:
+        this.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
+        return;
       default:
         server.onFrame(this, peer, f);
     }
@@ -371,8 +374,39 @@ export class NetManager implements NetHooks {
     peer.fragments.clear();
     peer.owed = 0;
     server.forgetNamesOf(this, peer);
+    this.failResolves(peer);
     if (k.tracer !== null) k.trace('node', null, { node: peer.name, nd: peer.nd, state: 'down', reason });
     this.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state: 'down', reason, incarnation: inc } });
+  }
+
+  // ---- /net paths ----
+
+  private nextRid = 1;
+  private readonly resolving = new Map<number, { peer: Peer; done: (errno: number, pid: number, chid: number) => void }>();
+
+  resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void {
+    const peer = this.peers.get(nd);
+    if (peer === undefined || (peer.state !== 'up' && peer.state !== 'connecting')) throw fail('EHOSTUNREACH', 'open');
+    const rid = this.nextRid++;
+    this.resolving.set(rid, { peer, done });
+    this.sendTo(peer, F.RESOLVE, rid, [], textBytes(path));
+  }
+
+  /** A RESOLVED frame: the open goes on (or fails) with what the peer found. */
+  resolved(rid: number, errno: number, pid: number, chid: number): void {
+    const r = this.resolving.get(rid);
+    if (r === undefined) return;
+    this.resolving.delete(rid);
+    r.done(errno, pid, chid);
+  }
+
+  /** Resolves waiting on a lost peer fail EHOSTDOWN. */
+  private failResolves(peer: Peer): void {
+    for (const [rid, r] of [...this.resolving]) {
+      if (r.peer !== peer) continue;
+      this.resolving.delete(rid);
+      r.done(ERRNO.EHOSTDOWN, 0, 0);
+    }
   }
 
   // ---- ids ----

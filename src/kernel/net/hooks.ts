@@ -69,6 +69,13 @@ export interface NetHooks {
   channelGone(conn: Connection): void;
   /** Server side: an event for a remote client (MsgDeliverEvent to a proxy). Never fails. */
   event(proxy: Process, ev: Sigevent, priority: number): void;
+  /**
+   * `open("/net/<node>/<path>")`: ask node `nd` who serves `path`; `done(errno, pid, chid)` from
+   * inside a later kernel call (EHOSTUNREACH at once when no link reaches it).
+   */
+  resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void;
+  /** `netmgr_strtond`: the nd of a node name or `/net/<node>/…` path, and where the node part ends. */
+  strtond(name: string): { nd: number; end: number };
   /** This node's name. */
   readonly name: string;
   /** The global name table. */

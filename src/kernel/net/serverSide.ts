@@ -173,6 +173,12 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
       maybeForget(peer, proxy);
       return;
     }
+    case F.RESOLVE: {
+      // `open("/net/<this node>/<path>")` from the peer: who serves the path here
+      const entry = k.paths.get(bytesText(f.payload));
+      m.sendTo(peer, F.RESOLVED, f.id, entry === undefined ? [ERRNO.ENOENT, 0, 0] : [0, entry.pid, entry.chid]);
+      return;
+    }
     case F.NAME_ADD:
     case F.NAME_DEL:
       m.names.onFrame(peer, f.kind === F.NAME_ADD, bytesText(f.payload), f.body[0]!, f.body[1]!);
