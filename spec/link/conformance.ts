@@ -262,6 +262,14 @@ export function linkSuite(name: string, factory: NetFactory): void {
       b.msgReply(s.t, r.done.value!, 1, whole.subarray(0, 4));
       await run(50);
       expect(out.done.calls).toEqual([[0, 1, 4]]);
+      // and a reply of 1 MiB, fragmented on its way back
+      const r2 = receive(b, s.t, s.chid, 16);
+      const back = send(a, c.t, coid, 'big reply please', 1 << 20);
+      await run(20);
+      b.msgReply(s.t, r2.done.value!, 2, big.subarray(0, 1 << 20));
+      await run(50);
+      expect(back.done.calls).toEqual([[0, 2, 1 << 20]]);
+      expect(Buffer.compare(back.reply, big.subarray(0, 1 << 20))).toBe(0);
     });
 
     it('#19 a message over maxMessageBytes is EMSGSIZE', () => {
@@ -329,6 +337,9 @@ export function linkSuite(name: string, factory: NetFactory): void {
         values.push(readPulse(r.buf).value.sival_int);
       }
       expect(values).toEqual(Array.from({ length: window }, (_, i) => i));
+      // the window comes back as the server takes them: pulses go again
+      await run(a.net!.heartbeatMs + 20);
+      expect(errnoOf(() => a.msgSendPulse(c.t, coid, 10, 1, -1))).toBe(0);
     });
 
     it('#24 MsgDeliverEvent to a remote client: a pulse on its own channel, also after the reply', async () => {
@@ -684,6 +695,19 @@ export function linkSuite(name: string, factory: NetFactory): void {
       await run(20);
       expect(missing.err).toBe(E.ENOENT);
       expect(errnoOf(() => a.pathOpen(c.t, '/net/nowhere/x', 0, 0, call()))).toBe(E.EHOSTUNREACH);
+    });
+
+    it('#45 a provider process that exits takes its global name off every node', async () => {
+      const { a, b, run } = make();
+      const s = proc(b, 'svc');
+      b.nameAttach(s.t, 'gone-soon', NAME_FLAG_ATTACH_GLOBAL);
+      await run(20);
+      expect(a.net!.names.providers('gone-soon')).toHaveLength(1);
+      b.processExit(s.p);
+      await run(20);
+      expect(a.net!.names.providers('gone-soon')).toHaveLength(0);
+      const c = proc(a, 'client');
+      expect(errnoOf(() => a.nameOpen(c.t, 'gone-soon', NAME_FLAG_ATTACH_GLOBAL, call()))).toBe(E.ENOENT);
     });
 
     it('#47 asyncmsg_connect_attach(nd ≠ 0) is ENOREMOTE', () => {
