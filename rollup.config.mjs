@@ -5,6 +5,7 @@ const input = {
   'operators/index': 'src/operators/index.ts',
   'neutrino/index': 'src/neutrino/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'link/worker/index': 'src/link/worker/index.ts',
 };
 
 // rxjs, ix and node built-ins stay imports; everything of ours is emitted one file per module

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve('.');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/neutrino', 'rxnto/testing'];
+const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/neutrino', 'rxnto/testing', 'rxnto/worker'];
 let dir = '';
 
 const run = (cmd: string, args: string[], cwd = dir): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

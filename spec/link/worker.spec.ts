@@ -1,0 +1,66 @@
+// The link conformance suite over the worker link's transport (frames as transferred buffers on
+// a MessagePort), in real time, with both ends of each MessageChannel in this thread; the cases
+// that need a real worker (a crash, a terminate) are in workerCrash.spec.ts.
+import { MessageChannel } from 'node:worker_threads';
+import { asyncScheduler } from 'rxjs';
+import { Kernel, type Link } from '../../src/kernel/index.js';
+import { portLink, type PortLike } from '../../src/link/worker/index.js';
+import { linkSuite } from './conformance.js';
+import type { Faults, Net } from './harness.js';
+
+/** A link whose frames a test can lose (sever, drop) without the transport knowing. */
+class Faulty implements Link {
+  readonly kind = 'worker' as const;
+  severed = false;
+  /** Frames still to lose, whichever way they go (shared by both ends). */
+  constructor(readonly inner: Link, private readonly drops: { n: number }) {}
+  get maxFrameBytes(): number { return this.inner.maxFrameBytes; }
+  send(frame: Uint8Array): boolean {
+    if (this.severed) return true;
+    if (this.drops.n > 0) { this.drops.n--; return true; }
+    return this.inner.send(frame);
+  }
+  onFrame(h: (f: Uint8Array) => void): void { this.inner.onFrame((f) => { if (!this.severed) h(f); }); }
+  onState(h: (s: 'up' | 'down', r: string) => void): void { this.inner.onState(h); }
+  close(reason: string): void { this.inner.close(reason); }
+}
+
+function join(x: Kernel, y: Kernel): Faults & { close(): void } {
+  const { port1, port2 } = new MessageChannel();
+  const drops = { n: 0 };
+  const lx = new Faulty(portLink(port1 as unknown as PortLike, { maxFrameBytes: 64 * 1024 }), drops);
+  const ly = new Faulty(portLink(port2 as unknown as PortLike, { maxFrameBytes: 64 * 1024 }), drops);
+  x.addLink(lx, y.node!);
+  y.addLink(ly, x.node!);
+  return {
+    sever: () => { lx.severed = ly.severed = true; },
+    drop: (n) => { drops.n += n; },
+    close: () => { port1.close(); },
+  };
+}
+
+function workerNet(): Net {
+  let inc = 1;
+  const node = (name: string) => new Kernel({ scheduler: asyncScheduler, net: { node: name, heartbeatMs: 40, missed: 3, incarnation: inc++, window: 64 }, onUnhandledError: (e) => { throw e; } });
+  const a = node('a');
+  const b = node('b');
+  const c = node('c');
+  const ab = join(a, b);
+  const links = [ab, join(c, b), join(a, c)];
+  return {
+    a, b, c, ab, virtual: false,
+    bound: 120,
+    run: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    restartB() {
+      ab.close();
+      const b2 = node('b');
+      links.push(join(a, b2));
+      return b2;
+    },
+    dispose() {
+      for (const l of links) l.close();
+    },
+  };
+}
+
+linkSuite('worker transport (MessagePort), real time', workerNet);

@@ -1,0 +1,8 @@
+/**
+ * `rxnto/worker`: nodes in other threads. A worker started with {@link startWorkerNode} joins
+ * with {@link joinParent}; frames cross a `MessagePort` as transferred buffers. Works with Node's
+ * `worker_threads` and browser `Worker`s (this entry imports no `node:` module).
+ * @packageDocumentation
+ */
+export { startWorkerNode, joinParent, type StartWorkerOptions, type WorkerNode, type JoinOptions } from './workers.js';
+export { portLink, PortLink, type PortLike, type PortLinkOptions } from './portLink.js';

@@ -1,0 +1,138 @@
+/**
+ * Worker nodes: the main side starts a worker as a node and links it (`startWorkerNode`); the
+ * worker joins with one call (`joinParent`). Node's `worker_threads` and browser `Worker`s alike:
+ * Node's module is reached through `process.getBuiltinModule`, never imported, so this file
+ * loads in a browser.
+ * @packageDocumentation
+ */
+import { Kernel, KernelError, type KernelScheduler, type NetOptions } from '../../kernel/index.js';
+import { createSystem, type System } from '../../rx/System.js';
+import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
+
+/** The first message on a worker's parent port: who it is, who its parent is, and its link. */
+const HELLO = 'rxnto.join';
+
+interface JoinMessage {
+  readonly [HELLO]: { readonly node: string; readonly parent: string; readonly port: PortLike };
+}
+
+/** Node's `worker_threads`, when this runs in Node. */
+interface WorkerThreads {
+  readonly Worker: new (url: URL | string, options?: { type?: string; workerData?: unknown }) => NodeWorkerLike;
+  readonly MessageChannel: new () => { port1: PortLike; port2: PortLike };
+  readonly parentPort: (PortLike & { on?: (type: string, l: (v: unknown) => void) => void; once?: (type: string, l: (v: unknown) => void) => void }) | null;
+}
+
+interface NodeWorkerLike {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  on(type: 'exit' | 'error', listener: (v: unknown) => void): void;
+  terminate(): Promise<number> | void;
+  unref?(): void;
+}
+
+interface BrowserWorkerLike {
+  postMessage(message: unknown, transfer: readonly unknown[]): void;
+  addEventListener(type: 'error', listener: (e: { readonly message?: string }) => void): void;
+  terminate(): void;
+}
+
+function workerThreads(): WorkerThreads | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return (p?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null;
+}
+
+/** A system, or a kernel (then a system is made around it). */
+type NodeLike = System | Kernel;
+
+const kernelOf = (x: NodeLike): Kernel => (x instanceof Kernel ? x : x.kernel);
+
+/** Options of {@link startWorkerNode}. */
+export interface StartWorkerOptions extends PortLinkOptions {
+  /** The worker's node name (default `w1`, `w2`, … in start order). */
+  readonly node?: string;
+  /** Passed to the worker (Node: `workerData`). */
+  readonly workerData?: unknown;
+}
+
+/** A worker started as a node: its name, and `terminate()` (its clients then get EHOSTDOWN). */
+export interface WorkerNode {
+  readonly node: string;
+  terminate(): Promise<void>;
+}
+
+let started = 0;
+
+/**
+ * Start the module at `url` in a worker (Node `worker_threads`, or a browser module `Worker`) as
+ * a node linked to `parent` (a node: made with a `node` name). The worker calls
+ * {@link joinParent}. The worker's exit or error is the link's down signal: whoever waited on it
+ * gets EHOSTDOWN at once, not at the liveness bound.
+ *
+ * @example
+ * ```ts
+ * const main = createSystem({ node: 'main' });
+ * const w = startWorkerNode(main, new URL('./server.mjs', import.meta.url), { node: 'w1' });
+ * main.process().open('upper', { global: true, codec: utf8 }).pipe(switchMap((c) => c.send('hi')));
+ * ```
+ */
+export function startWorkerNode(parent: NodeLike, url: URL | string, options: StartWorkerOptions = {}): WorkerNode {
+  const k = kernelOf(parent);
+  if (k.node === null) throw new TypeError('startWorkerNode: the parent must be a node (make it with a node name)');
+  const node = options.node ?? `w${++started}`;
+  const wt = workerThreads();
+  const channel = wt !== null ? new wt.MessageChannel() : new MessageChannel();
+  const link = portLink(channel.port1 as PortLike, options);
+  k.addLink(link, node);
+  const join: JoinMessage = { [HELLO]: { node, parent: k.node, port: channel.port2 as PortLike } };
+  if (wt !== null) {
+    const worker = new wt.Worker(url, { workerData: options.workerData });
+    worker.postMessage(join, [channel.port2]);
+    worker.on('exit', (code) => link.down(`worker exited (${String(code)})`));
+    worker.on('error', (e) => link.down(`worker failed: ${String(e)}`));
+    return { node, terminate: async () => { await worker.terminate(); link.down('worker terminated'); } };
+  }
+  const BrowserWorker = (globalThis as { Worker?: new (url: URL | string, options: { type: string }) => BrowserWorkerLike }).Worker;
+  if (BrowserWorker === undefined) throw new KernelError('ENOTSUP', 'startWorkerNode', undefined, { reason: 'no Worker here' });
+  const worker = new BrowserWorker(url, { type: 'module' });
+  worker.postMessage(join, [channel.port2]);
+  worker.addEventListener('error', (e) => link.down(`worker failed: ${e.message ?? 'error'}`));
+  return {
+    node,
+    terminate: async () => {
+      worker.terminate();
+      link.down('worker terminated');
+    },
+  };
+}
+
+/** Options of {@link joinParent}. */
+export interface JoinOptions extends PortLinkOptions {
+  /** The time source (default: RxJS's `asyncScheduler`). */
+  readonly scheduler?: KernelScheduler;
+  /** Liveness and size settings of this node. */
+  readonly net?: Omit<NetOptions, 'node'>;
+  readonly onUnhandledError?: (error: unknown) => void;
+}
+
+/**
+ * In a worker started by {@link startWorkerNode}: become the node it names, linked to the parent,
+ * and get its {@link System} (its kernel is `system.kernel`, for `useKernel` in C ports).
+ */
+export function joinParent(options: JoinOptions = {}): Promise<System> {
+  const wt = workerThreads();
+  const port: PortLike | null = wt !== null ? wt.parentPort : (globalThis as unknown as PortLike);
+  if (port === null || typeof port.addEventListener !== 'function') {
+    return Promise.reject(new KernelError('ENOTSUP', 'joinParent', undefined, { reason: 'not in a worker started by startWorkerNode' }));
+  }
+  return new Promise<System>((resolve) => {
+    const onJoin = (e: { readonly data: unknown }): void => {
+      const j = (e.data as Partial<JoinMessage> | null)?.[HELLO];
+      if (j === undefined) return;
+      const system = createSystem({ ...options, node: j.node });
+      system.kernel.addLink(portLink(j.port, options), j.parent);
+      resolve(system);
+    };
+    port.addEventListener('message', onJoin);
+    port.start?.();
+  });
+}
