@@ -9,6 +9,7 @@ import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
+import { closeWorkers, comlinkCall, rawInflight64, rawPingPong, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
 import { memoryCase } from './memory.mjs';
@@ -25,7 +26,11 @@ const baselines = {
   'rxjs.subject.bufferCount256': () => subjectBufferCount(256),
   'memcpy.2x1mib': memcpy2x1MiB,
   'kernel.sync.roundtrip': kernelRoundtrip,
+  'raw.messageport.pingpong': rawPingPong,
+  'comlink.call': comlinkCall,
+  'raw.postmessage.inflight64': rawInflight64,
 };
+const WORKER = { iterations: quick ? 500 : 2_000 };
 const SYNC = { iterations: quick ? 25_000 : 100_000 };
 const LONG = { iterations: quick ? 250_000 : 1_000_000 };
 const cases = [
@@ -34,6 +39,8 @@ const cases = [
   { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.3 }, options: SYNC },
   // ≤ 1.5× the time of two 1 MiB copies: at least 1/1.5 of their rate
   { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: { 'kernel.sync.roundtrip': 0.3 }, options: { iterations: quick ? 5_000 : 20_000 } },
+  { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.messageport.pingpong', 'comlink.call'], goal: { 'raw.messageport.pingpong': 1.5, 'comlink.call': 2 }, options: WORKER },
+  { case: 'worker.sync.inflight64', make: workerInflight64, baselines: ['raw.postmessage.inflight64'], goal: { 'raw.postmessage.inflight64': 1.5 }, options: { iterations: quick ? 3_200 : 12_800 } },
   { case: 'rx.sync.1mib', make: rx1MiB, baselines: ['memcpy.2x1mib'], goal: { 'memcpy.2x1mib': 0.667 }, options: { iterations: quick ? 20 : 60 } },
   { case: 'async.put_get.trigger1', make: () => kernelPutGet(1), baselines: ['rxjs.subject.bufferCount1'], goal: {}, options: LONG },
   { case: 'async.put_get.trigger16', make: () => kernelPutGet(16), baselines: ['rxjs.subject.bufferCount16'], goal: {}, options: LONG },
@@ -68,6 +75,8 @@ for (const c of cases) {
     results.push({ case: c.case, ops_per_sec: Math.round(r.opsA), baseline: b, baseline_ops_per_sec: Math.round(r.opsB), ratio: round(r.ratio), spread: round(r.q3 - r.q1), q1: round(r.q1), q3: round(r.q3), goal: goal === null ? null : `>= ${goal}`, verdict: verdict(r, goal) });
   }
 }
+// the worker rows' workers end here, so that nothing keeps the process alive
+await closeWorkers();
 for (const s of scales) {
   progress(s.case);
   const small = s.make(1);
