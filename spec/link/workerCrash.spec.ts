@@ -67,6 +67,22 @@ describe('worker nodes (real workers)', () => {
     expect(events.map((e) => [e.node, e.state])).toEqual([['w1', 'down']]);
   });
 
+  it('should link the workers it starts with each other: a global name served by one is opened by the other directly', async () => {
+    main = createSystem({ node: 'main', net: { heartbeatMs: 1000, missed: 3 } });
+    const mesh = new URL('./fixtures/mesh.worker.mjs', import.meta.url);
+    const w1 = startWorkerNode(main, mesh, { node: 'w1' });
+    const w2 = startWorkerNode(main, mesh, { node: 'w2' });
+    try {
+      await until(() => main.kernel.net!.names.providers('relay').length > 0);
+      const relay = await firstValueFrom(main.process().open('relay', { global: true, codec: utf8 }));
+      const r = await firstValueFrom(relay.send('hi'));
+      expect(r.data).toBe('HI from w1 via w2 (main up, w1 up)');
+    } finally {
+      await w1.terminate();
+      await w2.terminate();
+    }
+  });
+
   it('should never detach the caller\'s send buffer, which may be reused after the call', async () => {
     const conn = await start();
     const msg = utf8.encode('reuse me');

@@ -94,12 +94,22 @@ export class PortLink implements Link {
     this.closed = true;
     this.pending = [];
     this.stateHandler?.('down', reason);
+    for (const f of this.downHooks.splice(0)) f();
+  }
+
+  private readonly downHooks: Array<() => void> = [];
+
+  /** Call `f` once when the link goes down or is closed. */
+  onDown(f: () => void): void {
+    if (this.closed) f();
+    else this.downHooks.push(f);
   }
 
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
+    for (const f of this.downHooks.splice(0)) f();
     try {
       this.port.close();
     } catch {

@@ -11,6 +11,31 @@ import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
 
 /** The first message on a worker's parent port: who it is, who its parent is, and its link. */
 const HELLO = 'rxnto.join';
+/** A port to another worker of the parent's mesh, sent on the worker's link port. */
+const PEER = 'rxnto.peer';
+
+/** The workers each parent started and still reaches: the mesh it brokers. */
+const meshes = new WeakMap<Kernel, Array<{ readonly node: string; readonly port: PortLike }>>();
+
+/**
+ * Link the new worker `node` (its parent-side port `port`) with every other worker of `k`'s
+ * mesh: one `MessageChannel` per pair, a port to each (no multi-hop: every pair is direct).
+ */
+function joinMesh(k: Kernel, node: string, port: PortLike, newChannel: () => { port1: PortLike; port2: PortLike }): () => void {
+  let mesh = meshes.get(k);
+  if (mesh === undefined) meshes.set(k, (mesh = []));
+  for (const other of mesh) {
+    const { port1, port2 } = newChannel();
+    other.port.postMessage({ [PEER]: { node, port: port1 } }, [port1]);
+    port.postMessage({ [PEER]: { node: other.node, port: port2 } }, [port2]);
+  }
+  const entry = { node, port };
+  mesh.push(entry);
+  return () => {
+    const i = mesh.indexOf(entry);
+    if (i >= 0) mesh.splice(i, 1);
+  };
+}
 
 interface JoinMessage {
   readonly [HELLO]: { readonly node: string; readonly parent: string; readonly port: PortLike };
@@ -80,9 +105,12 @@ export function startWorkerNode(parent: NodeLike, url: URL | string, options: St
   if (k.node === null) throw new TypeError('startWorkerNode: the parent must be a node (make it with a node name)');
   const node = options.node ?? `w${++started}`;
   const wt = workerThreads();
-  const channel = wt !== null ? new wt.MessageChannel() : new MessageChannel();
-  const link = portLink(channel.port1 as PortLike, options);
+  const newChannel = (): { port1: PortLike; port2: PortLike } => (wt !== null ? new wt.MessageChannel() : new MessageChannel()) as unknown as { port1: PortLike; port2: PortLike };
+  const channel = newChannel();
+  const link = portLink(channel.port1, options);
   k.addLink(link, node);
+  const leave = joinMesh(k, node, channel.port1, newChannel);
+  link.onDown(leave);
   const join: JoinMessage = { [HELLO]: { node, parent: k.node, port: channel.port2 as PortLike } };
   if (wt !== null) {
     const worker = new wt.Worker(url, { workerData: options.workerData });
@@ -130,6 +158,11 @@ export function joinParent(options: JoinOptions = {}): Promise<System> {
       if (j === undefined) return;
       const system = createSystem({ ...options, node: j.node });
       system.kernel.addLink(portLink(j.port, options), j.parent);
+      // the parent brokers a direct link to every other worker it starts (a full mesh)
+      j.port.addEventListener('message', (m) => {
+        const peer = (m.data as { [PEER]?: { node: string; port: PortLike } } | null)?.[PEER];
+        if (peer !== undefined) system.kernel.addLink(portLink(peer.port, options), peer.node);
+      });
       resolve(system);
     };
     port.addEventListener('message', onJoin);
