@@ -562,7 +562,9 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(errnoOf(() => send(a, c.t, coid, 'y'))).toBe(E.EBADF);
       const p = receive(a, c.t, c.chid, 16);
       expect(readPulse(p.buf)).toMatchObject({ code: _PULSE_CODE_COIDDEATH, value: { sival_int: coid } });
-      expect(events).toEqual(['b down heartbeat']);
+      // its own heartbeats, or b closing the transport after b's (a port announces its close)
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatch(/^b down (heartbeat|closed: .+)$/);
     });
 
     it('#38 a lost as seen from b: its vthreads on UNBLOCK give unblock pulses, DISCONNECT follows; MsgReply returns 0', async () => {
