@@ -35,4 +35,4 @@ function loopbackNet(scheduler: KernelScheduler, virtual: boolean, heartbeatMs: 
 }
 
 linkSuite('loopback, virtual time', () => loopbackNet(new VirtualClock(), true, 1000));
-linkSuite('loopback, real time', () => loopbackNet(asyncScheduler, false, 40));
+linkSuite('loopback, real time', () => loopbackNet(asyncScheduler, false, 100));

@@ -41,7 +41,7 @@ function join(x: Kernel, y: Kernel): Faults & { close(): void } {
 
 function workerNet(): Net {
   let inc = 1;
-  const node = (name: string) => new Kernel({ scheduler: asyncScheduler, net: { node: name, heartbeatMs: 40, missed: 3, incarnation: inc++, window: 64 }, onUnhandledError: (e) => { throw e; } });
+  const node = (name: string) => new Kernel({ scheduler: asyncScheduler, net: { node: name, heartbeatMs: 100, missed: 3, incarnation: inc++, window: 64 }, onUnhandledError: (e) => { throw e; } });
   const a = node('a');
   const b = node('b');
   const c = node('c');
@@ -49,7 +49,7 @@ function workerNet(): Net {
   const links = [ab, join(c, b), join(a, c)];
   return {
     a, b, c, ab, virtual: false,
-    bound: 120,
+    bound: 300,
     run: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     restartB() {
       ab.close();
