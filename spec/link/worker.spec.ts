@@ -4,7 +4,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
 import { Kernel, type Link } from '../../src/kernel/index.js';
-import { portLink, type PortLike } from '../../src/link/worker/index.js';
+import { RingLink, makeRing, portLink, type PortLike } from '../../src/link/worker/index.js';
 import { linkSuite } from './conformance.js';
 import type { Faults, Net } from './harness.js';
 
@@ -25,11 +25,13 @@ class Faulty implements Link {
   close(reason: string): void { this.inner.close(reason); }
 }
 
-function join(x: Kernel, y: Kernel): Faults & { close(): void } {
+function join(x: Kernel, y: Kernel, rings: boolean): Faults & { close(): void } {
   const { port1, port2 } = new MessageChannel();
   const drops = { n: 0 };
-  const lx = new Faulty(portLink(port1 as unknown as PortLike, { maxFrameBytes: 64 * 1024 }), drops);
-  const ly = new Faulty(portLink(port2 as unknown as PortLike, { maxFrameBytes: 64 * 1024 }), drops);
+  const [p1, p2] = [port1 as unknown as PortLike, port2 as unknown as PortLike];
+  const [r1, r2] = [makeRing(1 << 16), makeRing(1 << 16)];
+  const lx = new Faulty(rings ? new RingLink(p1, r1, r2) : portLink(p1, { maxFrameBytes: 64 * 1024 }), drops);
+  const ly = new Faulty(rings ? new RingLink(p2, r2, r1) : portLink(p2, { maxFrameBytes: 64 * 1024 }), drops);
   x.addLink(lx, y.node!);
   y.addLink(ly, x.node!);
   return {
@@ -39,14 +41,14 @@ function join(x: Kernel, y: Kernel): Faults & { close(): void } {
   };
 }
 
-function workerNet(): Net {
+function workerNet(rings: boolean): Net {
   let inc = 1;
   const node = (name: string) => new Kernel({ scheduler: asyncScheduler, net: { node: name, heartbeatMs: 100, missed: 3, incarnation: inc++, window: 64 }, onUnhandledError: (e) => { throw e; } });
   const a = node('a');
   const b = node('b');
   const c = node('c');
-  const ab = join(a, b);
-  const links = [ab, join(c, b), join(a, c)];
+  const ab = join(a, b, rings);
+  const links = [ab, join(c, b, rings), join(a, c, rings)];
   return {
     a, b, c, ab, virtual: false,
     bound: 300,
@@ -54,7 +56,7 @@ function workerNet(): Net {
     restartB() {
       ab.close();
       const b2 = node('b');
-      links.push(join(a, b2));
+      links.push(join(a, b2, rings));
       return b2;
     },
     dispose() {
@@ -63,4 +65,5 @@ function workerNet(): Net {
   };
 }
 
-linkSuite('worker transport (MessagePort), real time', workerNet);
+linkSuite('worker transport (MessagePort), real time', () => workerNet(false));
+linkSuite('worker transport (SharedArrayBuffer rings), real time', () => workerNet(true));

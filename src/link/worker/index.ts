@@ -6,3 +6,4 @@
  */
 export { startWorkerNode, joinParent, type StartWorkerOptions, type WorkerNode, type JoinOptions } from './workers.js';
 export { portLink, PortLink, type PortLike, type PortLinkOptions } from './portLink.js';
+export { RingLink, makeRing, ringsAvailable, RING_BYTES } from './ringLink.js';

@@ -8,6 +8,7 @@
 import { Kernel, KernelError, type KernelScheduler, type NetOptions } from '../../kernel/index.js';
 import { createSystem, type System } from '../../rx/System.js';
 import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
+import { RingLink, makeRing, ringsAvailable } from './ringLink.js';
 
 /** The first message on a worker's parent port: who it is, who its parent is, and its link. */
 const HELLO = 'rxnto.join';
@@ -38,7 +39,13 @@ function joinMesh(k: Kernel, node: string, port: PortLike, newChannel: () => { p
 }
 
 interface JoinMessage {
-  readonly [HELLO]: { readonly node: string; readonly parent: string; readonly port: PortLike };
+  readonly [HELLO]: {
+    readonly node: string;
+    readonly parent: string;
+    readonly port: PortLike;
+    /** The shared rings, parent → worker and worker → parent, when both sides share memory. */
+    readonly rings: readonly [SharedArrayBuffer, SharedArrayBuffer] | null;
+  };
 }
 
 /** Node's `worker_threads`, when this runs in Node. */
@@ -73,6 +80,12 @@ const kernelOf = (x: NodeLike): Kernel => (x instanceof Kernel ? x : x.kernel);
 
 /** Options of {@link startWorkerNode}. */
 export interface StartWorkerOptions extends PortLinkOptions {
+  /**
+   * Carry frames in `SharedArrayBuffer` rings woken by `Atomics.waitAsync` (default: when the
+   * platform has both; browsers need cross-origin isolation for shared memory). `false`: always
+   * `postMessage` with transferred buffers.
+   */
+  readonly ring?: boolean;
   /** The worker's node name (default `w1`, `w2`, … in start order). */
   readonly node?: string;
   /** Passed to the worker (Node: `workerData`). */
@@ -107,11 +120,12 @@ export function startWorkerNode(parent: NodeLike, url: URL | string, options: St
   const wt = workerThreads();
   const newChannel = (): { port1: PortLike; port2: PortLike } => (wt !== null ? new wt.MessageChannel() : new MessageChannel()) as unknown as { port1: PortLike; port2: PortLike };
   const channel = newChannel();
-  const link = portLink(channel.port1, options);
+  const rings = options.ring !== false && ringsAvailable() ? ([makeRing(), makeRing()] as const) : null;
+  const link = rings !== null ? new RingLink(channel.port1, rings[0], rings[1]) : portLink(channel.port1, options);
   k.addLink(link, node);
   const leave = joinMesh(k, node, channel.port1, newChannel);
   link.onDown(leave);
-  const join: JoinMessage = { [HELLO]: { node, parent: k.node, port: channel.port2 as PortLike } };
+  const join: JoinMessage = { [HELLO]: { node, parent: k.node, port: channel.port2 as PortLike, rings } };
   if (wt !== null) {
     const worker = new wt.Worker(url, { workerData: options.workerData });
     worker.postMessage(join, [channel.port2]);
@@ -157,7 +171,8 @@ export function joinParent(options: JoinOptions = {}): Promise<System> {
       const j = (e.data as Partial<JoinMessage> | null)?.[HELLO];
       if (j === undefined) return;
       const system = createSystem({ ...options, node: j.node });
-      system.kernel.addLink(portLink(j.port, options), j.parent);
+      // the parent's rings, the other way round (its tx is our rx), or the port itself
+      system.kernel.addLink(j.rings !== null ? new RingLink(j.port, j.rings[1], j.rings[0]) : portLink(j.port, options), j.parent);
       // the parent brokers a direct link to every other worker it starts (a full mesh)
       j.port.addEventListener('message', (m) => {
         const peer = (m.data as { [PEER]?: { node: string; port: PortLike } } | null)?.[PEER];
