@@ -131,7 +131,8 @@ export function startWorkerNode(parent: NodeLike, url: URL | string, options: St
     worker.postMessage(join, [channel.port2]);
     worker.on('exit', (code) => link.down(`worker exited (${String(code)})`));
     worker.on('error', (e) => link.down(`worker failed: ${String(e)}`));
-    return { node, terminate: async () => { await worker.terminate(); link.down('worker terminated'); } };
+    // the link goes down first: its reason is the terminate, whichever of exit and close comes first
+    return { node, terminate: async () => { link.down('worker terminated'); await worker.terminate(); } };
   }
   const BrowserWorker = (globalThis as { Worker?: new (url: URL | string, options: { type: string }) => BrowserWorkerLike }).Worker;
   if (BrowserWorker === undefined) throw new KernelError('ENOTSUP', 'startWorkerNode', undefined, { reason: 'no Worker here' });
@@ -141,8 +142,8 @@ export function startWorkerNode(parent: NodeLike, url: URL | string, options: St
   return {
     node,
     terminate: async () => {
-      worker.terminate();
       link.down('worker terminated');
+      worker.terminate();
     },
   };
 }
