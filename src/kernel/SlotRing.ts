@@ -35,6 +35,14 @@ export class SlotRing<T> {
     return v;
   }
 
+  /** The `i`-th oldest entry (0: the head), or `undefined` past the end. */
+  at(i: number): T | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    let j = this.head + i;
+    if (j >= this.slots.length) j -= this.slots.length;
+    return this.slots[j];
+  }
+
   /** Remove every entry, oldest first. */
   drain(): T[] {
     const out: T[] = [];

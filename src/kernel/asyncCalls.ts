@@ -11,7 +11,7 @@ import { checkedLength, type Buffers } from './buffers.js';
 import { channelCreate } from './channels.js';
 import { connectAttach, detachEntry } from './connections.js';
 import {
-  ASYNCMSG_FLUSH_NONBLOCK, _NTO_CHF_ASYNC, _NTO_CHF_ASYNC_NONBLOCK, _NTO_COF_NONBLOCK, _NTO_COF_NOSHARE, STATE_CONDVAR,
+  ASYNCMSG_FLUSH_NONBLOCK, _NTO_CHF_ASYNC, _NTO_CHF_ASYNC_NONBLOCK, _NTO_COF_NONBLOCK, _NTO_COF_NOSHARE, ND_NODE_MASK, STATE_CONDVAR,
   STATE_RECEIVE,
 } from './constants.js';
 import { alive, callable, fail, int, outParam, type KernelCore } from './core.js';
@@ -70,7 +70,15 @@ export function asyncConnectAttach(
   alive(t, call);
   const a = validAttr(attr, call);
   // another node first: the local pid table says nothing about a remote process
-  if (int(nd, call, 'nd') !== 0) throw fail('ENOREMOTE', call, { pid, chid });
+  if ((int(nd, call, 'nd') & ND_NODE_MASK) !== 0) {
+    if (k.net === null || !k.net.asyncAcross) throw fail('ENOREMOTE', call, { pid, chid });
+    // the receiver's node checks its channel: a bad one ends the connection (EBADF callbacks)
+    const coid = connectAttach(k, t, nd, int(pid, call, 'pid'), int(chid, call, 'chid'), index, int(flags, call, 'flags') | _NTO_COF_NOSHARE);
+    const entry = t.process.coids.get(coid)!;
+    const c = new AsyncConn(coid, entry.conn, new AsyncChan(0, 0, null, 0), a, (flags & _NTO_COF_NONBLOCK) !== 0);
+    t.process.asyncConns.set(coid, c);
+    return coid;
+  }
   const target = k.processOf(t, int(pid, call, 'pid'), call);
   const ch = target.channels.get(int(chid, call, 'chid'));
   if (ch === undefined || ch.async === null || !ch.alive) throw fail('ESRCH', call, { pid, chid });

@@ -16,6 +16,11 @@ import { deliverEventFor } from './events.js';
 export function trigger(k: KernelCore, c: AsyncConn): void {
   const added = c.entries.length - c.visible;
   if (added <= 0 || !c.alive) return;
+  if (c.conn.remote !== null) {
+    // a connection to another node: the batch crosses the link; the ring keeps it until taken
+    k.net!.asyncTrigger(c);
+    return;
+  }
   const ch = c.chan;
   const before = ch.visibleTotal;
   c.visible = c.entries.length;
@@ -108,7 +113,7 @@ export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: reado
 }
 
 /** After a take from `c`: freed slots admit waiting puts; an empty ring releases flushers. */
-function consumed(k: KernelCore, c: AsyncConn): void {
+export function consumed(k: KernelCore, c: AsyncConn): void {
   admitPuts(k, c);
   if (c.entries.length === 0) {
     for (const w of c.flushWaiters.splice(0)) {

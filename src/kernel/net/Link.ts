@@ -40,6 +40,12 @@ export interface NetOptions {
   readonly window?: number;
   /** The node's incarnation (default: random). Tests pass one to be deterministic. */
   readonly incarnation?: number;
+  /**
+   * Carry asynchronous messages between nodes (qnet.md §6.9's opt-in; QNX: ENOREMOTE). The
+   * sender's ring and triggers stay on its node; each trigger sends its batch; slots free and
+   * callbacks run (in put order) when the receiver's gets take the messages. Both nodes opt in.
+   */
+  readonly asyncAcrossNodes?: boolean;
 }
 
 /** A peer came up or went down, as `nodes$` reports it. */

@@ -15,8 +15,10 @@ import { Channel, Process, type CoidEntry, type Completion, type Connection, typ
 import { releaseSender } from '../release.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Sigevent } from '../types.js';
+import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
+import { onAsyncFrame, sendBatch } from './asyncRemote.js';
 import { bytesText, decodeFrame, encodeFrame, F, FLAG_MORE, HEADER_BYTES, textBytes, type Frame } from './frames.js';
 import type { NetHooks } from './hooks.js';
 import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
@@ -37,6 +39,7 @@ export class NetManager implements NetHooks {
   readonly missed: number;
   readonly maxMessageBytes: number;
   readonly window: number;
+  readonly asyncAcross: boolean;
   /** The manager's own process (pid 0, in no process table): every remote send waits on its channel. */
   readonly process: Process;
   readonly channel: Channel;
@@ -61,6 +64,7 @@ export class NetManager implements NetHooks {
     this.missed = positive(options.missed, 3);
     this.maxMessageBytes = positive(options.maxMessageBytes, 64 * 1024 * 1024);
     this.window = positive(options.window, 1024);
+    this.asyncAcross = options.asyncAcrossNodes === true;
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
     this.channel = new Channel(0, this.process, _NTO_CHF_UNBLOCK);
@@ -240,6 +244,10 @@ export class NetManager implements NetHooks {
         return;
       case F.RESOLVED:
         this.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
+        return;
+      case F.ASYNC_BATCH:
+      case F.ASYNC_CONSUMED:
+        onAsyncFrame(this, peer, f);
         return;
       default:
         server.onFrame(this, peer, f);
@@ -501,6 +509,10 @@ export class NetManager implements NetHooks {
 
   event(proxy: Process, ev: Sigevent, priority: number): void {
     server.event(this, proxy, ev, priority);
+  }
+
+  asyncTrigger(c: AsyncConn): void {
+    sendBatch(this, c);
   }
 }
 

@@ -15,6 +15,7 @@ import { ERRNO } from '../errno.js';
 import { deliverEventFor } from '../events.js';
 import { Connection, SendWait, type CoidEntry, type Done, type Process, type Thread } from '../objects.js';
 import { kernelPulse } from '../pulseDelivery.js';
+import { closeAsync } from '../asyncTeardown.js';
 import { armTimeout, releaseSender, takeTimeout } from '../release.js';
 import { F, FLAG_EXPIRED, FLAG_GROW, type Frame } from './frames.js';
 import type { RemoteConn } from './hooks.js';
@@ -120,6 +121,8 @@ export function detach(m: NetManager, conn: Connection): void {
 export function killConnection(k: KernelCore, conn: Connection): void {
   if (conn.channel === null) return;
   conn.channel = null;
+  // an asynchronous connection's undelivered messages complete EBADF, in put order
+  for (const c of conn.client.asyncConns.values()) if (c.conn === conn) closeAsync(k, c, conn.client.alive);
   const client = conn.client;
   const dc = client.deathChannel;
   if (!client.alive || dc === null || (dc.flags & _NTO_CHF_COID_DISCONNECT) === 0) return;

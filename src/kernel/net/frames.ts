@@ -36,6 +36,8 @@ export const F = {
   NAME_ADD: 21,
   NAME_DEL: 22,
   CREDIT: 23,
+  ASYNC_BATCH: 24,
+  ASYNC_CONSUMED: 25,
 } as const;
 
 /** Header flags (u16 at offset 2). */
@@ -70,6 +72,8 @@ const BODY: Readonly<Record<number, number>> = {
   [F.NAME_ADD]: 2, // pid, chid; payload: name
   [F.NAME_DEL]: 2, // pid, chid; payload: name
   [F.CREDIT]: 1, // frames returned to the window
+  [F.ASYNC_BATCH]: 4, // coid (the sender's), messages, ring size (max_num_buffer), server chid; payload: (len u32, handle u32, bytes)…
+  [F.ASYNC_CONSUMED]: 1, // messages taken, in put order; payload: one byte each, 1 when it was truncated (EMSGSIZE)
 };
 
 /** A decoded (or to-be-encoded) frame. `payload` of a decoded frame is a view of its bytes. */

@@ -10,6 +10,7 @@ import type { KernelCore } from '../core.js';
 import type { CoidEntry, Connection, Done, Process, SendWait, Thread } from '../objects.js';
 import type { Sigevent } from '../types.js';
 import type { GlobalNames } from './globalNames.js';
+import type { AsyncConn } from '../asyncObjects.js';
 
 /** The peer a remote connection or send goes to (the net manager's node entry). */
 export interface PeerRef {
@@ -74,6 +75,10 @@ export interface NetHooks {
    * inside a later kernel call (EHOSTUNREACH at once when no link reaches it).
    */
   resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void;
+  /** Whether asynchronous messages may cross to other nodes (`asyncAcrossNodes`). */
+  readonly asyncAcross: boolean;
+  /** A trigger of a remote asynchronous connection: its newly visible messages go as one batch. */
+  asyncTrigger(c: AsyncConn): void;
   /** `netmgr_strtond`: the nd of a node name or `/net/<node>/…` path, and where the node part ends. */
   strtond(name: string): { nd: number; end: number };
   /** This node's name. */

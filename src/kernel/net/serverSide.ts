@@ -8,6 +8,7 @@
  */
 import { _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, PRIORITY_DEFAULT, PRIORITY_MAX, SIGEV_PULSE_PRIO_INHERIT } from '../constants.js';
 import { detachEntry } from '../connections.js';
+import { closeAsync } from '../asyncTeardown.js';
 import { threadExit } from '../deaths.js';
 import { ERRNO } from '../errno.js';
 import { Connection, Process, Pulse, SendWait, Thread } from '../objects.js';
@@ -169,6 +170,12 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
       peer.refused.delete(f.id);
       if (conn === undefined) return;
       const proxy = conn.client;
+      // its asynchronous side too: the sender ran the callbacks of what was left (EBADF)
+      const rc = proxy.asyncConns.get(f.id);
+      if (rc !== undefined) {
+        closeAsync(k, rc, false);
+        proxy.asyncConns.delete(f.id);
+      }
       detachEntry(k, proxy, f.id, proxy.priority);
       maybeForget(peer, proxy);
       return;
