@@ -9,7 +9,7 @@ import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
-import { closeWorkers, comlinkCall, rawInflight64, rawPingPong, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
+import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
 import { memoryCase } from './memory.mjs';
@@ -29,6 +29,7 @@ const baselines = {
   'raw.messageport.pingpong': rawPingPong,
   'comlink.call': comlinkCall,
   'raw.postmessage.inflight64': rawInflight64,
+  'raw.postmessage.bufferCount100': rawBufferCount100,
 };
 const WORKER = { iterations: quick ? 500 : 2_000 };
 const SYNC = { iterations: quick ? 25_000 : 100_000 };
@@ -46,6 +47,7 @@ const cases = [
   { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: { 'kernel.sync.roundtrip': 0.3 }, options: { iterations: quick ? 5_000 : 20_000 } },
   { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.messageport.pingpong', 'comlink.call'], goal: { 'raw.messageport.pingpong': 1.5, 'comlink.call': 2 }, options: WORKER },
   { case: 'worker.sync.inflight64', make: workerInflight64, baselines: ['raw.postmessage.inflight64'], goal: { 'raw.postmessage.inflight64': 1.5 }, options: { iterations: quick ? 3_200 : 12_800 } },
+  { case: 'worker.async.trigger100', make: workerAsyncTrigger100, baselines: ['raw.postmessage.bufferCount100'], goal: { 'raw.postmessage.bufferCount100': 1 }, options: { iterations: quick ? 5_000 : 20_000 } },
 ];
 // the scale rows: the operation with 100 k objects against the same with 1; the ratio is the
 // cost at 100 k over the cost at 1 (goal ≤ 3); the 10 k ratio is reported beside it

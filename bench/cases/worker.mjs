@@ -2,7 +2,7 @@
 // with 64 in flight, against a bare MessagePort ping-pong and a comlink call of the same size.
 // Each case starts its worker on first use; closeWorkers() ends them all.
 import { Worker } from 'node:worker_threads';
-import { firstValueFrom } from 'rxjs';
+import { Subject, bufferCount, firstValueFrom } from 'rxjs';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createSystem } from 'rxnto';
@@ -88,5 +88,63 @@ export function comlinkCall() {
     return { api: Comlink.wrap(nodeEndpoint(worker)), msg: new Uint8Array(PAYLOAD).fill(7) };
   }, async ({ api, msg }, n) => {
     for (let i = 0; i < n; i++) await api.echo(msg);
+  });
+}
+
+/** worker.async.trigger100: asynchronous puts from main to a worker node, trigger 100; one op = one message taken. */
+export function workerAsyncTrigger100() {
+  return lazily(async () => {
+    const main = createSystem({ node: `async${closers.length}`, net: { asyncAcrossNodes: true } });
+    const node = `inbox${closers.length}`;
+    const worker = startWorkerNode(main, url('async.worker.mjs'), { node });
+    closers.push(() => worker.terminate());
+    while (main.kernel.net.names.providers('inbox').length === 0) await new Promise((r) => setTimeout(r, 5));
+    const conn = await firstValueFrom(main.process().open('inbox', { global: true }));
+    const r = await firstValueFrom(conn.sendBytes(new Uint8Array(1)));
+    const [pid, chid] = new Int32Array(r.bytes.buffer.slice(r.bytes.byteOffset, r.bytes.byteOffset + 8));
+    const out = main.process().asyncConnect({ node, pid, chid }, { ringSize: 301, count: 100 });
+    const state = { delivered: 0, wake: null, room: null };
+    out.subscribe(() => {
+      state.delivered++;
+      if (state.room !== null) { const r = state.room; state.room = null; r(); }
+      if (state.wake !== null && state.delivered >= state.target) state.wake();
+    });
+    return { out, state, msg: new Uint8Array(PAYLOAD).fill(7) };
+  }, async ({ out, state, msg }, n) => {
+    state.delivered = 0;
+    state.target = n;
+    const done = new Promise((resolve) => { state.wake = resolve; });
+    for (let i = 0; i < n; i++) {
+      try {
+        out.next(msg);
+      } catch (e) {
+        if (e.code !== 'EAGAIN') throw e;
+        // a full ring: room comes with the next delivery report (the worker takes batches as they come)
+        await new Promise((r) => { state.room = r; });
+        i--;
+      }
+    }
+    if (state.delivered < n) await done;
+    state.wake = null;
+  });
+}
+
+/** raw.postmessage.bufferCount100: a Subject piped through bufferCount(100), one postMessage per batch to a worker that acknowledges it. */
+export function rawBufferCount100() {
+  return lazily(async () => {
+    const worker = new Worker(url('rawbatch.worker.mjs'));
+    closers.push(() => worker.terminate());
+    const state = { acked: 0, target: 0, wake: null };
+    worker.on('message', (count) => { state.acked += count; if (state.wake !== null && state.acked >= state.target) state.wake(); });
+    const subject = new Subject();
+    subject.pipe(bufferCount(100)).subscribe((batch) => worker.postMessage(batch));
+    return { subject, state, msg: new Uint8Array(PAYLOAD).fill(7) };
+  }, async ({ subject, state, msg }, n) => {
+    state.acked = 0;
+    state.target = n;
+    const done = new Promise((resolve) => { state.wake = resolve; });
+    for (let i = 0; i < n; i++) subject.next(msg);
+    if (state.acked < n) await done;
+    state.wake = null;
   });
 }
