@@ -19,7 +19,7 @@ import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
 import { onAsyncFrame, sendBatch } from './asyncRemote.js';
-import { bytesText, decodeFrame, encodeFrame, F, FLAG_MORE, HEADER_BYTES, textBytes, type Frame } from './frames.js';
+import { bytesText, decodeInto, encodeFrame, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
 import type { NetHooks } from './hooks.js';
 import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
 import { Peer, Session } from './Peer.js';
@@ -54,6 +54,8 @@ export class NetManager implements NetHooks {
   private nextXid = 1;
   private nextCid = 1;
   private heartbeat: TimerHandle | null = null;
+  /** The frame every arriving one is decoded into (handlers read it synchronously). */
+  private readonly frame = reusableFrame();
   private readonly listeners = new Set<(e: NetEvent) => void>();
 
   constructor(readonly k: KernelCore, options: NetOptions) {
@@ -182,8 +184,8 @@ export class NetManager implements NetHooks {
 
   private onFrame(session: Session, bytes: Uint8Array): void {
     if (session.closed) return;
-    const f = decodeFrame(bytes);
-    if (f === null) {
+    const f = this.frame;
+    if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f)) {
       this.drop(session.peer, 'malformed');
       return;
     }

@@ -151,6 +151,41 @@ export function encodeFrame(f: Frame): Uint8Array {
   return out;
 }
 
+const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+const i32 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+
+/** A frame object a node decodes into again and again (its `body` has room for every kind). */
+export function reusableFrame(): Frame & { body: number[] } {
+  return { kind: 0, flags: 0, seq: 0, ack: 0, srcInc: 0, dstInc: 0, id: 0, body: [0, 0, 0, 0, 0, 0, 0, 0], payload: EMPTY };
+}
+
+/**
+ * Decode `bytes` into `f` (no allocation but the payload's view): false when malformed, as for
+ * {@link decodeFrame}. `f.body` is rewritten in place: read it before the next decode.
+ */
+export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): boolean {
+  if (bytes.length < HEADER_BYTES || bytes[0] !== FRAME_VERSION) return false;
+  const kind = bytes[1]!;
+  const fields = bodyFields(kind);
+  if (fields < 0) return false;
+  const bodyBytes = u32(bytes, 24);
+  const payloadBytes = u32(bytes, 28);
+  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes !== bytes.length) return false;
+  f.kind = kind;
+  f.flags = bytes[2]! | (bytes[3]! << 8);
+  f.seq = u32(bytes, 4);
+  f.ack = u32(bytes, 8);
+  f.srcInc = u32(bytes, 12);
+  f.dstInc = u32(bytes, 16);
+  f.id = i32(bytes, 20);
+  const body = f.body;
+  body.length = fields;
+  for (let i = 0; i < fields; i++) body[i] = i32(bytes, HEADER_BYTES + i * 4);
+  const start = HEADER_BYTES + bodyBytes;
+  f.payload = payloadBytes === 0 ? EMPTY : new Uint8Array(bytes.buffer, bytes.byteOffset + start, payloadBytes);
+  return true;
+}
+
 /** Decode one frame, or `null` when it is malformed: wrong version, unknown kind, wrong lengths. */
 export function decodeFrame(bytes: unknown): Frame | null {
   if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES) return null;

@@ -97,7 +97,16 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   vt.priority = vt.basePriority = prio;
   const grow = (f.flags & FLAG_GROW) !== 0;
   // the reply is built here and travels back whole (a growing client) or cut to its buffer
-  const rmsg = grow ? [EMPTY] : new Uint8Array(Math.max(0, rlen));
+  // a fixed reply buffer is the vthread's, reused once its last reply went out (a frame copies it)
+  let rmsg: Uint8Array | Uint8Array[];
+  if (grow) rmsg = [EMPTY];
+  else {
+    const n = Math.max(0, rlen);
+    let local = vt.local;
+    if (local === null || local.length !== n) vt.local = local = new Uint8Array(n);
+    else local.fill(0);
+    rmsg = local;
+  }
   // the vthread's last send serves again once heard, as a local thread's does
   const last = vt.lastSend;
   const w = last !== null && k.heard(last)
