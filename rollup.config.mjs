@@ -6,10 +6,11 @@ const input = {
   'neutrino/index': 'src/neutrino/index.ts',
   'testing/index': 'src/testing/index.ts',
   'link/worker/index': 'src/link/worker/index.ts',
+  'link/nats/index': 'src/link/nats/index.ts',
 };
 
 // rxjs, ix and node built-ins stay imports; everything of ours is emitted one file per module
-const external = (id) => /^(rxjs|ix)(\/|$)/.test(id) || id.startsWith('node:');
+const external = (id) => /^(rxjs|ix|@nats-io\/transport-node)(\/|$)/.test(id) || id.startsWith('node:');
 
 const ts = () =>
   typescript({

@@ -15,11 +15,11 @@ const E = ERRNO;
 export function linkSuite(name: string, factory: NetFactory): void {
   describe(`link conformance: ${name}`, () => {
     let net: Net;
-    const make = (): Net => (net = factory());
+    const make = async (): Promise<Net> => (net = await factory());
     afterEach(() => net?.dispose());
 
-    it('#1 netmgr_strtond gives a stable nd for a peer and 0 for this node', () => {
-      const { a } = make();
+    it('#1 netmgr_strtond gives a stable nd for a peer and 0 for this node', async () => {
+      const { a } = await make();
       const nd = a.netmgrStrtond('b').nd;
       expect(nd).not.toBe(0);
       expect(a.netmgrStrtond('b').nd).toBe(nd);
@@ -27,24 +27,24 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(a.netmgrStrtond('a').nd).toBe(0);
     });
 
-    it('#2 netmgr_ndtostr(ND2S_DIR_SHOW) is /net/b/ and round-trips through strtond', () => {
-      const { a } = make();
+    it('#2 netmgr_ndtostr(ND2S_DIR_SHOW) is /net/b/ and round-trips through strtond', async () => {
+      const { a } = await make();
       const nd = a.netmgrStrtond('b').nd;
       expect(a.netmgrNdtostr(ND2S_DIR_SHOW, nd)).toBe('/net/b/');
       expect(a.netmgrStrtond(a.netmgrNdtostr(0, nd)).nd).toBe(nd);
       expect(errnoOf(() => a.netmgrNdtostr(0, 999))).toBe(E.EBADF);
     });
 
-    it('#3 a kernel that is not a node: strtond ENOTSUP, ConnectAttach(nd ≠ 0) ENOREMOTE', () => {
-      make();
+    it('#3 a kernel that is not a node: strtond ENOTSUP, ConnectAttach(nd ≠ 0) ENOREMOTE', async () => {
+      await make();
       const k = new Kernel({ scheduler: new VirtualClock() });
       const t = k.createThread(k.createProcess());
       expect(errnoOf(() => k.netmgrStrtond('b'))).toBe(E.ENOTSUP);
       expect(errnoOf(() => k.connectAttach(t, 1, 1, 1, _NTO_SIDE_CHANNEL, 0))).toBe(E.ENOREMOTE);
     });
 
-    it('#4 ConnectAttach to a never-linked node succeeds; its first send is EHOSTUNREACH', () => {
-      const { a } = make();
+    it('#4 ConnectAttach to a never-linked node succeeds; its first send is EHOSTUNREACH', async () => {
+      const { a } = await make();
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'nowhere', 1, 1);
       expect(coid).toBeGreaterThan(0);
@@ -52,7 +52,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#5 #6 a missing remote pid/chid: the first send ESRCH, the second EBADF, COIDDEATH on the death channel', async () => {
-      const { a, run } = make();
+      const { a, run } = await make();
       const c = proc(a, 'client', _NTO_CHF_COID_DISCONNECT);
       const coid = attach(a, c.t, 'b', 4242, 1);
       const first = send(a, c.t, coid, 'x');
@@ -65,7 +65,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#7 a remote _NTO_CHF_PRIVATE channel: the first send EPERM', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_PRIVATE);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -76,7 +76,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#8 two attaches to one (nd, pid, chid) share a server connection; _NTO_COF_NOSHARE makes another', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const x = attach(a, c.t, 'b', s.pid, s.chid);
@@ -96,7 +96,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#9 a round trip: status and reply bytes; a reply cut to the client\'s buffer', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -111,7 +111,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#10 _msg_info on the server node: nd, srcnd, pid, tid, coid, priority, msglen, srcmsglen, dstmsglen', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client', undefined, { priority: 13 });
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -128,7 +128,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#11 MsgRead past the receive buffer, at offsets (0 bytes at or after the end)', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -142,7 +142,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#12 MsgWrite at offsets, then MsgReply(null): the client gets the bytes and the furthest length', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -158,7 +158,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#13 MsgError: EOK is 0, EIO is EIO, ERESTART delivers the message again', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -185,7 +185,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#14 a second MsgReply to a remote rcvid is ESRCH', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -197,7 +197,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#15 remote senders queue by priority, FIFO within one; the receiver inherits it (not with FIXED_PRIORITY)', async () => {
-      const { a, b, c: cNode, run } = make();
+      const { a, b, c: cNode, run } = await make();
       for (const flags of [0, _NTO_CHF_FIXED_PRIORITY]) {
         const s = proc(b, 'server', flags, { priority: 5 });
         const senders = [[a, 10, 'a10'], [cNode, 20, 'c20'], [a, 10, 'a10b']] as const;
@@ -219,7 +219,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#16 the receiver that blocked last gets the remote message', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const t2 = b.createThread(s.p);
       const first = receive(b, s.t, s.chid);
@@ -231,7 +231,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#17 a pulse then a send from one thread arrive in that order at equal priority', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -246,7 +246,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#18 a 4 MiB message arrives whole (fragments)', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -272,8 +272,8 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(Buffer.compare(back.reply, big.subarray(0, 1 << 20))).toBe(0);
     });
 
-    it('#19 a message over maxMessageBytes is EMSGSIZE', () => {
-      const { a, b } = make();
+    it('#19 a message over maxMessageBytes is EMSGSIZE', async () => {
+      const { a, b } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -281,7 +281,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#20 MsgSendPulse across: code, value, priority and scoid; it returns at once', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -296,7 +296,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#21 a remote pulse the credential rule refuses is dropped and traced; the sender got 0', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0, { uid: 100, abilities: [PROCMGR_AID_PUBLIC_CHANNEL] });
       const c = proc(a, 'client', undefined, { uid: 200 });
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -310,7 +310,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#22 a pulse on a coid whose remote channel is gone is EBADF', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -322,7 +322,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#23 a pulse flood past the credit window: EAGAIN, nothing earlier lost', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -343,7 +343,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#24 MsgDeliverEvent to a remote client: a pulse on its own channel, also after the reply', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client', 0);
       const self = a.connectAttach(c.t, 0, c.pid, c.chid, _NTO_SIDE_CHANNEL, 0);
@@ -363,7 +363,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#25 a timer\'s pulses through a remote coid arrive periodically', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -381,7 +381,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#26 unsubscribed while SEND-blocked on b: EINTR, and the server never receives it', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const out = send(a, c.t, attach(a, c.t, 'b', s.pid, s.chid), 'x');
@@ -395,7 +395,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#27 unsubscribed while REPLY-blocked without UNBLOCK: EINTR; the late MsgReply is ESRCH', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const r = receive(b, s.t, s.chid);
@@ -408,7 +408,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#28 #32 REPLY-blocked on an UNBLOCK channel: the server gets the unblock pulse and decides', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_UNBLOCK);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -440,7 +440,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#29 #31 TimerTimeout covering SEND: ETIMEDOUT and withdrawn (also an immediate one)', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -458,7 +458,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#30 TimerTimeout REPLY on an UNBLOCK channel: the unblock pulse, then MsgError(-1) gives ETIMEDOUT', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_UNBLOCK);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -474,7 +474,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#33 another thread detaches the coid: SEND-blocked → EBADF; REPLY-blocked on UNBLOCK → unblock pulse', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_UNBLOCK);
       const c = proc(a, 'client');
       const t2 = a.createThread(c.p);
@@ -495,7 +495,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#34 the last remote detach on a DISCONNECT channel: the disconnect pulse; ConnectDetach(scoid) frees it', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_DISCONNECT);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -511,7 +511,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#35 the server process exits under SEND- and REPLY-blocked clients: ESRCH, ESRCH; then EBADF and COIDDEATH', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client', _NTO_CHF_COID_DISCONNECT);
       const t2 = a.createThread(c.p);
@@ -529,7 +529,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#36 the client process exits REPLY-blocked on UNBLOCK: unblock pulse; DISCONNECT only after the answer, which returns 0', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server', _NTO_CHF_UNBLOCK | _NTO_CHF_DISCONNECT);
       const c = proc(a, 'client');
       const r = receive(b, s.t, s.chid);
@@ -547,7 +547,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#37 b lost under a REPLY-blocked client: EHOSTDOWN within the liveness bound, then EBADF, COIDDEATH and a down event', async () => {
-      const { a, b, ab, run, bound } = make();
+      const { a, b, ab, run, bound } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client', _NTO_CHF_COID_DISCONNECT);
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -568,7 +568,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#38 a lost as seen from b: its vthreads on UNBLOCK give unblock pulses, DISCONNECT follows; MsgReply returns 0', async () => {
-      const { a, b, ab, run, bound } = make();
+      const { a, b, ab, run, bound } = await make();
       const s = proc(b, 'server', _NTO_CHF_UNBLOCK | _NTO_CHF_DISCONNECT);
       const c = proc(a, 'client');
       const r = receive(b, s.t, s.chid);
@@ -584,7 +584,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#39 b restarts (a new incarnation, same name): old coids EBADF, the blocked EHOSTDOWN; a new attach works', async () => {
-      const { a, b, run, restartB } = make();
+      const { a, b, run, restartB } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -605,7 +605,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#40 a dropped frame never leaves a caller hanging: EHOSTDOWN (quarantine)', async () => {
-      const { a, b, ab, run, bound } = make();
+      const { a, b, ab, run, bound } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -618,8 +618,8 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(out.done.err).toBe(E.EHOSTDOWN);
     });
 
-    it('#43 a global attach by a non-root process is EPERM; without a network ENOTSUP', () => {
-      const { b } = make();
+    it('#43 a global attach by a non-root process is EPERM; without a network ENOTSUP', async () => {
+      const { b } = await make();
       const user = proc(b, 'user', undefined, { uid: 100 });
       expect(errnoOf(() => b.nameAttach(user.t, 'svc', NAME_FLAG_ATTACH_GLOBAL))).toBe(E.EPERM);
       const k = new Kernel({ scheduler: new VirtualClock() });
@@ -628,7 +628,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#44 #45 name_open(global): one provider per open among b and c; ENOENT with none; a lost provider goes', async () => {
-      const { a, b, c: cNode, ab, run, bound } = make();
+      const { a, b, c: cNode, ab, run, bound } = await make();
       const opened = (k: Kernel, t: ReturnType<typeof proc>['t']) => {
         const done = call();
         try {
@@ -678,7 +678,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#46 open("/net/b/dev/name/local/x") from a: an fd once the server on b accepts its _IO_CONNECT', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'server');
       const entry = b.nameAttach(s.t, 'x', 0);
       const r = receive(b, s.t, entry.chid, 256);
@@ -700,7 +700,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#45 a provider process that exits takes its global name off every node', async () => {
-      const { a, b, run } = make();
+      const { a, b, run } = await make();
       const s = proc(b, 'svc');
       b.nameAttach(s.t, 'gone-soon', NAME_FLAG_ATTACH_GLOBAL);
       await run(20);
@@ -712,8 +712,8 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(errnoOf(() => a.nameOpen(c.t, 'gone-soon', NAME_FLAG_ATTACH_GLOBAL, call()))).toBe(E.ENOENT);
     });
 
-    it('#47 asyncmsg_connect_attach(nd ≠ 0) is ENOREMOTE', () => {
-      const { a } = make();
+    it('#47 asyncmsg_connect_attach(nd ≠ 0) is ENOREMOTE', async () => {
+      const { a } = await make();
       const c = proc(a, 'client');
       const nd = a.netmgrStrtond('b').nd;
       expect(errnoOf(() => a.asyncConnectAttach(c.t, nd, 1, 1, _NTO_SIDE_CHANNEL, 0, { buffer_size: 64, max_num_buffer: 2, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 }, call_back: null }))).toBe(E.ENOREMOTE);
@@ -721,7 +721,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
 
     it('#49 the same scenario twice gives the same trace (virtual time only)', async () => {
       const runOnce = async (): Promise<string[]> => {
-        const n = factory();
+        const n = await factory();
         const log: string[] = [];
         n.b.onTrace((e) => log.push(`${e.time} b ${e.kind} ${JSON.stringify(e.detail)}`));
         n.a.onTrace((e) => log.push(`${e.time} a ${e.kind} ${JSON.stringify(e.detail)}`));
@@ -737,7 +737,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
         n.dispose();
         return log;
       };
-      make();
+      await make();
       if (!net.virtual) return;
       const one = await runOnce();
       expect(one.length).toBeGreaterThan(5);

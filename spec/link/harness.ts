@@ -27,7 +27,7 @@ export interface Net {
   dispose(): void;
 }
 
-export type NetFactory = () => Net;
+export type NetFactory = () => Net | Promise<Net>;
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const dec = (b: Uint8Array, n = b.length): string => new TextDecoder().decode(b.subarray(0, n));

@@ -1,0 +1,6 @@
+/**
+ * `rxnto/nats`: nodes on many machines, joined through a NATS server (`@nats-io/transport-node`
+ * 3.x, a peer dependency: only users of this entry install it).
+ * @packageDocumentation
+ */
+export { joinNats, type NatsNetwork, type NatsOptions } from './natsNetwork.js';

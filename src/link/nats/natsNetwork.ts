@@ -1,0 +1,174 @@
+/**
+ * The NATS link (qnet.md §3.7): the node frames as plain publishes on
+ * `rxnto.<domain>.f.<to>.<from>`, one subscription per node for its frames
+ * (`rxnto.<domain>.f.<node>.*`), and a hello on `rxnto.<domain>.hello` that makes every node of
+ * the domain open a link to the newcomer. Liveness, sequence checks and fragmentation are the
+ * node's (core NATS is at-most-once: a lost frame is a sequence gap, so EHOSTDOWN, never a hang).
+ * @packageDocumentation
+ */
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { Kernel, KernelError, type Link } from '../../kernel/index.js';
+
+/** Options of {@link joinNats}. */
+export interface NatsOptions {
+  /** The NATS server(s), e.g. `nats://127.0.0.1:4222`. */
+  readonly servers: string | string[];
+  /** Nodes see each other only within one domain (a subject prefix). Default `default`. */
+  readonly domain?: string;
+  /** A connection of your own (then `servers` is ignored and the connection stays yours to close). */
+  readonly connection?: NatsConnection;
+  /** The largest frame published (default 512 KiB, under NATS's default `max_payload` of 1 MiB). */
+  readonly maxFrameBytes?: number;
+}
+
+/** A node joined to a NATS domain. */
+export interface NatsNetwork {
+  readonly domain: string;
+  /** Leave the domain: every peer link closes (peers see this node go down), then the connection. */
+  close(): Promise<void>;
+  /** @internal Test hooks: lose every frame to and from `peer` (`sever`), or the next `n`. */
+  readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void };
+}
+
+type HasKernel = Kernel | { readonly kernel: Kernel };
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** One peer over NATS: frames published to its subject, frames from it handed to the node. */
+class NatsPeerLink implements Link {
+  readonly kind = 'nats' as const;
+  closed = false;
+  severed = false;
+  dropping = 0;
+  frameHandler: ((frame: Uint8Array) => void) | null = null;
+  stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
+
+  constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {}
+
+  send(frame: Uint8Array): boolean {
+    if (this.closed) return false;
+    if (this.severed) return true;
+    if (this.dropping > 0) {
+      this.dropping--;
+      return true;
+    }
+    // a copy: the frame may share its buffer, and the client may hold the payload
+    this.nc.publish(this.subject, frame.slice());
+    return true;
+  }
+
+  deliver(frame: Uint8Array): void {
+    if (this.closed || this.severed) return;
+    this.frameHandler?.(frame);
+  }
+
+  onFrame(handler: (frame: Uint8Array) => void): void {
+    this.frameHandler = handler;
+  }
+
+  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
+    this.stateHandler = handler;
+  }
+
+  down(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stateHandler?.('down', reason);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/**
+ * Join the kernel (a node: made with a `node` name) to the NATS domain `domain`: it links with
+ * every node of the domain, present and to come. Node names must be NATS subject tokens
+ * (letters, digits, `-`, `_`).
+ *
+ * @example
+ * ```ts
+ * const system = createSystem({ node: 'h1' });
+ * const net = await joinNats(system, { servers: 'nats://127.0.0.1:4222', domain: 'lab' });
+ * system.process().open('sensor', { global: true }); // served by any node of 'lab'
+ * await net.close();
+ * ```
+ */
+export async function joinNats(node: HasKernel, options: NatsOptions): Promise<NatsNetwork> {
+  const k = 'kernel' in node ? node.kernel : node;
+  const me = k.node;
+  const domain = options.domain ?? 'default';
+  if (me === null || !TOKEN.test(me)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the kernel must be a node whose name is a NATS subject token' });
+  if (!TOKEN.test(domain)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the domain must be a NATS subject token' });
+  const own = options.connection === undefined;
+  const nc = options.connection ?? (await connect({ servers: options.servers, name: `rxnto ${domain}/${me}` }));
+  const maxFrameBytes = options.maxFrameBytes ?? 512 * 1024;
+  const prefix = `rxnto.${domain}`;
+  const links = new Map<string, NatsPeerLink>();
+  let closed = false;
+
+  /** The live link to `peer`, made (and joined to the node) on first need. */
+  const linkFor = (peer: string): NatsPeerLink => {
+    let link = links.get(peer);
+    if (link === undefined || link.closed) {
+      link = new NatsPeerLink(nc, `${prefix}.f.${peer}.${me}`, maxFrameBytes);
+      links.set(peer, link);
+      k.addLink(link, peer);
+    }
+    return link;
+  };
+
+  const subs: Subscription[] = [];
+  // frames to this node, from anyone: the last token names the sender
+  const frames = nc.subscribe(`${prefix}.f.${me}.*`);
+  subs.push(frames);
+  void (async () => {
+    for await (const m of frames) {
+      const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+      if (closed || from === me) continue;
+      linkFor(from).deliver(m.data);
+    }
+  })();
+  // a newcomer's hello: link to it (our HELLO frame then tells it about us)
+  const hellos = nc.subscribe(`${prefix}.hello`);
+  subs.push(hellos);
+  void (async () => {
+    for await (const m of hellos) {
+      const from = new TextDecoder().decode(m.data);
+      if (closed || from === me || !TOKEN.test(from)) continue;
+      linkFor(from);
+    }
+  })();
+  // a node that leaves says so: its peers take it down at once instead of at the liveness bound
+  const byes = nc.subscribe(`${prefix}.bye`);
+  subs.push(byes);
+  void (async () => {
+    for await (const m of byes) {
+      const from = new TextDecoder().decode(m.data);
+      if (!closed && from !== me) links.get(from)?.down('left the NATS domain');
+    }
+  })();
+  await nc.flush();
+  nc.publish(`${prefix}.hello`, new TextEncoder().encode(me));
+  // our own connection closing takes every peer down
+  void nc.closed().then(() => {
+    for (const link of links.values()) link.down('NATS connection closed');
+  });
+
+  return {
+    domain,
+    faults: {
+      sever: (peer) => { linkFor(peer).severed = true; },
+      drop: (peer, n) => { linkFor(peer).dropping += n; },
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      nc.publish(`${prefix}.bye`, new TextEncoder().encode(me));
+      await nc.flush();
+      for (const s of subs) s.unsubscribe();
+      for (const link of links.values()) link.down('left the NATS domain');
+      if (own) await nc.close();
+    },
+  };
+}
