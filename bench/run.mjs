@@ -9,6 +9,7 @@ import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
+import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsUnavailable } from './cases/nats.mjs';
 import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
@@ -30,6 +31,9 @@ const baselines = {
   'comlink.call': comlinkCall,
   'raw.postmessage.inflight64': rawInflight64,
   'raw.postmessage.bufferCount100': rawBufferCount100,
+  'nats.raw.request': natsRawRequest,
+  'nats.raw.inflight100': natsRawInflight100,
+  'nats.raw.publish': natsRawPublish,
 };
 const WORKER = { iterations: quick ? 500 : 2_000 };
 const SYNC = { iterations: quick ? 25_000 : 100_000 };
@@ -48,6 +52,12 @@ const cases = [
   { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.messageport.pingpong', 'comlink.call'], goal: { 'raw.messageport.pingpong': 1.5, 'comlink.call': 2 }, options: WORKER },
   { case: 'worker.sync.inflight64', make: workerInflight64, baselines: ['raw.postmessage.inflight64'], goal: { 'raw.postmessage.inflight64': 1.5 }, options: { iterations: quick ? 3_200 : 12_800 } },
   { case: 'worker.async.trigger100', make: workerAsyncTrigger100, baselines: ['raw.postmessage.bufferCount100'], goal: { 'raw.postmessage.bufferCount100': 1 }, options: { iterations: quick ? 5_000 : 20_000 } },
+  // the NATS rows start their own nats-server (skipped, with the reason, when it is absent)
+  ...(natsUnavailable() === null ? [
+    { case: 'nats.sync.roundtrip', make: natsRoundtrip, baselines: ['nats.raw.request'], goal: { 'nats.raw.request': 0.9 }, options: { iterations: quick ? 200 : 500 } },
+    { case: 'nats.sync.inflight100', make: natsInflight100, baselines: ['nats.raw.inflight100'], goal: { 'nats.raw.inflight100': 0.9 }, options: { iterations: quick ? 1_000 : 3_000 } },
+    { case: 'nats.pulse.throughput', make: natsPulses, baselines: ['nats.raw.publish'], goal: { 'nats.raw.publish': 0.9 }, options: { iterations: quick ? 2_000 : 10_000 } },
+  ] : []),
 ];
 // the scale rows: the operation with 100 k objects against the same with 1; the ratio is the
 // cost at 100 k over the cost at 1 (goal ≤ 3); the 10 k ratio is reported beside it
@@ -80,6 +90,8 @@ for (const c of cases) {
   // a worker row's workers end with it: idle threads must not share the cores with later rows
   await closeWorkers();
 }
+await closeNats();
+if (natsUnavailable() !== null) console.log(`NATS rows skipped: ${natsUnavailable()}`);
 for (const s of scales) {
   progress(s.case);
   const small = s.make(1);
