@@ -25,12 +25,12 @@ describe('NATS nodes in separate processes', () => {
     net = null;
   });
 
-  async function start(): Promise<{ client: System; domain: string }> {
+  async function start(probeMs = 60_000): Promise<{ client: System; domain: string }> {
     const domain = `p${++domains}`;
     child = spawn(process.execPath, ['spec/link/fixtures/natsNode.mjs', server.url, domain], { stdio: ['pipe', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child!.stdout!.once('data', () => resolve()));
     const client = createSystem({ node: 'cli', net: { heartbeatMs: 200, missed: 3 } });
-    net = await joinNats(client, { servers: server.url, domain });
+    net = await joinNats(client, { servers: server.url, domain, probeMs });
     for (const end = Date.now() + 5000; client.kernel.net!.names.providers('hold').length === 0;) {
       if (Date.now() > end) throw new Error('the server node was not seen');
       await sleep(10);
@@ -57,6 +57,23 @@ describe('NATS nodes in separate processes', () => {
     expect(error).toBe('EHOSTDOWN');
     // heartbeat 200 ms × 3 missed, plus the last beat's age and timer jitter
     expect(at - killed).toBeLessThan(1000);
+  }, 20_000);
+
+  it('should take a killed node down at once through its probe (no responders), well before the liveness bound', async () => {
+    const { client } = await start(50);
+    const events: string[] = [];
+    client.nodes$.subscribe((e) => events.push(`${e.node} ${e.state} ${e.reason}`));
+    const conn = await firstValueFrom(client.process().open('hold', { global: true, codec: utf8 }));
+    let error: string | null = null;
+    let at = 0;
+    conn.send('wait').subscribe({ error: (e: { code: string }) => { error = e.code; at = Date.now(); } });
+    await sleep(100);
+    const killed = Date.now();
+    child!.kill('SIGKILL');
+    for (const end = Date.now() + 5000; error === null && Date.now() < end;) await sleep(5);
+    expect(error).toBe('EHOSTDOWN');
+    expect(at - killed).toBeLessThan(400);
+    expect(events).toEqual(['srv down closed: no responders']);
   }, 20_000);
 
   it('should know at once that a node left cleanly: EHOSTDOWN for the blocked, EHOSTUNREACH for a new attach', async () => {

@@ -6,7 +6,7 @@
  * node's (core NATS is at-most-once: a lost frame is a sequence gap, so EHOSTDOWN, never a hang).
  * @packageDocumentation
  */
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { NoRespondersError, RequestError, connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Kernel, KernelError, type Link } from '../../kernel/index.js';
 
 /** Options of {@link joinNats}. */
@@ -19,6 +19,12 @@ export interface NatsOptions {
   readonly connection?: NatsConnection;
   /** The largest frame published (default 512 KiB, under NATS's default `max_payload` of 1 MiB). */
   readonly maxFrameBytes?: number;
+  /**
+   * Every `probeMs` (default 1000) each peer is probed by a NATS request on
+   * `rxnto.<domain>.hb.<peer>`: "no responders" (its process is gone, so are its subscriptions)
+   * takes it down at once; a timeout is only a missed beat (the node's heartbeats decide).
+   */
+  readonly probeMs?: number;
 }
 
 /** A node joined to a NATS domain. */
@@ -42,6 +48,9 @@ class NatsPeerLink implements Link {
   dropping = 0;
   frameHandler: ((frame: Uint8Array) => void) | null = null;
   stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
+
+  /** The no-responders probe (see `probeMs`). */
+  probe: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {}
 
@@ -72,12 +81,18 @@ class NatsPeerLink implements Link {
 
   down(reason: string): void {
     if (this.closed) return;
-    this.closed = true;
+    this.stop();
     this.stateHandler?.('down', reason);
   }
 
   close(): void {
+    this.stop();
+  }
+
+  private stop(): void {
     this.closed = true;
+    if (this.probe !== null) clearInterval(this.probe);
+    this.probe = null;
   }
 }
 
@@ -103,6 +118,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
   const own = options.connection === undefined;
   const nc = options.connection ?? (await connect({ servers: options.servers, name: `rxnto ${domain}/${me}` }));
   const maxFrameBytes = options.maxFrameBytes ?? 512 * 1024;
+  const probeMs = options.probeMs ?? 1000;
   const prefix = `rxnto.${domain}`;
   const links = new Map<string, NatsPeerLink>();
   let closed = false;
@@ -111,9 +127,16 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
   const linkFor = (peer: string): NatsPeerLink => {
     let link = links.get(peer);
     if (link === undefined || link.closed) {
-      link = new NatsPeerLink(nc, `${prefix}.f.${peer}.${me}`, maxFrameBytes);
-      links.set(peer, link);
-      k.addLink(link, peer);
+      const l = (link = new NatsPeerLink(nc, `${prefix}.f.${peer}.${me}`, maxFrameBytes));
+      links.set(peer, l);
+      k.addLink(l, peer);
+      l.probe = setInterval(() => {
+        nc.request(`${prefix}.hb.${peer}`, undefined, { timeout: probeMs }).catch((e: unknown) => {
+          const none = e instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders());
+          if (none && !closed) l.down('no responders');
+        });
+      }, probeMs);
+      (l.probe as { unref?: () => void }).unref?.();
     }
     return link;
   };
@@ -128,6 +151,12 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
       if (closed || from === me) continue;
       linkFor(from).deliver(m.data);
     }
+  })();
+  // the probe's responder: while this process lives, so does this subscription
+  const hb = nc.subscribe(`${prefix}.hb.${me}`);
+  subs.push(hb);
+  void (async () => {
+    for await (const m of hb) m.respond();
   })();
   // a newcomer's hello: link to it (our HELLO frame then tells it about us)
   const hellos = nc.subscribe(`${prefix}.hello`);
@@ -168,6 +197,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
       await nc.flush();
       for (const s of subs) s.unsubscribe();
       for (const link of links.values()) link.down('left the NATS domain');
+      links.clear();
       if (own) await nc.close();
     },
   };
