@@ -24,25 +24,40 @@ async function accepts(port: number): Promise<boolean> {
 export interface NatsServer {
   readonly url: string;
   stop(): Promise<void>;
+  /** Kill the server (SIGKILL) and start it again on the same port. */
+  restart(): Promise<void>;
 }
 
 /** Start `nats-server` (Debian's package; `.ci/run` installs it) and wait until it accepts. */
 export async function startNatsServer(): Promise<NatsServer> {
   const port = await freePort();
+  let proc: ChildProcess = await launch(port);
+  const stop = (): Promise<void> => new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    stop,
+    async restart() {
+      await new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
+        proc.once('exit', () => resolve());
+        proc.kill('SIGKILL');
+      });
+      proc = await launch(port);
+    },
+  };
+}
+
+async function launch(port: number): Promise<ChildProcess> {
   const proc: ChildProcess = spawn(process.env.NATS_SERVER ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`nats-server could not start: ${String(e)}`))));
   const end = Date.now() + 10_000;
   for (;;) {
-    if (await Promise.race([accepts(port), failed])) break;
+    if (await Promise.race([accepts(port), failed])) return proc;
     if (Date.now() > end) throw new Error('nats-server did not accept connections within 10 s');
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) { resolve(); return; }
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    }),
-  };
 }

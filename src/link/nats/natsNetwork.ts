@@ -6,7 +6,7 @@
  * node's (core NATS is at-most-once: a lost frame is a sequence gap, so EHOSTDOWN, never a hang).
  * @packageDocumentation
  */
-import { NoRespondersError, RequestError, connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { NoRespondersError, RequestError, connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Kernel, KernelError, type Link } from '../../kernel/index.js';
 
 /** Options of {@link joinNats}. */
@@ -39,6 +39,21 @@ export interface NatsNetwork {
 type HasKernel = Kernel | { readonly kernel: Kernel };
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Take every message of `sub`, eagerly (frames never wait in the client: no slow consumer). A
+ * subscription that ends with an error (the connection lost for good) just ends: the nodes'
+ * liveness reports the peers down.
+ */
+function each(sub: Subscription, on: (m: Msg) => void): void {
+  void (async () => {
+    try {
+      for await (const m of sub) on(m);
+    } catch {
+      // the connection's end is reported through nc.closed()
+    }
+  })();
+}
 
 /** One peer over NATS: frames published to its subject, frames from it handed to the node. */
 class NatsPeerLink implements Link {
@@ -145,38 +160,28 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
   // frames to this node, from anyone: the last token names the sender
   const frames = nc.subscribe(`${prefix}.f.${me}.*`);
   subs.push(frames);
-  void (async () => {
-    for await (const m of frames) {
-      const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
-      if (closed || from === me) continue;
-      linkFor(from).deliver(m.data);
-    }
-  })();
+  each(frames, (m) => {
+    const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+    if (!closed && from !== me) linkFor(from).deliver(m.data);
+  });
   // the probe's responder: while this process lives, so does this subscription
   const hb = nc.subscribe(`${prefix}.hb.${me}`);
   subs.push(hb);
-  void (async () => {
-    for await (const m of hb) m.respond();
-  })();
+  each(hb, (m) => { m.respond(); });
   // a newcomer's hello: link to it (our HELLO frame then tells it about us)
   const hellos = nc.subscribe(`${prefix}.hello`);
   subs.push(hellos);
-  void (async () => {
-    for await (const m of hellos) {
-      const from = new TextDecoder().decode(m.data);
-      if (closed || from === me || !TOKEN.test(from)) continue;
-      linkFor(from);
-    }
-  })();
+  each(hellos, (m) => {
+    const from = new TextDecoder().decode(m.data);
+    if (!closed && from !== me && TOKEN.test(from)) linkFor(from);
+  });
   // a node that leaves says so: its peers take it down at once instead of at the liveness bound
   const byes = nc.subscribe(`${prefix}.bye`);
   subs.push(byes);
-  void (async () => {
-    for await (const m of byes) {
-      const from = new TextDecoder().decode(m.data);
-      if (!closed && from !== me) links.get(from)?.down('left the NATS domain');
-    }
-  })();
+  each(byes, (m) => {
+    const from = new TextDecoder().decode(m.data);
+    if (!closed && from !== me) links.get(from)?.down('left the NATS domain');
+  });
   await nc.flush();
   nc.publish(`${prefix}.hello`, new TextEncoder().encode(me));
   // our own connection closing takes every peer down
@@ -193,8 +198,12 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      nc.publish(`${prefix}.bye`, new TextEncoder().encode(me));
-      await nc.flush();
+      try {
+        nc.publish(`${prefix}.bye`, new TextEncoder().encode(me));
+        await nc.flush();
+      } catch {
+        // a connection already lost: the peers find out by their probes and heartbeats
+      }
       for (const s of subs) s.unsubscribe();
       for (const link of links.values()) link.down('left the NATS domain');
       links.clear();
