@@ -69,6 +69,11 @@ class NatsPeerLink implements Link {
 
   constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {}
 
+  /** Frames of this tick, published together (each prefixed by its length). */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private flushing = false;
+
   send(frame: Uint8Array): boolean {
     if (this.closed) return false;
     if (this.severed) return true;
@@ -76,14 +81,43 @@ class NatsPeerLink implements Link {
       this.dropping--;
       return true;
     }
-    // a copy: the frame may share its buffer, and the client may hold the payload
-    this.nc.publish(this.subject, frame.slice());
+    // the frames of one tick go as one NATS message (the frame's bytes are copied there)
+    if (this.pendingBytes + 4 + frame.length > this.maxFrameBytes) this.flush();
+    this.pending.push(frame);
+    this.pendingBytes += 4 + frame.length;
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.flush());
+    }
     return true;
   }
 
-  deliver(frame: Uint8Array): void {
-    if (this.closed || this.severed) return;
-    this.frameHandler?.(frame);
+  private flush(): void {
+    this.flushing = false;
+    if (this.pending.length === 0 || this.closed) return;
+    const out = new Uint8Array(this.pendingBytes);
+    const dv = new DataView(out.buffer);
+    let at = 0;
+    for (const f of this.pending) {
+      dv.setUint32(at, f.length, true);
+      out.set(f, at + 4);
+      at += 4 + f.length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.nc.publish(this.subject, out);
+  }
+
+  /** One NATS message: its frames, in order (a malformed batch hands the node what it can read). */
+  deliver(batch: Uint8Array): void {
+    const dv = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    let at = 0;
+    while (at + 4 <= batch.length && !this.closed && !this.severed) {
+      const n = dv.getUint32(at, true);
+      const frame = batch.subarray(at + 4, Math.min(batch.length, at + 4 + n));
+      at += 4 + n;
+      this.frameHandler?.(frame);
+    }
   }
 
   onFrame(handler: (frame: Uint8Array) => void): void {
@@ -101,6 +135,7 @@ class NatsPeerLink implements Link {
   }
 
   close(): void {
+    this.flush();
     this.stop();
   }
 
