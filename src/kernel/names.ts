@@ -102,9 +102,26 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
     return;
   }
   // a global name provided by another node: one provider, bound for the connection's life
-  const remote = (flags & NAME_FLAG_ATTACH_GLOBAL) !== 0 ? k.net?.names.pick(name) ?? null : null;
-  if (remote === null) throw fail('ENOENT', call);
-  openEntry(k, t, remote, ioConnectMessage(name), call, done, remote.nd);
+  const global = (flags & NAME_FLAG_ATTACH_GLOBAL) !== 0 && k.net !== null;
+  const remote = global ? k.net!.names.pick(name) : null;
+  if (remote !== null) {
+    openEntry(k, t, remote, ioConnectMessage(name), call, done, remote.nd);
+    return;
+  }
+  const resolver = global ? k.net!.names.resolver : null;
+  if (resolver === null) throw fail('ENOENT', call);
+  // not in the table (yet): the transport asks the network (NATS: one member of a queue group)
+  resolver(name, (errno, nd, pid, chid) => {
+    if (errno !== 0) {
+      done(errno, 0, 0);
+      return;
+    }
+    try {
+      openEntry(k, t, { pid, chid }, ioConnectMessage(name), call, done, nd);
+    } catch (e) {
+      done(e instanceof KernelError ? e.errno : ERRNO.EFAULT, 0, 0);
+    }
+  });
 }
 
 /**

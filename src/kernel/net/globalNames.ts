@@ -15,9 +15,22 @@ export interface Provider {
   readonly chid: number;
 }
 
+/** Asks a transport for a provider the table does not know yet (`done(errno, nd, pid, chid)`, in a kernel call). */
+export type NameResolver = (name: string, done: (errno: number, nd: number, pid: number, chid: number) => void) => void;
+
 export class GlobalNames {
   private readonly table = new Map<string, Provider[]>();
   private readonly turn = new Map<string, number>();
+  /** A transport's way to find a provider the table lacks (NATS: a queue-group request), or null. */
+  resolver: NameResolver | null = null;
+  /** Told of this node's own global names as they come and go (a transport serves them). */
+  private readonly localListeners = new Set<(added: boolean, name: string, pid: number, chid: number) => void>();
+
+  /** Follow this node's own global names; returns the function that stops it. */
+  onLocal(listener: (added: boolean, name: string, pid: number, chid: number) => void): () => void {
+    this.localListeners.add(listener);
+    return () => { this.localListeners.delete(listener); };
+  }
 
   constructor(private readonly m: NetManager) {}
 
@@ -37,11 +50,14 @@ export class GlobalNames {
   add(name: string, pid: number, chid: number): void {
     this.put(name, { nd: 0, pid, chid });
     this.broadcast(F.NAME_ADD, name, pid, chid);
+    for (const l of [...this.localListeners]) l(true, name, pid, chid);
   }
 
   /** A local global detach (or its process's death). */
   remove(name: string, pid: number, chid: number): void {
-    if (this.take(name, 0, pid, chid)) this.broadcast(F.NAME_DEL, name, pid, chid);
+    if (!this.take(name, 0, pid, chid)) return;
+    this.broadcast(F.NAME_DEL, name, pid, chid);
+    for (const l of [...this.localListeners]) l(false, name, pid, chid);
   }
 
   onFrame(peer: { readonly nd: number }, add: boolean, name: string, pid: number, chid: number): void {

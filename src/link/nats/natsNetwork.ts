@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { NoRespondersError, RequestError, connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Kernel, KernelError, type Link } from '../../kernel/index.js';
+import { ERRNO, Kernel, KernelError, type Link } from '../../kernel/index.js';
 
 /** Options of {@link joinNats}. */
 export interface NatsOptions {
@@ -39,6 +39,13 @@ export interface NatsNetwork {
 type HasKernel = Kernel | { readonly kernel: Kernel };
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** A global name as one subject token (hex of its UTF-8: names may hold `.`, `*`, `>` or `/`). */
+function nameToken(name: string): string {
+  let hex = '';
+  for (const b of new TextEncoder().encode(name)) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
 
 /**
  * Take every message of `sub`, eagerly (frames never wait in the client: no slow consumer). A
@@ -217,6 +224,46 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
     const from = new TextDecoder().decode(m.data);
     if (!closed && from !== me) links.get(from)?.down('left the NATS domain');
   });
+  // global names through queue groups: each provider of a name is a member of its group, and
+  // an open that the name table cannot answer yet asks the group (one member answers)
+  const serving = new Map<string, Subscription>();
+  const serve = (added: boolean, name: string, pid: number, chid: number): void => {
+    const key = `${name}\u0000${pid}\u0000${chid}`;
+    if (!added) {
+      serving.get(key)?.unsubscribe();
+      serving.delete(key);
+      return;
+    }
+    if (serving.has(key) || closed) return;
+    const sub = nc.subscribe(`${prefix}.svc.${nameToken(name)}`, { queue: 'q' });
+    serving.set(key, sub);
+    const answer = new Uint8Array(8 + me.length);
+    new DataView(answer.buffer).setInt32(0, pid, true);
+    new DataView(answer.buffer).setInt32(4, chid, true);
+    answer.set(new TextEncoder().encode(me), 8);
+    each(sub, (m) => { m.respond(answer); });
+  };
+  const names = k.net!.names;
+  for (const [name, pid, chid] of names.local()) serve(true, name, pid, chid);
+  const stopServing = names.onLocal(serve);
+  names.resolver = (name, done) => {
+    nc.request(`${prefix}.svc.${nameToken(name)}`, undefined, { timeout: probeMs }).then(
+      (m) => {
+        const dv = new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+        const node = new TextDecoder().decode(m.data.subarray(8));
+        k.core.run(() => {
+          if (!TOKEN.test(node) || node === me) { done(ERRNO.ENOENT, 0, 0, 0); return; }
+          linkFor(node); // reached from now on, if it was not yet
+          done(0, k.netmgrStrtond(node).nd, dv.getInt32(0, true), dv.getInt32(4, true));
+        });
+      },
+      (e: unknown) => {
+        // no responders: no provider anywhere, at once; a timeout: none answered in time
+        const none = e instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders());
+        k.core.run(() => done(none ? ERRNO.ENOENT : ERRNO.ETIMEDOUT, 0, 0, 0));
+      },
+    );
+  };
   await nc.flush();
   nc.publish(`${prefix}.hello`, new TextEncoder().encode(me));
   // our own connection closing takes every peer down
@@ -233,6 +280,10 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      stopServing();
+      if (names.resolver !== null) names.resolver = null;
+      for (const sub of serving.values()) sub.unsubscribe();
+      serving.clear();
       try {
         nc.publish(`${prefix}.bye`, new TextEncoder().encode(me));
         await nc.flush();
