@@ -52,7 +52,8 @@ function workerNet(rings: boolean): Net {
   return {
     a, b, c, ab, virtual: false,
     bound: 300,
-    run: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // real time: twice each wait of the case, for a loaded machine
+    run: (ms) => new Promise((resolve) => setTimeout(resolve, ms * 2)),
     restartB() {
       ab.close();
       const b2 = node('b');

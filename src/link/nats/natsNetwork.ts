@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 import { NoRespondersError, RequestError, connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ERRNO, Kernel, KernelError, type Link } from '../../kernel/index.js';
+import { ERRNO, Kernel, KernelError } from '../../kernel/index.js';
+import { LinkBase } from '../LinkBase.js';
 
 /** Options of {@link joinNats}. */
 export interface NatsOptions {
@@ -63,18 +64,17 @@ function each(sub: Subscription, on: (m: Msg) => void): void {
 }
 
 /** One peer over NATS: frames published to its subject, frames from it handed to the node. */
-class NatsPeerLink implements Link {
+class NatsPeerLink extends LinkBase {
   readonly kind = 'nats' as const;
-  closed = false;
   severed = false;
   dropping = 0;
-  frameHandler: ((frame: Uint8Array) => void) | null = null;
-  stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
 
   /** The no-responders probe (see `probeMs`). */
   probe: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {}
+  constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {
+    super();
+  }
 
   /** Frames of this tick, published together (each prefixed by its length). */
   private pending: Uint8Array[] = [];
@@ -127,27 +127,15 @@ class NatsPeerLink implements Link {
     }
   }
 
-  onFrame(handler: (frame: Uint8Array) => void): void {
-    this.frameHandler = handler;
+  /** What this tick queued still goes out before the link closes. */
+  override close(reason: string): void {
+    if (!this.closed) this.flush();
+    super.close(reason);
   }
 
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
-    this.stateHandler = handler;
-  }
-
-  down(reason: string): void {
-    if (this.closed) return;
-    this.stop();
-    this.stateHandler?.('down', reason);
-  }
-
-  close(): void {
-    this.flush();
-    this.stop();
-  }
-
-  private stop(): void {
-    this.closed = true;
+  protected cleanup(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
     if (this.probe !== null) clearInterval(this.probe);
     this.probe = null;
   }

@@ -5,7 +5,7 @@
  * `MessagePort`s; nothing here imports a `node:` module.
  * @packageDocumentation
  */
-import type { Link } from '../../kernel/index.js';
+import { LinkBase } from '../LinkBase.js';
 
 /** What the link needs of a port: Node's `MessagePort` and the browser's both have it. */
 export interface PortLike {
@@ -29,16 +29,14 @@ export interface PortLinkOptions {
 const BATCH = 'rxnto.frames';
 
 /** A {@link Link} over `port`. */
-export class PortLink implements Link {
+export class PortLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
-  private frameHandler: ((frame: Uint8Array) => void) | null = null;
-  private stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
-  private closed = false;
   private pending: ArrayBuffer[] = [];
   private flushing = false;
 
   constructor(private readonly port: PortLike, options: PortLinkOptions = {}) {
+    super();
     this.maxFrameBytes = options.maxFrameBytes ?? 1 << 20;
     port.addEventListener('message', (e) => this.onMessage(e.data));
     port.addEventListener('close', () => this.down('port closed'));
@@ -80,42 +78,16 @@ export class PortLink implements Link {
     }
   }
 
-  onFrame(handler: (frame: Uint8Array) => void): void {
-    this.frameHandler = handler;
-  }
-
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
-    this.stateHandler = handler;
-  }
-
-  /** The transport is gone (the port closed, the worker exited): the node quarantines its peer. */
-  down(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected cleanup(): void {
     this.pending = [];
-    this.stateHandler?.('down', reason);
-    for (const f of this.downHooks.splice(0)) f();
   }
 
-  private readonly downHooks: Array<() => void> = [];
-
-  /** Call `f` once when the link goes down or is closed. */
-  onDown(f: () => void): void {
-    if (this.closed) f();
-    else this.downHooks.push(f);
-  }
-
-  close(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.pending = [];
-    for (const f of this.downHooks.splice(0)) f();
+  protected override release(): void {
     try {
       this.port.close();
     } catch {
       // closed already
     }
-    void reason;
   }
 }
 

@@ -7,7 +7,7 @@
  * behind nothing else.
  * @packageDocumentation
  */
-import type { Link } from '../../kernel/index.js';
+import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
 
 /** Int32 slots of a ring's header: read position, write position, doorbell, closed. */
@@ -49,24 +49,21 @@ class Ring {
 }
 
 /** A {@link Link} over two rings (ours to write, theirs to read), with `port` for the close event. */
-export class RingLink implements Link {
+export class RingLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
   private readonly tx: Ring;
   private readonly rx: Ring;
   private readonly rxData: Int32Array;
   private readonly txData: Int32Array;
-  private frameHandler: ((frame: Uint8Array) => void) | null = null;
-  private stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
-  private closed = false;
   /** Frames waiting for room in the ring, in order. */
   private waiting: Uint8Array[] = [];
   private ringQueued = false;
   /** Waiting for the reader to make room (it notifies on HEAD). */
   private awaitingRoom = false;
-  private readonly downHooks: Array<() => void> = [];
 
   constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer) {
+    super();
     this.tx = new Ring(tx);
     this.rx = new Ring(rx);
     this.txData = new Int32Array(tx, HEADER_BYTES);
@@ -169,31 +166,7 @@ export class RingLink implements Link {
     Atomics.notify(i32, HEAD);
   }
 
-  onFrame(handler: (frame: Uint8Array) => void): void {
-    this.frameHandler = handler;
-  }
-
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
-    this.stateHandler = handler;
-  }
-
-  /** Call `f` once when the link goes down or is closed. */
-  onDown(f: () => void): void {
-    if (this.closed) f();
-    else this.downHooks.push(f);
-  }
-
-  /** The transport is gone (the port closed, the worker exited). */
-  down(reason: string): void {
-    if (this.closed) return;
-    this.end();
-    this.stateHandler?.('down', reason);
-  }
-
-  close(reason: string): void {
-    if (this.closed) return;
-    this.end();
-    void reason;
+  protected override release(): void {
     try {
       this.port.close();
     } catch {
@@ -201,8 +174,7 @@ export class RingLink implements Link {
     }
   }
 
-  private end(): void {
-    this.closed = true;
+  protected cleanup(): void {
     this.waiting = [];
     Atomics.notify(this.tx.i32, HEAD);
     // wake the peer's reader so that it sees the close
@@ -212,6 +184,5 @@ export class RingLink implements Link {
     // and our own reader, which waits on the peer's doorbell
     Atomics.add(this.rx.i32, BELL, 1);
     Atomics.notify(this.rx.i32, BELL);
-    for (const f of this.downHooks.splice(0)) f();
   }
 }
