@@ -43,6 +43,16 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(errnoOf(() => k.connectAttach(t, 1, 1, 1, _NTO_SIDE_CHANNEL, 0))).toBe(E.ENOREMOTE);
     });
 
+    it('#3b an nd whose node bits are 0 (QoS bits only) names this node, as ND_NODE_CMP says', async () => {
+      const { a } = await make();
+      const s = proc(a, 'server', 0);
+      const c = proc(a, 'client');
+      const coid = a.connectAttach(c.t, 0x10000, s.pid, s.chid, _NTO_SIDE_CHANNEL, 0);
+      const r = receive(a, s.t, s.chid);
+      send(a, c.t, coid, 'local');
+      expect(dec(r.buf, r.info.msglen)).toBe('local');
+    });
+
     it('#4 ConnectAttach to a never-linked node succeeds; its first send is EHOSTUNREACH', async () => {
       const { a } = await make();
       const c = proc(a, 'client');

@@ -37,6 +37,9 @@ type Call = (x: number, ctx: ReturnType<typeof busyWorld>) => void;
 /** Index is a C `unsigned`: a negative one has the side-channel bit, so only fd-space overflows are bad. */
 const badIndex = fc.oneof(fc.integer({ min: 1000, max: _NTO_SIDE_CHANNEL - 1 }), fc.constantFrom(Number.NaN, 2.5));
 /** Pulse codes are 8-bit signed: anything outside -128..127. */
+/** An nd that names no node: an nd whose node bits are 0 (QoS bits only) is this node, as in QNX. */
+const badNd = badInt.filter((v) => !Number.isInteger(v) || (v & 0xffff) !== 0);
+
 const badCode = fc.oneof(fc.integer({ min: 128, max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: -129 }), fc.constant(0.5));
 
 const CALLS: Record<string, [Call, readonly ErrnoCode[], fc.Arbitrary<number>?]> = {
@@ -46,7 +49,7 @@ const CALLS: Record<string, [Call, readonly ErrnoCode[], fc.Arbitrary<number>?]>
   'ConnectAttach pid': [(x, { kernel, caller, chid }) => kernel.connectAttach(caller, 0, x, chid, 0, 0), ['ESRCH', 'EINVAL']],
   'ConnectAttach index': [(x, { kernel, caller, serverP, chid }) => kernel.connectAttach(caller, 0, serverP.pid, chid, x, 0), ['EINVAL'], badIndex],
   'ConnectAttach flags': [(x, { kernel, caller, serverP, chid }) => kernel.connectAttach(caller, 0, serverP.pid, chid, 0, x), ['EINVAL']],
-  'ConnectAttach nd': [(x, { kernel, caller, serverP, chid }) => kernel.connectAttach(caller, x, serverP.pid, chid, 0, 0), ['ENOREMOTE', 'EINVAL']],
+  'ConnectAttach nd': [(x, { kernel, caller, serverP, chid }) => kernel.connectAttach(caller, x, serverP.pid, chid, 0, 0), ['ENOREMOTE', 'EINVAL'], badNd],
   ConnectDetach: [(x, { kernel, caller }) => kernel.connectDetach(caller, x), ['EINVAL']],
   ConnectServerInfo: [(x, { kernel, caller }) => kernel.connectServerInfo(caller, x, 0, emptyMsgInfo()), ['ESRCH', 'EINVAL']],
   MsgSend: [(x, { kernel, caller }) => kernel.msgSend(caller, x, new Uint8Array(1), new Uint8Array(1), () => {}), ['EBADF', 'EINVAL']],
