@@ -28,7 +28,7 @@ export interface PortLinkOptions {
 /** The marker of a batch of frames on the port (anything else on it is not ours and is ignored). */
 const BATCH = 'rxnto.frames';
 
-/** A {@link Link} over `port`. */
+/** A `Link` over `port`. */
 export class PortLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
@@ -91,7 +91,7 @@ export class PortLink extends LinkBase {
   }
 }
 
-/** A {@link Link} over a `MessagePort` (Node `worker_threads` or a browser's). */
+/** A `Link` over a `MessagePort` (Node `worker_threads` or a browser's). */
 export function portLink(port: PortLike, options: PortLinkOptions = {}): PortLink {
   return new PortLink(port, options);
 }

@@ -48,7 +48,7 @@ class Ring {
   }
 }
 
-/** A {@link Link} over two rings (ours to write, theirs to read), with `port` for the close event. */
+/** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
