@@ -319,6 +319,21 @@ export function linkSuite(name: string, factory: NetFactory): void {
       expect(traced.map((e) => e.detail.errno)).toEqual([E.EPERM]);
     });
 
+    it('#21b a timer\'s pulse through a remote coid follows the same rule: accepted on a, dropped and traced on b', async () => {
+      const { a, b, run } = await make();
+      const s = proc(b, 'server', 0, { uid: 100, abilities: [PROCMGR_AID_PUBLIC_CHANNEL] });
+      const c = proc(a, 'client', undefined, { uid: 200 });
+      const coid = attach(a, c.t, 'b', s.pid, s.chid);
+      const traced: TraceEvent[] = [];
+      b.onTrace((e) => { if (e.kind === 'drop') traced.push(e); });
+      const id = a.timerCreate(c.t, CLOCK_MONOTONIC, { sigev_notify: SIGEV_PULSE, sigev_coid: coid, sigev_priority: 10, sigev_code: 4, sigev_value: { sival_int: 1 } });
+      a.timerSettime(c.t, id, 0, { nsec: 10e6, interval_nsec: 0 }, null);
+      await run(50);
+      const r = receive(b, s.t, s.chid, 16);
+      expect(r.done.done).toBe(false);
+      expect(traced.map((e) => e.detail.errno)).toEqual([E.EPERM]);
+    });
+
     it('#22 a pulse on a coid whose remote channel is gone is EBADF', async () => {
       const { a, b, run } = await make();
       const s = proc(b, 'server', 0);

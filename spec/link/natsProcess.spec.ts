@@ -38,6 +38,22 @@ describe('NATS nodes in separate processes', () => {
     return { client, domain };
   }
 
+  /**
+   * A client REPLY-blocked on the server node's 'hold', then `act` (a kill, a leave): the error
+   * the send ends with, and how long after `act` it came.
+   */
+  async function blockedThen(client: System, act: () => void): Promise<{ error: string | null; after: number }> {
+    const conn = await firstValueFrom(client.process().open('hold', { global: true, codec: utf8 }));
+    let error: string | null = null;
+    let at = 0;
+    conn.send('wait').subscribe({ error: (e: { code: string }) => { error = e.code; at = Date.now(); } });
+    await sleep(100);
+    const t0 = Date.now();
+    act();
+    for (const end = Date.now() + 5000; error === null && Date.now() < end;) await sleep(5);
+    return { error, after: at - t0 };
+  }
+
   it('should serve a global name across processes', async () => {
     const { client } = await start();
     const conn = await firstValueFrom(client.process().open('upper', { global: true, codec: utf8 }));
@@ -46,48 +62,27 @@ describe('NATS nodes in separate processes', () => {
 
   it('should fail a REPLY-blocked client with EHOSTDOWN within the liveness bound when the server process is killed', async () => {
     const { client } = await start();
-    const conn = await firstValueFrom(client.process().open('hold', { global: true, codec: utf8 }));
-    let error: string | null = null;
-    let at = 0;
-    conn.send('wait').subscribe({ error: (e: { code: string }) => { error = e.code; at = Date.now(); } });
-    await sleep(100);
-    const killed = Date.now();
-    child!.kill('SIGKILL');
-    for (const end = Date.now() + 5000; error === null && Date.now() < end;) await sleep(10);
+    const { error, after } = await blockedThen(client, () => child!.kill('SIGKILL'));
     expect(error).toBe('EHOSTDOWN');
     // heartbeat 200 ms × 3 missed, plus the last beat's age and timer jitter
-    expect(at - killed).toBeLessThan(1000);
+    expect(after).toBeLessThan(1000);
   }, 20_000);
 
   it('should take a killed node down at once through its probe (no responders), well before the liveness bound', async () => {
     const { client } = await start(50);
     const events: string[] = [];
     client.nodes$.subscribe((e) => events.push(`${e.node} ${e.state} ${e.reason}`));
-    const conn = await firstValueFrom(client.process().open('hold', { global: true, codec: utf8 }));
-    let error: string | null = null;
-    let at = 0;
-    conn.send('wait').subscribe({ error: (e: { code: string }) => { error = e.code; at = Date.now(); } });
-    await sleep(100);
-    const killed = Date.now();
-    child!.kill('SIGKILL');
-    for (const end = Date.now() + 5000; error === null && Date.now() < end;) await sleep(5);
+    const { error, after } = await blockedThen(client, () => child!.kill('SIGKILL'));
     expect(error).toBe('EHOSTDOWN');
-    expect(at - killed).toBeLessThan(400);
+    expect(after).toBeLessThan(400);
     expect(events).toEqual(['srv down closed: no responders']);
   }, 20_000);
 
   it('should know at once that a node left cleanly: EHOSTDOWN for the blocked, EHOSTUNREACH for a new attach', async () => {
     const { client } = await start();
-    const conn = await firstValueFrom(client.process().open('hold', { global: true, codec: utf8 }));
-    let error: string | null = null;
-    let at = 0;
-    conn.send('wait').subscribe({ error: (e: { code: string }) => { error = e.code; at = Date.now(); } });
-    await sleep(100);
-    const left = Date.now();
-    child!.stdin!.write('exit\n');
-    for (const end = Date.now() + 5000; error === null && Date.now() < end;) await sleep(5);
+    const { error, after } = await blockedThen(client, () => child!.stdin!.write('exit\n'));
     expect(error).toBe('EHOSTDOWN');
-    expect(at - left).toBeLessThan(200);
+    expect(after).toBeLessThan(200);
     const fresh = client.process().connect({ node: 'srv', pid: 1, chid: 1 });
     const again = await firstValueFrom(fresh.send(new Uint8Array(1))).then(() => 'answered', (e: { code: string }) => e.code);
     expect(again).toBe('EHOSTUNREACH');

@@ -40,7 +40,7 @@ export function eventCredentials(target: Process, ev: Sigevent): number {
   if ((ev.sigev_notify & SIGEV_TYPE_MASK) !== SIGEV_PULSE) return 0;
   const conn = target.coids.get(ev.sigev_coid ?? -1)?.conn;
   // through a remote connection the server node applies the rule (and drops what it refuses)
-  if (conn?.remote !== null && conn?.remote !== undefined) return 0;
+  if (conn !== undefined && conn.remote !== null) return 0;
   const ch = conn?.channel;
   return ch === null || ch === undefined || mayPulse(target, ch.owner) ? 0 : ERRNO.EPERM;
 }

@@ -7,19 +7,21 @@
  * @packageDocumentation
  */
 import type { Buffers } from '../buffers.js';
-import { _NTO_CHF_UNBLOCK, PRIORITY_DEFAULT, STATE_REPLY } from '../constants.js';
+import { _NTO_CHF_UNBLOCK, PRIORITY_DEFAULT } from '../constants.js';
 import { fail, type KernelCore } from '../core.js';
-import { processExit } from '../deaths.js';
-import { ERRNO } from '../errno.js';
-import { Channel, Process, type CoidEntry, type Completion, type Connection, type Done, type SendWait, type Thread } from '../objects.js';
-import { releaseSender } from '../release.js';
+import { Channel, Process, type CoidEntry, type Connection, type Done, type SendWait, type Thread } from '../objects.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Sigevent } from '../types.js';
 import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
 import { onAsyncFrame, sendBatch } from './asyncRemote.js';
-import { bytesText, decodeInto, encodeFrame, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
+import { decodeInto, encodeFrame, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
+import { EndOfCall } from './endOfCall.js';
+import { reassemble } from './fragments.js';
+import { PathResolves } from './pathResolves.js';
+import { armHeartbeat, endCrossings } from './liveness.js';
+import { onHello } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
 import { Peer, Session } from './Peer.js';
@@ -49,11 +51,13 @@ export class NetManager implements NetHooks {
   readonly names = new GlobalNames(this);
   private readonly peers = new Map<number, Peer>();
   private readonly byName = new Map<string, Peer>();
-  private readonly sessions = new Set<Session>();
+  /** @internal Open links. */
+  readonly sessions = new Set<Session>();
   private nextNd = 1;
   private nextXid = 1;
   private nextCid = 1;
-  private heartbeat: TimerHandle | null = null;
+  /** @internal The heartbeat timer, while a link is open (liveness.ts). */
+  heartbeat: TimerHandle | null = null;
   /** The frame every arriving one is decoded into (handlers read it synchronously). */
   private readonly frame = reusableFrame();
   private readonly listeners = new Set<(e: NetEvent) => void>();
@@ -70,6 +74,7 @@ export class NetManager implements NetHooks {
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
     this.channel = new Channel(0, this.process, _NTO_CHF_UNBLOCK);
+    this.receivedLater = new EndOfCall(k, (list) => server.sendReceived(this, list));
   }
 
   // ---- nds and names ----
@@ -137,7 +142,7 @@ export class NetManager implements NetHooks {
       if (state === 'down') this.k.run(() => this.linkDown(session, reason));
     });
     this.sendRaw(session, F.HELLO, 0, [link.maxFrameBytes, this.heartbeatMs, this.missed], textBytes(this.name), 0, 0);
-    this.armHeartbeat();
+    armHeartbeat(this);
   }
 
   /** Listen to peers coming up and going down, and to dropped frames. */
@@ -146,7 +151,8 @@ export class NetManager implements NetHooks {
     return () => { this.listeners.delete(listener); };
   }
 
-  private emit(e: NetEvent): void {
+  /** @internal Tell the listeners. */
+  emit(e: NetEvent): void {
     for (const l of [...this.listeners]) {
       try {
         l(e);
@@ -190,7 +196,7 @@ export class NetManager implements NetHooks {
       return;
     }
     if (f.kind === F.HELLO) {
-      this.onHello(session, f);
+      onHello(this, session, f);
       return;
     }
     const peer = session.peer;
@@ -205,31 +211,11 @@ export class NetManager implements NetHooks {
     session.rxSeq = (session.rxSeq + 1) >>> 0;
     peer.lastHeard = this.k.scheduler.now();
     if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
-      const whole = this.reassemble(peer, f);
+      const whole = reassemble(peer, f);
       if (whole === null) return;
       f.payload = whole;
     }
     this.dispatch(peer, f);
-  }
-
-  /** Collect fragments of `f`'s message; the whole payload once its last fragment is in. */
-  private reassemble(peer: Peer, f: Frame): Uint8Array | null {
-    const key = `${f.kind}:${f.id}`;
-    const parts = peer.fragments.get(key);
-    if ((f.flags & FLAG_MORE) !== 0) {
-      if (parts === undefined) peer.fragments.set(key, [f.payload]);
-      else parts.push(f.payload);
-      return null;
-    }
-    if (parts === undefined) return f.payload;
-    peer.fragments.delete(key);
-    parts.push(f.payload);
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const whole = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) { whole.set(p, at); at += p.length; }
-    return whole;
   }
 
   private dispatch(peer: Peer, f: Frame): void {
@@ -245,7 +231,7 @@ export class NetManager implements NetHooks {
         client.onFrame(this, peer, f);
         return;
       case F.RESOLVED:
-        this.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
+        this.paths.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
         return;
       case F.ASYNC_BATCH:
       case F.ASYNC_CONSUMED:
@@ -256,39 +242,10 @@ export class NetManager implements NetHooks {
     }
   }
 
-  private onHello(session: Session, f: Frame): void {
-    const name = bytesText(f.payload);
-    const inc = f.srcInc;
-    if (f.seq !== 0 || session.rxSeq !== 0 || !validNodeName(name) || name === this.name || inc === 0) {
-      this.refuse(session, `bad hello from '${name}'`);
-      return;
-    }
-    const peer = this.peerNamed(name);
-    if ((session.peer !== null && session.peer !== peer) || peer.quarantined.has(inc)) {
-      this.refuse(session, peer.quarantined.has(inc) ? `'${name}' incarnation ${inc} is quarantined` : `expected '${session.peer!.name}', got '${name}'`);
-      return;
-    }
-    // the same name with a new incarnation: the old node restarted, and is gone for good
-    if (peer.state === 'up' && peer.incarnation !== inc) this.quarantine(peer, 'restarted');
-    if (peer.session !== null && peer.session !== session) {
-      // another link to a live peer: keep the one we have
-      if (peer.state === 'up') { this.refuse(session, `'${name}' is reached already`); return; }
-    }
-    session.rxSeq = 1;
-    session.peer = peer;
-    peer.session = session;
-    peer.incarnation = inc;
-    peer.state = 'up';
-    peer.lastHeard = this.k.scheduler.now();
-    this.armDeadline(peer);
-    if (this.k.tracer !== null) this.k.trace('node', null, { node: name, nd: peer.nd, state: 'up', incarnation: inc });
-    this.emit({ type: 'node', event: { node: name, nd: peer.nd, state: 'up', reason: 'hello', incarnation: inc } });
-    const waiting = peer.outbox.splice(0);
-    for (const send of waiting) send();
-    server.announceNames(this, peer);
-  }
 
-  private refuse(session: Session, reason: string): void {
+
+  /** @internal Drop a session that said something unacceptable. */
+  refuse(session: Session, reason: string): void {
     this.drop(session.peer, reason);
     this.closeSession(session, reason);
   }
@@ -316,37 +273,7 @@ export class NetManager implements NetHooks {
     this.emit({ type: 'drop', reason, node: peer?.name ?? '' });
   }
 
-  // ---- liveness ----
-
-  private armHeartbeat(): void {
-    if (this.heartbeat !== null) return;
-    this.heartbeat = this.k.schedule(() => {
-      this.heartbeat = null;
-      if (this.sessions.size === 0) return;
-      for (const peer of this.peers.values()) {
-        if (peer.state !== 'up') continue;
-        if (peer.owed > 0) {
-          this.sendTo(peer, F.CREDIT, 0, [peer.owed]);
-          peer.owed = 0;
-        } else this.sendTo(peer, F.HEARTBEAT, 0, []);
-      }
-      this.armHeartbeat();
-    }, this.heartbeatMs);
-  }
-
-  /** Quarantine `peer` when nothing was heard from it for `heartbeatMs × missed`. */
-  private armDeadline(peer: Peer): void {
-    peer.deadline?.unsubscribe();
-    const bound = this.heartbeatMs * this.missed;
-    const check = (): void => {
-      peer.deadline = null;
-      if (peer.state !== 'up') return;
-      const silent = this.k.scheduler.now() - peer.lastHeard;
-      if (silent >= bound) this.quarantine(peer, 'heartbeat');
-      else peer.deadline = this.k.schedule(check, bound - silent);
-    };
-    peer.deadline = this.k.schedule(check, bound);
-  }
+  // ---- liveness (liveness.ts) ----
 
   /**
    * The peer's incarnation is lost for good (qnet.md §3.6): its session closes; remote sends to
@@ -368,55 +295,19 @@ export class NetManager implements NetHooks {
       this.closeSession(session, reason);
     }
     const k = this.k;
-    for (const w of [...peer.calls.values()]) {
-      w.aux = 0;
-      releaseSender(k, w, ERRNO.EHOSTDOWN, 0);
-    }
-    peer.calls.clear();
-    for (const conn of peer.conns.values()) client.killConnection(k, conn);
-    peer.conns.clear();
-    peer.inflight = 0;
-    for (const proxy of [...peer.proxies.values()]) processExit(k, proxy, 0);
-    peer.proxies.clear();
-    peer.accepted.clear();
-    peer.refused.clear();
-    peer.vsends.clear();
-    peer.fragments.clear();
-    peer.owed = 0;
-    server.forgetNamesOf(this, peer);
-    this.failResolves(peer);
+    endCrossings(this, peer);
     if (k.tracer !== null) k.trace('node', null, { node: peer.name, nd: peer.nd, state: 'down', reason });
     this.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state: 'down', reason, incarnation: inc } });
   }
 
   // ---- /net paths ----
 
-  private nextRid = 1;
-  private readonly resolving = new Map<number, { peer: Peer; done: (errno: number, pid: number, chid: number) => void }>();
+  private readonly paths = new PathResolves();
 
   resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void {
     const peer = this.peers.get(nd);
     if (peer === undefined || (peer.state !== 'up' && peer.state !== 'connecting')) throw fail('EHOSTUNREACH', 'open');
-    const rid = this.nextRid++;
-    this.resolving.set(rid, { peer, done });
-    this.sendTo(peer, F.RESOLVE, rid, [], textBytes(path));
-  }
-
-  /** A RESOLVED frame: the open goes on (or fails) with what the peer found. */
-  resolved(rid: number, errno: number, pid: number, chid: number): void {
-    const r = this.resolving.get(rid);
-    if (r === undefined) return;
-    this.resolving.delete(rid);
-    r.done(errno, pid, chid);
-  }
-
-  /** Resolves waiting on a lost peer fail EHOSTDOWN. */
-  private failResolves(peer: Peer): void {
-    for (const [rid, r] of [...this.resolving]) {
-      if (r.peer !== peer) continue;
-      this.resolving.delete(rid);
-      r.done(ERRNO.EHOSTDOWN, 0, 0);
-    }
+    this.sendTo(peer, F.RESOLVE, this.paths.add(peer, done), [], textBytes(path));
   }
 
   // ---- ids ----
@@ -478,28 +369,14 @@ export class NetManager implements NetHooks {
    * still unanswered then: a server that replies at once sends one frame (REPLY), not two.
    */
   received(w: SendWait): void {
-    this.receivedLater.push(w, w.net!.xid);
-    if (this.receivedQueued) return;
-    this.receivedQueued = true;
-    this.k.complete(this.receivedFlush, 0, 0);
+    this.receivedLater.add(w);
+    this.receivedLater.add(w.net!.xid);
   }
 
-  private readonly receivedLater: Array<SendWait | number> = [];
-  private receivedQueued = false;
-  private readonly receivedFlush: Completion = {
-    err: 0, result: 0, aux: 0,
-    done: () => {
-      this.receivedQueued = false;
-      const list = this.receivedLater.splice(0);
-      for (let i = 0; i < list.length; i += 2) {
-        const w = list[i] as SendWait;
-        const xid = list[i + 1] as number;
-        const peer = w.net?.peer as Peer | undefined;
-        if (peer === undefined || w.net!.xid !== xid || peer.vsends.get(xid) !== w || w.thread.state !== STATE_REPLY) continue;
-        this.sendTo(peer, F.RECEIVED, xid, []);
-      }
-    },
-  };
+  /** Pairs (wait, its xid when received); a wait reused since carries another xid. */
+  private readonly receivedLater: EndOfCall<SendWait | number>;
+
+
 
   requeued(w: SendWait): void {
     this.sendTo(w.net!.peer as Peer, F.REQUEUED, w.net!.xid, []);

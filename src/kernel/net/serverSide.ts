@@ -6,7 +6,7 @@
  * @internal
  * @packageDocumentation
  */
-import { _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, PRIORITY_DEFAULT, PRIORITY_MAX, SIGEV_PULSE_PRIO_INHERIT } from '../constants.js';
+import { _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, PRIORITY_DEFAULT, PRIORITY_MAX, SIGEV_PULSE_PRIO_INHERIT, STATE_REPLY } from '../constants.js';
 import { detachEntry } from '../connections.js';
 import { closeAsync } from '../asyncTeardown.js';
 import { threadExit } from '../deaths.js';
@@ -237,6 +237,21 @@ export function event(m: NetManager, proxy: Process, ev: Sigevent, basePriority:
   if (peer === undefined) return;
   const prio = ev.sigev_priority === undefined || ev.sigev_priority === SIGEV_PULSE_PRIO_INHERIT ? basePriority : ev.sigev_priority;
   m.sendTo(peer, F.EVENT, proxy.pid, [ev.sigev_coid ?? -1, prio, ev.sigev_code ?? 0, ev.sigev_value?.sival_int ?? 0]);
+}
+
+/**
+ * The deferred RECEIVED frames of a kernel call, as pairs (wait, its xid when received): sent
+ * only for sends still REPLY-blocked (a server that replied at once sent REPLY instead; a wait
+ * reused since carries another xid).
+ */
+export function sendReceived(m: NetManager, list: Array<SendWait | number>): void {
+  for (let i = 0; i < list.length; i += 2) {
+    const w = list[i] as SendWait;
+    const xid = list[i + 1] as number;
+    const peer = w.net?.peer as Peer | undefined;
+    if (peer === undefined || w.net!.xid !== xid || peer.vsends.get(xid) !== w || w.thread.state !== STATE_REPLY) continue;
+    m.sendTo(peer, F.RECEIVED, xid, []);
+  }
 }
 
 /** Tell a peer that just came up which global names this node provides. */

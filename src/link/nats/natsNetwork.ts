@@ -9,6 +9,7 @@
 import { NoRespondersError, RequestError, connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { ERRNO, Kernel, KernelError } from '../../kernel/index.js';
 import { LinkBase } from '../LinkBase.js';
+import { TickBatch } from '../TickBatch.js';
 
 /** Options of {@link joinNats}. */
 export interface NatsOptions {
@@ -72,14 +73,13 @@ class NatsPeerLink extends LinkBase {
   /** The no-responders probe (see `probeMs`). */
   probe: ReturnType<typeof setInterval> | null = null;
 
+  /** The frames of a tick, published as one NATS message (each prefixed by its length). */
+  private readonly batch: TickBatch;
+
   constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {
     super();
+    this.batch = new TickBatch((frames, bytes) => this.publish(frames, bytes), maxFrameBytes, 4);
   }
-
-  /** Frames of this tick, published together (each prefixed by its length). */
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private flushing = false;
 
   send(frame: Uint8Array): boolean {
     if (this.closed) return false;
@@ -88,30 +88,20 @@ class NatsPeerLink extends LinkBase {
       this.dropping--;
       return true;
     }
-    // the frames of one tick go as one NATS message (the frame's bytes are copied there)
-    if (this.pendingBytes + 4 + frame.length > this.maxFrameBytes) this.flush();
-    this.pending.push(frame);
-    this.pendingBytes += 4 + frame.length;
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
-    }
+    this.batch.add(frame);
     return true;
   }
 
-  private flush(): void {
-    this.flushing = false;
-    if (this.pending.length === 0 || this.closed) return;
-    const out = new Uint8Array(this.pendingBytes);
+  private publish(frames: Uint8Array[], bytes: number): void {
+    if (this.closed) return;
+    const out = new Uint8Array(bytes);
     const dv = new DataView(out.buffer);
     let at = 0;
-    for (const f of this.pending) {
+    for (const f of frames) {
       dv.setUint32(at, f.length, true);
       out.set(f, at + 4);
       at += 4 + f.length;
     }
-    this.pending = [];
-    this.pendingBytes = 0;
     this.nc.publish(this.subject, out);
   }
 
@@ -129,13 +119,12 @@ class NatsPeerLink extends LinkBase {
 
   /** What this tick queued still goes out before the link closes. */
   override close(reason: string): void {
-    if (!this.closed) this.flush();
+    if (!this.closed) this.batch.flush();
     super.close(reason);
   }
 
   protected cleanup(): void {
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.batch.clear();
     if (this.probe !== null) clearInterval(this.probe);
     this.probe = null;
   }

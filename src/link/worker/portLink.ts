@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { LinkBase } from '../LinkBase.js';
+import { TickBatch } from '../TickBatch.js';
 
 /** What the link needs of a port: Node's `MessagePort` and the browser's both have it. */
 export interface PortLike {
@@ -32,8 +33,8 @@ const BATCH = 'rxnto.frames';
 export class PortLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
-  private pending: ArrayBuffer[] = [];
-  private flushing = false;
+  /** The frames of a tick, posted together. */
+  private readonly batch = new TickBatch((frames) => this.post(frames));
 
   constructor(private readonly port: PortLike, options: PortLinkOptions = {}) {
     super();
@@ -46,22 +47,16 @@ export class PortLink extends LinkBase {
 
   send(frame: Uint8Array): boolean {
     if (this.closed) return false;
-    // a buffer of the link's own: the frame's may be shared, and the caller's is never detached
-    this.pending.push(frame.slice().buffer);
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
-    }
+    this.batch.add(frame);
     return true;
   }
 
-  private flush(): void {
-    this.flushing = false;
-    if (this.closed || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
+  private post(frames: Uint8Array[]): void {
+    if (this.closed) return;
+    // buffers of the link's own, transferred: a frame's may be shared, and the caller's is never detached
+    const buffers = frames.map((f) => f.slice().buffer);
     try {
-      this.port.postMessage({ [BATCH]: batch }, batch);
+      this.port.postMessage({ [BATCH]: buffers }, buffers);
     } catch (e) {
       this.down(`postMessage failed: ${String(e)}`);
     }
@@ -79,7 +74,7 @@ export class PortLink extends LinkBase {
   }
 
   protected cleanup(): void {
-    this.pending = [];
+    this.batch.clear();
   }
 
   protected override release(): void {

@@ -1,0 +1,69 @@
+/**
+ * Liveness (qnet.md §3.6): heartbeats while a link is open, a deadline per peer, and what ends
+ * when a peer's incarnation is quarantined.
+ * @internal
+ * @packageDocumentation
+ */
+import { processExit } from '../deaths.js';
+import { ERRNO } from '../errno.js';
+import { releaseSender } from '../release.js';
+import * as client from './clientSide.js';
+import { F } from './frames.js';
+import type { NetManager } from './NetManager.js';
+import type { Peer } from './Peer.js';
+import * as server from './serverSide.js';
+
+/** Every `heartbeatMs`, a heartbeat (or the credit owed) to each peer that is up, while a link is open. */
+export function armHeartbeat(m: NetManager): void {
+  if (m.heartbeat !== null) return;
+  m.heartbeat = m.k.schedule(() => {
+    m.heartbeat = null;
+    if (m.sessions.size === 0) return;
+    for (const peer of m.allPeers()) {
+      if (peer.state !== 'up') continue;
+      if (peer.owed > 0) {
+        m.sendTo(peer, F.CREDIT, 0, [peer.owed]);
+        peer.owed = 0;
+      } else m.sendTo(peer, F.HEARTBEAT, 0, []);
+    }
+    armHeartbeat(m);
+  }, m.heartbeatMs);
+}
+
+/** Quarantine `peer` when nothing was heard from it for `heartbeatMs × missed`. */
+export function armDeadline(m: NetManager, peer: Peer): void {
+  peer.deadline?.unsubscribe();
+  const bound = m.heartbeatMs * m.missed;
+  const check = (): void => {
+    peer.deadline = null;
+    if (peer.state !== 'up') return;
+    const silent = m.k.scheduler.now() - peer.lastHeard;
+    if (silent >= bound) m.quarantine(peer, 'heartbeat');
+    else peer.deadline = m.k.schedule(check, bound - silent);
+  };
+  peer.deadline = m.k.schedule(check, bound);
+}
+
+/**
+ * A quarantined peer: remote sends to it fail EHOSTDOWN, its connections die (EBADF, COIDDEATH),
+ * its clients' proxies here end as processes do, and its global names go.
+ */
+export function endCrossings(m: NetManager, peer: Peer): void {
+  const k = m.k;
+  for (const w of [...peer.calls.values()]) {
+    w.aux = 0;
+    releaseSender(k, w, ERRNO.EHOSTDOWN, 0);
+  }
+  peer.calls.clear();
+  for (const conn of peer.conns.values()) client.killConnection(k, conn);
+  peer.conns.clear();
+  peer.inflight = 0;
+  for (const proxy of [...peer.proxies.values()]) processExit(k, proxy, 0);
+  peer.proxies.clear();
+  peer.accepted.clear();
+  peer.refused.clear();
+  peer.vsends.clear();
+  peer.fragments.clear();
+  peer.owed = 0;
+  server.forgetNamesOf(m, peer);
+}
