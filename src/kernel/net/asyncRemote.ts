@@ -11,7 +11,8 @@ import { AsyncConn, AsyncEntry } from '../asyncObjects.js';
 import { consumed, runCallback, trigger } from '../asyncDelivery.js';
 import { copyBuffers } from '../buffers.js';
 import { ERRNO } from '../errno.js';
-import type { Completion, Connection } from '../objects.js';
+import type { Connection } from '../objects.js';
+import { EndOfCall } from './endOfCall.js';
 import { F, type Frame } from './frames.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer } from './Peer.js';
@@ -63,34 +64,6 @@ function asyncOf(conn: Connection): AsyncConn | undefined {
   return undefined;
 }
 
-/** Receiver side: what the gets took from each proxy connection, sent back once per kernel call. */
-class Taken {
-  readonly counts = new Map<number, { peer: Peer; cid: number; errs: number[] }>();
-  queued = false;
-}
-
-const takenOf = new WeakMap<NetManager, Taken>();
-
-function noteTaken(m: NetManager, peer: Peer, cid: number, err: number): void {
-  let t = takenOf.get(m);
-  if (t === undefined) takenOf.set(m, (t = new Taken()));
-  const key = peer.nd * 0x100000000 + cid;
-  let rec = t.counts.get(key);
-  if (rec === undefined) t.counts.set(key, (rec = { peer, cid, errs: [] }));
-  rec.errs.push(err === ERRNO.EMSGSIZE ? 1 : 0);
-  if (t.queued) return;
-  t.queued = true;
-  const flush: Completion = {
-    err: 0, result: 0, aux: 0,
-    done: () => {
-      t!.queued = false;
-      for (const r of t!.counts.values()) m.sendTo(r.peer, F.ASYNC_CONSUMED, r.cid, [r.errs.length], Uint8Array.from(r.errs));
-      t!.counts.clear();
-    },
-  };
-  m.k.complete(flush, 0, 0);
-}
-
 /** Receiver side: a batch for the proxy connection `f.id` fills its ring and triggers it. */
 function onBatch(m: NetManager, peer: Peer, f: Frame): void {
   const k = m.k;
@@ -105,7 +78,9 @@ function onBatch(m: NetManager, peer: Peer, f: Frame): void {
   let rc = proxy.asyncConns.get(f.id);
   if (rc === undefined || !rc.alive) {
     const cid = f.id;
-    const callback = (err: number): void => noteTaken(m, peer, cid, err);
+    // what the gets took goes back once per kernel call, in put order (1: truncated, EMSGSIZE)
+    const taken = new EndOfCall<number>(k, (errs) => m.sendTo(peer, F.ASYNC_CONSUMED, cid, [errs.length], Uint8Array.from(errs)));
+    const callback = (err: number): void => taken.add(err === ERRNO.EMSGSIZE ? 1 : 0);
     rc = new AsyncConn(coid, conn, ch.async, { call_back: callback, buffer_size: 0, max_num_buffer: Math.max(2, ringSize), trigger_num_msg: 0, trigger_time: { nsec: 0, interval_nsec: 0 } }, false);
     ch.async.conns.add(rc);
     proxy.asyncConns.set(cid, rc);
