@@ -1,7 +1,8 @@
 // npm run bench: every case against its baseline, in alternating samples in this one process.
 // Each row: the median of the per-sample ratios and its spread (the interquartile range); a goal
 // is met when the whole spread clears it, missed when the whole spread falls short, and too wide
-// to judge otherwise. `npm run bench -- --quick` takes fewer, shorter samples.
+// to judge otherwise. `npm run bench -- --quick` takes fewer, shorter samples; `-- --only=nats`
+// runs only the rows whose case starts with `nats` (and then writes no results.json).
 // Prints a table and writes bench/results.json.
 import { writeFileSync } from 'node:fs';
 import { compare } from './measure.mjs';
@@ -16,6 +17,8 @@ import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutV
 import { memoryCase } from './memory.mjs';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
+const picked = (name) => only === null || name.startsWith(only);
 const SAMPLES = quick ? 7 : 15;
 const scaleIters = (n) => (quick ? Math.ceil(n / 4) : n);
 
@@ -80,7 +83,7 @@ function verdict(r, goal, atMost = false) {
 const results = [];
 const started = Date.now();
 const progress = (name) => { if (process.stderr.isTTY || process.env.BENCH_PROGRESS) process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0)}s ${name}\n`); };
-for (const c of cases) {
+for (const c of cases.filter((x) => picked(x.case))) {
   progress(c.case);
   for (const b of c.baselines) {
     const r = await compare(c.make(), baselines[b](), { ...c.options, samples: SAMPLES });
@@ -92,7 +95,7 @@ for (const c of cases) {
 }
 await closeNats();
 if (natsUnavailable() !== null) console.log(`NATS rows skipped: ${natsUnavailable()}`);
-for (const s of scales) {
+for (const s of scales.filter((x) => picked(x.case))) {
   progress(s.case);
   const small = s.make(1);
   // cost ratio = ops(1) / ops(N): compare(small, big) gives opsSmall / opsBig
@@ -117,6 +120,7 @@ for (const r of rows) console.log(r.map((cell, i) => (i === 1 || i === 3 || i ==
 console.log(`\nNode ${process.version}${quick ? ', --quick' : ''}: ${SAMPLES} alternating samples per row in this one process; ratio = median of the per-sample ratios.`);
 console.log('Scale rows: the cost with 100 k objects over the cost with 1 (lower is better; ratio_10k in results.json).');
 
+if (only !== null) process.exit(0);
 const memory = memoryCase(quick ? 2_000_000 : 10_000_000);
 console.log(`\n${memory.case}: ${memory.puts.toLocaleString('en-US')} puts in ${memory.ms} ms, peak RSS growth ${memory.peak_rss_growth_mib} MiB (goal < ${memory.goal_mib} MiB)`);
 if (!quick) writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify([...results.map(({ q1, q3, verdict: _v, ...r }) => r), memory], null, 2) + '\n');

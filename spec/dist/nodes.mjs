@@ -21,6 +21,17 @@ out.nd = netmgr_strtond('b', null);
 out.self = netmgr_strtond('a', null);
 netmgr_ndtostr(ND2S_DIR_SHOW, out.nd, buf, 16);
 out.dir = new TextDecoder().decode(buf.subarray(0, buf.indexOf(0)));
+// a transport reconnecting: suspect, held, recovered
+const states = [];
+a.nodes$.subscribe((e) => states.push(`${e.state} ${e.reason}`));
+link.suspend('reconnecting');
+const late = firstValueFrom(a.process().open('up', { global: true, codec: utf8 }).pipe(switchMap((c) => c.send('late'))));
+clock.advanceBy(100);
+out.suspect = a.nodes()[0].state;
+link.resume();
+clock.advanceBy(10);
+out.late = (await late).data;
+out.states = states;
 const held = b.process().channel();
 held.subscribe();
 const errors = [];

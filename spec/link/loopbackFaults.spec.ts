@@ -1,7 +1,8 @@
-// The loopback link's fault injection: an announced close, added delay (order kept), and the
-// nodes' view of each (nodes$ reasons), in virtual time.
+// The loopback link's fault injection: an announced close, added delay (order kept), a transport
+// that reconnects (suspend/resume: suspect, then up or down at the bound), and the nodes' view of
+// each (nodes$ reasons), in virtual time.
 import { describe, expect, it } from 'vitest';
-import { Kernel, VirtualClock, type NodeEvent } from '../../src/kernel/index.js';
+import { ERRNO as E, Kernel, VirtualClock, type NodeEvent } from '../../src/kernel/index.js';
 import { connectLoopback } from '../../src/testing/index.js';
 import { attach, proc, receive, send } from './harness.js';
 
@@ -44,5 +45,48 @@ describe('loopback faults', () => {
     expect(r.done.value).toBe(0);
     const m = receive(b, s.t, s.chid);
     expect(m.done.done).toBe(true);
+  });
+
+  it('should hold frames while suspended: both nodes suspect, then up (recovered) with the send answered', () => {
+    const { clock, a, b, link, events } = pair();
+    const s = proc(b, 'server', 0);
+    const c = proc(a, 'client');
+    const coid = attach(a, c.t, 'b', s.pid, s.chid);
+    clock.advanceBy(10);
+    link.suspend('reconnecting');
+    clock.advanceBy(1);
+    expect(a.nodes().map((n) => n.state)).toEqual(['suspect']);
+    const r = receive(b, s.t, s.chid);
+    const out = send(a, c.t, coid, 'held');
+    clock.advanceBy(a.net!.heartbeatMs); // within the bound (3 beats): held, not lost
+    expect(r.done.done).toBe(false);
+    link.resume();
+    clock.advanceBy(3);
+    expect(r.done.done).toBe(true);
+    b.msgReply(s.t, r.done.value!, 7, null);
+    clock.advanceBy(3);
+    expect(out.done.calls).toEqual([[0, 7, 0]]);
+    expect(a.nodes().map((n) => n.state)).toEqual(['up']);
+    expect(events.filter((e) => !e.includes('hello')).sort()).toEqual([
+      'a: b suspect reconnecting @10', 'a: b up recovered @1011', 'b: a suspect reconnecting @10', 'b: a up recovered @1011',
+    ]);
+  });
+
+  it('should take a suspect peer down at the heartbeat bound when it never comes back: EHOSTDOWN for the blocked', () => {
+    const { clock, a, b, link, events } = pair();
+    const s = proc(b, 'server', 0);
+    const c = proc(a, 'client');
+    const coid = attach(a, c.t, 'b', s.pid, s.chid);
+    const r = receive(b, s.t, s.chid);
+    const out = send(a, c.t, coid, 'x');
+    clock.advanceBy(10);
+    expect(r.done.done).toBe(true);
+    link.suspend();
+    clock.advanceBy(a.net!.heartbeatMs * a.net!.missed + 10);
+    expect(out.done.err).toBe(E.EHOSTDOWN);
+    expect(events.filter((e) => e.startsWith('a: b ') && !e.includes('hello'))).toEqual(['a: b suspect loopback suspended @10', `a: b down heartbeat @${6 + 3 * a.net!.heartbeatMs}`]); // 3 beats after the last frame heard (@6)
+    link.resume(); // too late: the incarnation is quarantined, nothing comes up again
+    clock.advanceBy(100);
+    expect(a.nodes()[0]!.state).toBe('down');
   });
 });

@@ -24,8 +24,8 @@ async function accepts(port: number): Promise<boolean> {
 export interface NatsServer {
   readonly url: string;
   stop(): Promise<void>;
-  /** Kill the server (SIGKILL) and start it again on the same port. */
-  restart(): Promise<void>;
+  /** Kill the server (SIGKILL) and start it again on the same port, after `downMs`. */
+  restart(downMs?: number): Promise<void>;
 }
 
 /** Start `nats-server` (Debian's package; `.ci/run` installs it) and wait until it accepts. */
@@ -40,12 +40,13 @@ export async function startNatsServer(): Promise<NatsServer> {
   return {
     url: `nats://127.0.0.1:${port}`,
     stop,
-    async restart() {
+    async restart(downMs = 0) {
       await new Promise<void>((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
         proc.once('exit', () => resolve());
         proc.kill('SIGKILL');
       });
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       proc = await launch(port);
     },
   };

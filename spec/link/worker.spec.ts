@@ -3,7 +3,7 @@
 // that need a real worker (a crash, a terminate) are in workerCrash.spec.ts.
 import { MessageChannel } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
-import { Kernel, type Link } from '../../src/kernel/index.js';
+import { Kernel, type Link, type LinkState } from '../../src/kernel/index.js';
 import { RingLink, makeRing, portLink, type PortLike } from '../../src/link/worker/index.js';
 import { linkSuite } from './conformance.js';
 import type { Faults, Net } from './harness.js';
@@ -21,7 +21,7 @@ class Faulty implements Link {
     return this.inner.send(frame);
   }
   onFrame(h: (f: Uint8Array) => void): void { this.inner.onFrame((f) => { if (!this.severed) h(f); }); }
-  onState(h: (s: 'up' | 'down', r: string) => void): void { this.inner.onState(h); }
+  onState(h: (s: LinkState, r: string) => void): void { this.inner.onState(h); }
   close(reason: string): void { this.inner.close(reason); }
 }
 

@@ -20,7 +20,9 @@ beforeAll(() => {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   // rxjs is a peer dependency; everything comes from the npm cache when it can
   const rxjs = JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')).version as string;
-  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `rxjs@${rxjs}`]);
+  // and @nats-io/transport-node, the optional peer of rxnto/nats
+  const nats = JSON.parse(readFileSync(join(root, 'node_modules/@nats-io/transport-node/package.json'), 'utf8')).version as string;
+  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `rxjs@${rxjs}`, `@nats-io/transport-node@${nats}`]);
 }, 180_000);
 
 afterAll(() => {
@@ -46,11 +48,21 @@ console.log(JSON.stringify({ counts, chid: k.channelCreate(t, 0) }));`);
     expect(out.chid).toBe(1);
   });
 
+  it('should load rxnto/nats through ESM and CommonJS (with its optional peer installed)', () => {
+    writeFileSync(join(dir, 'nats.mjs'), `import { joinNats } from 'rxnto/nats';
+import { createRequire } from 'node:module';
+console.log(JSON.stringify([typeof joinNats, typeof createRequire(import.meta.url)('rxnto/nats').joinNats]));`);
+    expect(JSON.parse(run(process.execPath, ['nats.mjs']))).toEqual(['function', 'function']);
+  });
+
   it('should type-check a TypeScript consumer against the shipped types (ESM and CJS resolution)', () => {
     const consumer = `import { createSystem, Router, VirtualClock, utf8, type Channel } from 'rxnto';
 import { messages, replyWith, triggerBatch } from 'rxnto/operators';
 import { MsgSend, asyncmsg_put, dispatch_create, netmgr_strtond, type _msg_info } from 'rxnto/neutrino';
 import { MarbleHarness, connectLoopback, type Loopback } from 'rxnto/testing';
+import { joinNats, type NatsNetwork, type NatsOptions } from 'rxnto/nats';
+const natsOptions: NatsOptions = { servers: 'nats://127.0.0.1:4222', domain: 'lab', probeMs: 500, resendBytes: 1 << 20 };
+const joined: (s: ReturnType<typeof createSystem>) => Promise<NatsNetwork> = (s) => joinNats(s, natsOptions);
 const system = createSystem({ scheduler: new VirtualClock() });
 const ch: Channel<string, string> = system.process().channel({ codec: utf8 });
 ch.pipe(messages(), replyWith((s: string) => s.toUpperCase())).subscribe();
@@ -63,12 +75,14 @@ const a = createSystem({ node: 'a', scheduler: clock });
 const b = createSystem({ node: 'b', scheduler: clock, net: { heartbeatMs: 500 } });
 const link: Loopback = connectLoopback(a, b, { latency: 1 });
 const nd: number = a.nd('b') + netmgr_strtond('b', null);
-a.nodes$.subscribe((e) => e.state === 'down' && e.reason.length > 0);
+a.nodes$.subscribe((e) => (e.state === 'down' || e.state === 'suspect') && e.reason.length > 0);
+link.suspend('reconnecting');
+link.resume();
 const remote = a.process().connect({ node: 'b', pid: 1, chid: 1 });
-export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote };
+export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined };
 `;
     writeFileSync(join(dir, 'consumer.mts'), consumer);
-    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote };'));
+    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined };'));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const flags = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
     expect(() => run(process.execPath, [tsc, ...flags, 'consumer.mts', 'consumer.cts'])).not.toThrow();

@@ -95,7 +95,7 @@ export class Kernel extends KernelCalls {
 
   /** The peer nodes this kernel knows (nd order): name, nd, state and incarnation. */
   nodes(): NodeInfo[] {
-    return (this.net?.allPeers() ?? []).map((p) => ({ node: p.name, nd: p.nd, state: p.state, incarnation: p.incarnation }));
+    return (this.net?.allPeers() ?? []).map((p) => ({ node: p.name, nd: p.nd, state: p.suspect && p.state === 'up' ? 'suspect' : p.state, incarnation: p.incarnation }));
   }
 
   /** Listen to peers coming up and going down, and to frames dropped; returns the stop function. */
@@ -108,7 +108,7 @@ export class Kernel extends KernelCalls {
 export interface NodeInfo {
   readonly node: string;
   readonly nd: number;
-  /** 'unknown': named, never reached; 'connecting': a link, no HELLO yet; 'up'; 'down': quarantined. */
-  readonly state: 'unknown' | 'connecting' | 'up' | 'down';
+  /** 'unknown': named, never reached; 'connecting': a link, no HELLO yet; 'up'; 'suspect': up, its transport reconnecting; 'down': quarantined. */
+  readonly state: 'unknown' | 'connecting' | 'up' | 'suspect' | 'down';
   readonly incarnation: number;
 }

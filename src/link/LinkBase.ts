@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import type { Link, LinkKind } from '../kernel/index.js';
+import type { Link, LinkKind, LinkState } from '../kernel/index.js';
 
 export abstract class LinkBase implements Link {
   abstract readonly kind: LinkKind;
@@ -12,7 +12,7 @@ export abstract class LinkBase implements Link {
   /** Ended: nothing is sent or handed to the node any more. */
   closed = false;
   protected frameHandler: ((frame: Uint8Array) => void) | null = null;
-  private stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
+  private stateHandler: ((state: LinkState, reason: string) => void) | null = null;
   private readonly downHooks: Array<() => void> = [];
 
   abstract send(frame: Uint8Array): boolean;
@@ -21,7 +21,7 @@ export abstract class LinkBase implements Link {
     this.frameHandler = handler;
   }
 
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
+  onState(handler: (state: LinkState, reason: string) => void): void {
     this.stateHandler = handler;
   }
 
@@ -36,6 +36,11 @@ export abstract class LinkBase implements Link {
     if (this.closed) return;
     this.end();
     this.stateHandler?.('down', reason);
+  }
+
+  /** The transport is reconnecting (`true`, frames held) or has recovered (`false`). */
+  suspect(suspect: boolean, reason: string): void {
+    if (!this.closed) this.stateHandler?.(suspect ? 'suspect' : 'up', reason);
   }
 
   /** The node closes the link (a quarantine, a leave): the transport is released. */

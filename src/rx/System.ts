@@ -71,7 +71,8 @@ export class System {
 
   /**
    * Peers coming up and going down, with the reason (`'hello'`, `'heartbeat'`, `'closed: …'`,
-   * `'sequence gap'`, `'restarted'`): the node monitor. Hot: events from the subscription on.
+   * `'sequence gap'`, `'restarted'`), and turning `suspect` while their transport reconnects (then
+   * `up` with `'recovered'`, or down at the heartbeat bound): the node monitor. Hot: events from the subscription on.
    * Errors with ENOTSUP when the system is not a node.
    */
   get nodes$(): Observable<NodeEvent> {

@@ -8,6 +8,9 @@
 /** Which transport a link is. */
 export type LinkKind = 'loopback' | 'worker' | 'nats';
 
+/** What a transport reports of itself (see {@link Link.onState}). */
+export type LinkState = 'up' | 'suspect' | 'down';
+
 /** One bidirectional, ordered, reliable-while-up pipe to one peer kernel. */
 export interface Link {
   readonly kind: LinkKind;
@@ -20,8 +23,13 @@ export interface Link {
   send(frame: Uint8Array): boolean;
   /** Frames in arrival order, delivered asynchronously (never from inside `send`). */
   onFrame(handler: (frame: Uint8Array) => void): void;
-  /** Transport-level up/down (a port closed, a connection lost). Liveness is decided above it. */
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void;
+  /**
+   * Transport-level state: `down` (a port closed, a connection lost for good); `suspect` (the
+   * transport lost its own connection and is getting it back: frames are held, none lost) and
+   * `up` again (it recovered). Liveness is decided above it: a suspect peer that stays silent
+   * past the heartbeat bound is quarantined all the same.
+   */
+  onState(handler: (state: LinkState, reason: string) => void): void;
   /** Close the link, telling the peer when the transport can (an announced close). */
   close(reason: string): void;
 }
@@ -48,12 +56,16 @@ export interface NetOptions {
   readonly asyncAcrossNodes?: boolean;
 }
 
-/** A peer came up or went down, as `nodes$` reports it. */
+/**
+ * A peer came up, turned suspect or went down, as `nodes$` reports it. `suspect`: the transport
+ * lost its connection and is getting it back (NATS reconnecting); the peer stays usable, and
+ * either comes `up` again (reason `'recovered'`) or goes `down` at the heartbeat bound.
+ */
 export interface NodeEvent {
   readonly node: string;
   readonly nd: number;
-  readonly state: 'up' | 'down';
-  /** Why it went down: 'heartbeat', 'closed: …', 'sequence gap', 'restarted', …; 'hello' when up. */
+  readonly state: 'up' | 'suspect' | 'down';
+  /** Why: 'heartbeat', 'closed: …', 'sequence gap', 'restarted', … when down; 'hello' or 'recovered' when up; the transport's words when suspect. */
   readonly reason: string;
   readonly incarnation: number;
 }

@@ -20,7 +20,7 @@ import { decodeInto, encodeFrame, F, FLAG_MORE, HEADER_BYTES, reusableFrame, tex
 import { EndOfCall } from './endOfCall.js';
 import { reassemble } from './fragments.js';
 import { PathResolves } from './pathResolves.js';
-import { armHeartbeat, endCrossings } from './liveness.js';
+import { armHeartbeat, endCrossings, linkSuspect } from './liveness.js';
 import { onHello } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
@@ -140,6 +140,7 @@ export class NetManager implements NetHooks {
     link.onFrame((bytes) => this.k.run(() => this.onFrame(session, bytes)));
     link.onState((state, reason) => {
       if (state === 'down') this.k.run(() => this.linkDown(session, reason));
+      else this.k.run(() => linkSuspect(this, session, state === 'suspect', reason));
     });
     this.sendRaw(session, F.HELLO, 0, [link.maxFrameBytes, this.heartbeatMs, this.missed], textBytes(this.name), 0, 0);
     armHeartbeat(this);
@@ -285,6 +286,7 @@ export class NetManager implements NetHooks {
     const inc = peer.incarnation;
     if (inc !== 0) peer.quarantined.add(inc);
     peer.state = 'down';
+    peer.suspect = false;
     peer.deadline?.unsubscribe();
     peer.deadline = null;
     peer.outbox.length = 0;

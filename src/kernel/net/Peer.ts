@@ -33,6 +33,8 @@ export class Peer implements PeerRef {
   incarnation = 0;
   /** Incarnations quarantined for good: their frames and HELLOs are refused. */
   readonly quarantined = new Set<number>();
+  /** Up, but its transport reported itself suspect (reconnecting) and has not recovered yet. */
+  suspect = false;
   /** Scheduler time of the last frame heard. */
   lastHeard = 0;
   deadline: TimerHandle | null = null;

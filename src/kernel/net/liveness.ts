@@ -10,7 +10,7 @@ import { releaseSender } from '../release.js';
 import * as client from './clientSide.js';
 import { F } from './frames.js';
 import type { NetManager } from './NetManager.js';
-import type { Peer } from './Peer.js';
+import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
 /** Every `heartbeatMs`, a heartbeat (or the credit owed) to each peer that is up, while a link is open. */
@@ -66,4 +66,18 @@ export function endCrossings(m: NetManager, peer: Peer): void {
   peer.fragments.clear();
   peer.owed = 0;
   server.forgetNamesOf(m, peer);
+}
+
+/**
+ * The transport of `session` reports itself suspect (reconnecting; frames held) or recovered.
+ * Only the peer's current session counts; the heartbeat deadline runs on regardless.
+ */
+export function linkSuspect(m: NetManager, session: Session, suspect: boolean, reason: string): void {
+  const peer = session.peer;
+  if (peer === null || peer.session !== session || peer.state !== 'up' || peer.suspect === suspect) return;
+  peer.suspect = suspect;
+  const state = suspect ? 'suspect' : 'up';
+  const why = suspect ? reason : 'recovered';
+  if (m.k.tracer !== null) m.k.trace('node', null, { node: peer.name, nd: peer.nd, state, reason: why });
+  m.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state, reason: why, incarnation: peer.incarnation } });
 }

@@ -3,7 +3,7 @@
  * so that every network behaviour runs in virtual time, with faults injected on demand.
  * @packageDocumentation
  */
-import type { Kernel, KernelScheduler, Link } from '../../kernel/index.js';
+import type { Kernel, KernelScheduler, Link, LinkState } from '../../kernel/index.js';
 
 /** Options of {@link connectLoopback}. */
 export interface LoopbackOptions {
@@ -23,6 +23,13 @@ export interface Loopback {
   drop(n: number): void;
   /** Add `ms` to the latency of frames sent from now on (order is kept). */
   delay(ms: number): void;
+  /**
+   * The transport loses its connection and is getting it back (as a NATS client reconnecting):
+   * both nodes see each other `suspect`; frames are held, none lost, until {@link Loopback.resume}.
+   */
+  suspend(reason?: string): void;
+  /** The connection is back: held frames arrive in order and both nodes see each other `up` ('recovered'). */
+  resume(): void;
   /** Frames delivered so far. */
   readonly delivered: number;
 }
@@ -37,7 +44,7 @@ class End implements Link {
   other!: End;
   closed = false;
   frameHandler: ((frame: Uint8Array) => void) | null = null;
-  stateHandler: ((state: 'up' | 'down', reason: string) => void) | null = null;
+  stateHandler: ((state: LinkState, reason: string) => void) | null = null;
   /** Arrival time of the last frame sent this way (arrivals never overtake). */
   lastDue = 0;
   /** Frames on their way from this end, each followed by its arrival time. */
@@ -57,7 +64,7 @@ class End implements Link {
     this.frameHandler = handler;
   }
 
-  onState(handler: (state: 'up' | 'down', reason: string) => void): void {
+  onState(handler: (state: LinkState, reason: string) => void): void {
     this.stateHandler = handler;
   }
 
@@ -72,6 +79,7 @@ class Pair implements Loopback {
   private severed = false;
   private dropping = 0;
   private extra = 0;
+  private suspended = false;
   delivered = 0;
 
   constructor(private readonly scheduler: KernelScheduler, private readonly latency: number, maxFrameBytes: number) {
@@ -92,7 +100,7 @@ class Pair implements Loopback {
     from.lastDue = due;
     // one scheduled task per direction delivers every frame that is due (fewer timers, same order)
     from.queue.push(frame, due);
-    if (!from.armed) this.arm(from, due - now);
+    if (!from.armed && !this.suspended) this.arm(from, due - now);
   }
 
   private arm(from: End, delay: number): void {
@@ -102,6 +110,7 @@ class Pair implements Loopback {
 
   private deliver(from: End): void {
     from.armed = false;
+    if (this.suspended) return;
     const to = from.other;
     const q = from.queue;
     const now = this.scheduler.now();
@@ -130,6 +139,29 @@ class Pair implements Loopback {
       // each side hears of it once, after what was already on its way
       const due = Math.max(this.scheduler.now() + this.latency, end.other.lastDue) - this.scheduler.now();
       this.scheduler.schedule(() => end.stateHandler?.('down', reason), due);
+    }
+  }
+
+  suspend(reason = 'loopback suspended'): void {
+    if (this.suspended || this.severed) return;
+    this.suspended = true;
+    this.tell('suspect', reason);
+  }
+
+  resume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
+    const now = this.scheduler.now();
+    for (const end of [this.a, this.b]) {
+      if (end.queue.length > 0 && !end.armed) this.arm(end, Math.max(0, (end.queue[1] as number) - now));
+    }
+    this.tell('up', 'loopback resumed');
+  }
+
+  /** Both ends hear `state` in the next task (never from inside the call). */
+  private tell(state: LinkState, reason: string): void {
+    for (const end of [this.a, this.b]) {
+      if (!end.closed) this.scheduler.schedule(() => { if (!end.closed) end.stateHandler?.(state, reason); }, 0);
     }
   }
 

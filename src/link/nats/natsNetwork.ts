@@ -2,14 +2,16 @@
  * The NATS link (qnet.md §3.7): the node frames as plain publishes on
  * `rxnto.<domain>.f.<to>.<from>`, one subscription per node for its frames
  * (`rxnto.<domain>.f.<node>.*`), and a hello on `rxnto.<domain>.hello` that makes every node of
- * the domain open a link to the newcomer. Liveness, sequence checks and fragmentation are the
- * node's (core NATS is at-most-once: a lost frame is a sequence gap, so EHOSTDOWN, never a hang).
+ * the domain open a link to the newcomer. Each pair of nodes numbers its batches
+ * ({@link NatsStream}), so a batch lost on the wire is sent again and a short loss of our own
+ * connection costs nothing; liveness and the kernel's own sequence check stay the node's.
  * @packageDocumentation
  */
-import { NoRespondersError, RequestError, connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ERRNO, Kernel, KernelError } from '../../kernel/index.js';
-import { LinkBase } from '../LinkBase.js';
-import { TickBatch } from '../TickBatch.js';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { Kernel, KernelError } from '../../kernel/index.js';
+import { NatsPeerLink } from './NatsPeerLink.js';
+import { NatsStream, type StreamPort } from './NatsStream.js';
+import { noResponders, serveGlobalNames } from './natsNames.js';
 
 /** Options of {@link joinNats}. */
 export interface NatsOptions {
@@ -17,16 +19,27 @@ export interface NatsOptions {
   readonly servers: string | string[];
   /** Nodes see each other only within one domain (a subject prefix). Default `default`. */
   readonly domain?: string;
-  /** A connection of your own (then `servers` is ignored and the connection stays yours to close). */
+  /**
+   * A connection of your own (then `servers` is ignored and the connection stays yours to close;
+   * give it `maxReconnectAttempts: -1` and a `reconnectTimeWait` well under the nodes' heartbeat
+   * bound to ride out a server restart).
+   */
   readonly connection?: NatsConnection;
   /** The largest frame published (default 512 KiB, under NATS's default `max_payload` of 1 MiB). */
   readonly maxFrameBytes?: number;
   /**
-   * Every `probeMs` (default 1000) each peer is probed by a NATS request on
-   * `rxnto.<domain>.hb.<peer>`: "no responders" (its process is gone, so are its subscriptions)
-   * takes it down at once; a timeout is only a missed beat (the node's heartbeats decide).
+   * Every `probeMs` (default 1000) each peer is asked, by a NATS request on
+   * `rxnto.<domain>.hb.<peer>`, what it has received (so lost batches are sent again): "no
+   * responders" (its process is gone, so are its subscriptions) takes it down at once; a timeout
+   * is only a missed beat (the node's heartbeats decide).
    */
   readonly probeMs?: number;
+  /**
+   * Bytes sent to each peer and kept until it acknowledges them, to be sent again after a loss
+   * (default 8 MiB). Past it the oldest are let go: a loss among them ends the peer's session
+   * (a 'sequence gap'). Bounds the memory a slow or silent peer can cost.
+   */
+  readonly resendBytes?: number;
 }
 
 /** A node joined to a NATS domain. */
@@ -34,106 +47,108 @@ export interface NatsNetwork {
   readonly domain: string;
   /** Leave the domain: every peer link closes (peers see this node go down), then the connection. */
   close(): Promise<void>;
-  /** @internal Test hooks: lose every frame to and from `peer` (`sever`), or the next `n`. */
-  readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void };
+  /**
+   * @internal Test hooks: lose every frame to and from `peer` (`sever`); lose the next `n` frames
+   * past repair (`drop`: a sequence gap); lose the next `n` publishes on the wire (`lose`: repaired).
+   */
+  readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void; lose(peer: string, n: number): void };
 }
 
 type HasKernel = Kernel | { readonly kernel: Kernel };
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+const u32 = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true);
 
-/** A global name as one subject token (hex of its UTF-8: names may hold `.`, `*`, `>` or `/`). */
-function nameToken(name: string): string {
-  let hex = '';
-  for (const b of new TextEncoder().encode(name)) hex += b.toString(16).padStart(2, '0');
-  return hex;
+/** This process's epoch on the network: random, never 0. */
+function newEpoch(): number {
+  const a = new Uint32Array(1);
+  do crypto.getRandomValues(a);
+  while (a[0] === 0);
+  return a[0]!;
 }
 
-/**
- * Take every message of `sub`, eagerly (frames never wait in the client: no slow consumer). A
- * subscription that ends with an error (the connection lost for good) just ends: the nodes'
- * liveness reports the peers down.
- */
-function each(sub: Subscription, on: (m: Msg) => void): void {
-  void (async () => {
-    try {
-      for await (const m of sub) on(m);
-    } catch {
-      // the connection's end is reported through nc.closed()
+/** One peer node: its stream (outliving sessions) and the link of the current session. */
+class NatsPeer implements StreamPort {
+  link: NatsPeerLink | null = null;
+  readonly stream: NatsStream;
+
+  constructor(private readonly net: Net, readonly name: string) {
+    this.stream = new NatsStream(this, net.resendBytes);
+  }
+
+  get epoch(): number {
+    return this.net.epoch;
+  }
+
+  /** The live link (made, and joined to the node, on first need). */
+  linked(): NatsPeerLink {
+    if (this.link === null || this.link.closed) {
+      const l = (this.link = new NatsPeerLink((batch) => this.stream.send(batch), this.net.maxFrameBytes));
+      this.net.k.addLink(l, this.name);
     }
-  })();
+    return this.link;
+  }
+
+  publish(data: Uint8Array): void {
+    if (!this.net.closed) this.net.nc.publish(`${this.net.prefix}.f.${this.name}.${this.net.me}`, data);
+  }
+
+  request(payload: Uint8Array): void {
+    const { nc, prefix, me, probeMs } = this.net;
+    const req = new Uint8Array(payload.length + me.length);
+    req.set(payload);
+    req.set(enc(me), payload.length);
+    nc.request(`${prefix}.hb.${this.name}`, req, { timeout: probeMs }).then(
+      (m) => { if (!this.net.closed) this.stream.onReply(m.data); },
+      (e: unknown) => { if (this.stream.onSyncFailed(noResponders(e)) && !this.net.closed) this.link?.down('no responders'); },
+    );
+  }
+
+  deliver(batch: Uint8Array, at: number): void {
+    this.linked().deliver(batch, at);
+  }
+
+  lost(reason: string): void {
+    this.link?.down(reason);
+  }
+
+  recovered(): void {
+    this.link?.suspect(false, 'NATS connection back');
+  }
+
+  /** A batch or sync from the peer's process `epoch`: a new one means it restarted. */
+  heard(epoch: number): void {
+    if (this.stream.peerEpoch === epoch) return;
+    if (this.stream.peerEpoch === 0) {
+      this.stream.peerEpoch = epoch; // first word from it
+      return;
+    }
+    this.link?.down('restarted');
+    this.stream.restart(epoch);
+  }
 }
 
-/** One peer over NATS: frames published to its subject, frames from it handed to the node. */
-class NatsPeerLink extends LinkBase {
-  readonly kind = 'nats' as const;
-  severed = false;
-  dropping = 0;
-
-  /** The no-responders probe (see `probeMs`). */
-  probe: ReturnType<typeof setInterval> | null = null;
-
-  /** The frames of a tick, published as one NATS message (each prefixed by its length). */
-  private readonly batch: TickBatch;
-
-  constructor(private readonly nc: NatsConnection, private readonly subject: string, readonly maxFrameBytes: number) {
-    super();
-    this.batch = new TickBatch((frames, bytes) => this.publish(frames, bytes), maxFrameBytes, 4);
-  }
-
-  send(frame: Uint8Array): boolean {
-    if (this.closed) return false;
-    if (this.severed) return true;
-    if (this.dropping > 0) {
-      this.dropping--;
-      return true;
-    }
-    this.batch.add(frame);
-    return true;
-  }
-
-  private publish(frames: Uint8Array[], bytes: number): void {
-    if (this.closed) return;
-    const out = new Uint8Array(bytes);
-    const dv = new DataView(out.buffer);
-    let at = 0;
-    for (const f of frames) {
-      dv.setUint32(at, f.length, true);
-      out.set(f, at + 4);
-      at += 4 + f.length;
-    }
-    this.nc.publish(this.subject, out);
-  }
-
-  /** One NATS message: its frames, in order (a malformed batch hands the node what it can read). */
-  deliver(batch: Uint8Array): void {
-    const dv = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
-    let at = 0;
-    while (at + 4 <= batch.length && !this.closed && !this.severed) {
-      const n = dv.getUint32(at, true);
-      const frame = batch.subarray(at + 4, Math.min(batch.length, at + 4 + n));
-      at += 4 + n;
-      this.frameHandler?.(frame);
-    }
-  }
-
-  /** What this tick queued still goes out before the link closes. */
-  override close(reason: string): void {
-    if (!this.closed) this.batch.flush();
-    super.close(reason);
-  }
-
-  protected cleanup(): void {
-    this.batch.clear();
-    if (this.probe !== null) clearInterval(this.probe);
-    this.probe = null;
-  }
+/** A joined network's state, shared by its peers. */
+interface Net {
+  readonly k: Kernel;
+  readonly nc: NatsConnection;
+  readonly me: string;
+  readonly prefix: string;
+  readonly epoch: number;
+  readonly maxFrameBytes: number;
+  readonly probeMs: number;
+  readonly resendBytes: number;
+  closed: boolean;
 }
 
 /**
  * Join the kernel (a node: made with a `node` name) to the NATS domain `domain`: it links with
  * every node of the domain, present and to come. Node names must be NATS subject tokens
- * (letters, digits, `-`, `_`).
+ * (letters, digits, `-`, `_`). If our connection to NATS drops, every peer turns `suspect`
+ * (`nodes$`) and its frames are held; reconnected within the heartbeat bound, the peers are `up`
+ * again with nothing lost; later, they are down (EHOSTDOWN for their callers).
  *
  * @example
  * ```ts
@@ -149,127 +164,131 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
   const domain = options.domain ?? 'default';
   if (me === null || !TOKEN.test(me)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the kernel must be a node whose name is a NATS subject token' });
   if (!TOKEN.test(domain)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the domain must be a NATS subject token' });
+  const netmgr = k.net!;
+  const bound = netmgr.heartbeatMs * netmgr.missed;
   const own = options.connection === undefined;
-  const nc = options.connection ?? (await connect({ servers: options.servers, name: `rxnto ${domain}/${me}` }));
-  const maxFrameBytes = options.maxFrameBytes ?? 512 * 1024;
-  const probeMs = options.probeMs ?? 1000;
-  const prefix = `rxnto.${domain}`;
-  const links = new Map<string, NatsPeerLink>();
-  let closed = false;
-
-  /** The live link to `peer`, made (and joined to the node) on first need. */
-  const linkFor = (peer: string): NatsPeerLink => {
-    let link = links.get(peer);
-    if (link === undefined || link.closed) {
-      const l = (link = new NatsPeerLink(nc, `${prefix}.f.${peer}.${me}`, maxFrameBytes));
-      links.set(peer, l);
-      k.addLink(l, peer);
-      l.probe = setInterval(() => {
-        nc.request(`${prefix}.hb.${peer}`, undefined, { timeout: probeMs }).catch((e: unknown) => {
-          const none = e instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders());
-          if (none && !closed) l.down('no responders');
-        });
-      }, probeMs);
-      (l.probe as { unref?: () => void }).unref?.();
-    }
-    return link;
+  const nc = options.connection ?? (await connect({
+    servers: options.servers,
+    name: `rxnto ${domain}/${me}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: Math.max(50, Math.min(2000, Math.floor(bound / 6))),
+    reconnectJitter: 50,
+  }));
+  const net: Net = {
+    k, nc, me, prefix: `rxnto.${domain}`, epoch: newEpoch(), closed: false,
+    maxFrameBytes: options.maxFrameBytes ?? 512 * 1024,
+    probeMs: options.probeMs ?? 1000,
+    resendBytes: options.resendBytes ?? 8 * 1024 * 1024,
   };
+  const { prefix } = net;
+  const peers = new Map<string, NatsPeer>();
+  const peer = (name: string): NatsPeer => {
+    let p = peers.get(name);
+    if (p === undefined) peers.set(name, (p = new NatsPeer(net, name)));
+    return p;
+  };
+  const valid = (name: string): boolean => name !== me && TOKEN.test(name);
 
   const subs: Subscription[] = [];
-  // frames to this node, from anyone: the last token names the sender
-  const frames = nc.subscribe(`${prefix}.f.${me}.*`);
-  subs.push(frames);
-  each(frames, (m) => {
-    const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
-    if (!closed && from !== me) linkFor(from).deliver(m.data);
-  });
-  // the probe's responder: while this process lives, so does this subscription
-  const hb = nc.subscribe(`${prefix}.hb.${me}`);
-  subs.push(hb);
-  each(hb, (m) => { m.respond(); });
+  // frames to this node, from anyone (the last token names the sender), taken as they arrive
+  subs.push(nc.subscribe(`${prefix}.f.${me}.*`, {
+    callback: (_e, m) => {
+      const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
+      if (net.closed || !valid(from) || m.data.length < 12) return;
+      const p = peer(from);
+      p.heard(u32(m.data, 0));
+      p.stream.receive(m.data);
+    },
+  }));
+  // sync requests: while this process lives, so does this subscription (its absence is "no responders")
+  subs.push(nc.subscribe(`${prefix}.hb.${me}`, {
+    callback: (_e, m) => {
+      const from = m.data.length > 12 ? dec(m.data.subarray(12)) : '';
+      if (net.closed || !valid(from)) { m.respond(); return; }
+      const p = peer(from);
+      if (p.link?.severed === true) return;
+      p.heard(u32(m.data, 0));
+      p.linked();
+      m.respond(p.stream.answer(m.data));
+    },
+  }));
   // a newcomer's hello: link to it (our HELLO frame then tells it about us)
-  const hellos = nc.subscribe(`${prefix}.hello`);
-  subs.push(hellos);
-  each(hellos, (m) => {
-    const from = new TextDecoder().decode(m.data);
-    if (!closed && from !== me && TOKEN.test(from)) linkFor(from);
-  });
+  subs.push(nc.subscribe(`${prefix}.hello`, { callback: (_e, m) => { const from = dec(m.data); if (!net.closed && valid(from)) peer(from).linked(); } }));
   // a node that leaves says so: its peers take it down at once instead of at the liveness bound
-  const byes = nc.subscribe(`${prefix}.bye`);
-  subs.push(byes);
-  each(byes, (m) => {
-    const from = new TextDecoder().decode(m.data);
-    if (!closed && from !== me) links.get(from)?.down('left the NATS domain');
+  subs.push(nc.subscribe(`${prefix}.bye`, { callback: (_e, m) => { if (!net.closed) peers.get(dec(m.data))?.lost('left the NATS domain'); } }));
+  const stopNames = serveGlobalNames(k, nc, prefix, net.probeMs, (n) => {
+    if (!valid(n)) return false;
+    peer(n).linked(); // reached from now on, if it was not yet
+    return true;
   });
-  // global names through queue groups: each provider of a name is a member of its group, and
-  // an open that the name table cannot answer yet asks the group (one member answers)
-  const serving = new Map<string, Subscription>();
-  const serve = (added: boolean, name: string, pid: number, chid: number): void => {
-    const key = `${name}\u0000${pid}\u0000${chid}`;
-    if (!added) {
-      serving.get(key)?.unsubscribe();
-      serving.delete(key);
-      return;
+
+  // every probeMs, each live peer is synced (lost batches found and sent again)
+  const probe = setInterval(() => {
+    for (const p of peers.values()) {
+      if (p.link !== null && !p.link.closed && !p.link.severed && !p.stream.paused) p.stream.sync();
     }
-    if (serving.has(key) || closed) return;
-    const sub = nc.subscribe(`${prefix}.svc.${nameToken(name)}`, { queue: 'q' });
-    serving.set(key, sub);
-    const answer = new Uint8Array(8 + me.length);
-    new DataView(answer.buffer).setInt32(0, pid, true);
-    new DataView(answer.buffer).setInt32(4, chid, true);
-    answer.set(new TextEncoder().encode(me), 8);
-    each(sub, (m) => { m.respond(answer); });
-  };
-  const names = k.net!.names;
-  for (const [name, pid, chid] of names.local()) serve(true, name, pid, chid);
-  const stopServing = names.onLocal(serve);
-  names.resolver = (name, done) => {
-    nc.request(`${prefix}.svc.${nameToken(name)}`, undefined, { timeout: probeMs }).then(
-      (m) => {
-        const dv = new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-        const node = new TextDecoder().decode(m.data.subarray(8));
-        k.core.run(() => {
-          if (!TOKEN.test(node) || node === me) { done(ERRNO.ENOENT, 0, 0, 0); return; }
-          linkFor(node); // reached from now on, if it was not yet
-          done(0, k.netmgrStrtond(node).nd, dv.getInt32(0, true), dv.getInt32(4, true));
-        });
-      },
-      (e: unknown) => {
-        // no responders: no provider anywhere, at once; a timeout: none answered in time
-        const none = e instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders());
-        k.core.run(() => done(none ? ERRNO.ENOENT : ERRNO.ETIMEDOUT, 0, 0, 0));
-      },
-    );
-  };
+  }, net.probeMs);
+  (probe as { unref?: () => void }).unref?.();
+  // our own connection: lost, every peer suspect and its frames held; back, each peer synced until it answers
+  let resume: ReturnType<typeof setInterval> | null = null;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (net.closed) return;
+      if (s.type === 'disconnect') {
+        if (resume !== null) clearInterval(resume);
+        resume = null;
+        for (const p of peers.values()) {
+          p.stream.paused = true;
+          p.stream.resuming = false;
+          p.link?.suspect(true, 'NATS connection lost');
+        }
+      } else if (s.type === 'reconnect') {
+        const until = Date.now() + bound;
+        const retry = (): void => {
+          let waiting = false;
+          for (const p of peers.values()) {
+            if (!p.stream.resuming) continue;
+            if (Date.now() > until) p.stream.resuming = p.stream.paused = false; // the heartbeat bound decides now
+            else { waiting = true; p.stream.sync(); }
+          }
+          if (!waiting && resume !== null) { clearInterval(resume); resume = null; }
+        };
+        for (const p of peers.values()) p.stream.resuming = true;
+        resume = setInterval(retry, Math.max(20, Math.min(100, net.probeMs)));
+        (resume as { unref?: () => void }).unref?.();
+        retry();
+      }
+    }
+  })();
   await nc.flush();
-  nc.publish(`${prefix}.hello`, new TextEncoder().encode(me));
+  nc.publish(`${prefix}.hello`, enc(me));
   // our own connection closing takes every peer down
   void nc.closed().then(() => {
-    for (const link of links.values()) link.down('NATS connection closed');
+    for (const p of peers.values()) p.link?.down('NATS connection closed');
   });
 
   return {
     domain,
     faults: {
-      sever: (peer) => { linkFor(peer).severed = true; },
-      drop: (peer, n) => { linkFor(peer).dropping += n; },
+      sever: (name) => { peer(name).linked().severed = true; },
+      drop: (name, n) => { peer(name).linked().dropping += n; },
+      lose: (name, n) => { peer(name).stream.losing += n; },
     },
     async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      stopServing();
-      if (names.resolver !== null) names.resolver = null;
-      for (const sub of serving.values()) sub.unsubscribe();
-      serving.clear();
+      if (net.closed) return;
+      net.closed = true;
+      clearInterval(probe);
+      if (resume !== null) clearInterval(resume);
+      stopNames();
       try {
-        nc.publish(`${prefix}.bye`, new TextEncoder().encode(me));
+        nc.publish(`${prefix}.bye`, enc(me));
         await nc.flush();
       } catch {
         // a connection already lost: the peers find out by their probes and heartbeats
       }
       for (const s of subs) s.unsubscribe();
-      for (const link of links.values()) link.down('left the NATS domain');
-      links.clear();
+      for (const p of peers.values()) p.link?.down('left the NATS domain');
+      peers.clear();
       if (own) await nc.close();
     },
   };
