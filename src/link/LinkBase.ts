@@ -38,6 +38,20 @@ export abstract class LinkBase implements Link {
     this.stateHandler?.('down', reason);
   }
 
+  /**
+   * Let the process exit while no call crosses the link (Node's `unref`): set by
+   * `startWorkerNode` on the main side, so that a program whose work is done exits though its
+   * worker nodes still run. Workers keep theirs (a server waiting for messages must stay).
+   */
+  unrefWhenIdle = false;
+
+  busy(busy: boolean): void {
+    if (this.unrefWhenIdle && !this.closed) this.hold(busy);
+  }
+
+  /** Keep the process alive (`true`) or not; nothing by default. */
+  protected hold(_on: boolean): void {}
+
   /** The transport is reconnecting (`true`, frames held) or has recovered (`false`). */
   suspect(suspect: boolean, reason: string): void {
     if (!this.closed) this.stateHandler?.(suspect ? 'suspect' : 'up', reason);

@@ -32,6 +32,12 @@ export interface Link {
   onState(handler: (state: LinkState, reason: string) => void): void;
   /** Close the link, telling the peer when the transport can (an announced close). */
   close(reason: string): void;
+  /**
+   * Optional: whether calls cross the link now (told when it changes, and once when the peer
+   * comes up). A transport that can (Node's `unref`) keeps its process alive only while busy, so a
+   * program whose work is done exits though its links stay open.
+   */
+  busy?(busy: boolean): void;
 }
 
 /** Options of a node (a kernel with a net manager). */

@@ -355,7 +355,7 @@ export class NetManager implements NetHooks {
   }
 
   forget(w: SendWait): void {
-    (w.net!.peer as Peer).calls.delete(w.net!.xid);
+    client.forget(w);
   }
 
   detach(conn: Connection): void {
@@ -377,8 +377,6 @@ export class NetManager implements NetHooks {
 
   /** Pairs (wait, its xid when received); a wait reused since carries another xid. */
   private readonly receivedLater: EndOfCall<SendWait | number>;
-
-
 
   requeued(w: SendWait): void {
     this.sendTo(w.net!.peer as Peer, F.REQUEUED, w.net!.xid, []);

@@ -35,6 +35,8 @@ export class Peer implements PeerRef {
   readonly quarantined = new Set<number>();
   /** Up, but its transport reported itself suspect (reconnecting) and has not recovered yet. */
   suspect = false;
+  /** Calls cross to or from it now (see `keepAlive.ts`). */
+  busy = false;
   /** Scheduler time of the last frame heard. */
   lastHeard = 0;
   deadline: TimerHandle | null = null;

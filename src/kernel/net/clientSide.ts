@@ -19,6 +19,7 @@ import { closeAsync } from '../asyncTeardown.js';
 import { armTimeout, releaseSender, takeTimeout } from '../release.js';
 import { F, FLAG_EXPIRED, FLAG_GROW, type Frame } from './frames.js';
 import type { RemoteConn } from './hooks.js';
+import { crossed } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer } from './Peer.js';
 
@@ -87,6 +88,7 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
   t.wait = w;
   t.state = STATE_SEND;
   peer.calls.set(xid, w);
+  crossed(peer);
   const r = conn.remote!;
   if (k.tracer !== null) k.trace('send', t, { coid: entry.coid, nd: peer.nd, to: r.pid, chid: r.chid, bytes: slen });
   if (to !== null) armTimeout(k, w, to);
@@ -194,3 +196,9 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
   }
 }
 
+/** A remote send ended (answered, failed or withdrawn): it no longer crosses to its peer. */
+export function forget(w: SendWait): void {
+  const peer = w.net!.peer as Peer;
+  peer.calls.delete(w.net!.xid);
+  crossed(peer);
+}

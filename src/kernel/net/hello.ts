@@ -36,6 +36,7 @@ export function onHello(m: NetManager, session: Session, f: Frame): void {
   peer.state = 'up';
   peer.lastHeard = m.k.scheduler.now();
   armDeadline(m, peer);
+  session.link.busy?.(peer.busy); // idle now unless calls waited for the HELLO
   if (m.k.tracer !== null) m.k.trace('node', null, { node: name, nd: peer.nd, state: 'up', incarnation: inc });
   m.emit({ type: 'node', event: { node: name, nd: peer.nd, state: 'up', reason: 'hello', incarnation: inc } });
   const waiting = peer.outbox.splice(0);

@@ -10,6 +10,7 @@ import { releaseSender } from '../release.js';
 import * as client from './clientSide.js';
 import { F } from './frames.js';
 import type { NetManager } from './NetManager.js';
+import { refTimer } from './keepAlive.js';
 import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
@@ -28,6 +29,7 @@ export function armHeartbeat(m: NetManager): void {
     }
     armHeartbeat(m);
   }, m.heartbeatMs);
+  refTimer(m.heartbeat, false); // heartbeats alone never keep the process alive
 }
 
 /** Quarantine `peer` when nothing was heard from it for `heartbeatMs × missed`. */
@@ -39,9 +41,14 @@ export function armDeadline(m: NetManager, peer: Peer): void {
     if (peer.state !== 'up') return;
     const silent = m.k.scheduler.now() - peer.lastHeard;
     if (silent >= bound) m.quarantine(peer, 'heartbeat');
-    else peer.deadline = m.k.schedule(check, bound - silent);
+    else arm(bound - silent);
   };
-  peer.deadline = m.k.schedule(check, bound);
+  // the deadline keeps the process alive only while calls wait on the peer
+  const arm = (ms: number): void => {
+    peer.deadline = m.k.schedule(check, ms);
+    refTimer(peer.deadline, peer.busy);
+  };
+  arm(bound);
 }
 
 /**
@@ -65,6 +72,7 @@ export function endCrossings(m: NetManager, peer: Peer): void {
   peer.vsends.clear();
   peer.fragments.clear();
   peer.owed = 0;
+  peer.busy = false;
   server.forgetNamesOf(m, peer);
 }
 

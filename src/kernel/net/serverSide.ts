@@ -18,6 +18,7 @@ import { mayPulse } from '../security.js';
 import { offer } from '../transfer.js';
 import type { Sigevent } from '../types.js';
 import { F, FLAG_EXPIRED, FLAG_GROW, bytesText, textBytes, type Frame } from './frames.js';
+import { crossed } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer } from './Peer.js';
 
@@ -118,6 +119,7 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   conn.blocked++;
   vt.wait = w;
   peer.vsends.set(xid, w);
+  crossed(peer);
   if (k.tracer !== null) k.trace('send', vt, { nd: peer.nd, coid, chid: ch.chid, to: ch.owner.pid, bytes: w.slen });
   offer(k, w);
 }
@@ -208,7 +210,10 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
 export function answer(m: NetManager, w: SendWait, err: number, result: number): void {
   const net = w.net!;
   const peer = net.peer as Peer;
-  if (peer.vsends.get(net.xid) === w) peer.vsends.delete(net.xid);
+  if (peer.vsends.get(net.xid) === w) {
+    peer.vsends.delete(net.xid);
+    crossed(peer);
+  }
   if (peer.state !== 'up') return;
   if (err !== 0) {
     m.sendTo(peer, F.ERROR, net.xid, [err, 0]);

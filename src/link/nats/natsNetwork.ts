@@ -45,7 +45,10 @@ export interface NatsOptions {
 /** A node joined to a NATS domain. */
 export interface NatsNetwork {
   readonly domain: string;
-  /** Leave the domain: every peer link closes (peers see this node go down), then the connection. */
+  /**
+   * Leave the domain: a bye (peers see this node go down at once), every peer link closed, the
+   * subscriptions drained, and the connection drained and closed if `joinNats` opened it.
+   */
   close(): Promise<void>;
   /**
    * @internal Test hooks: lose every frame to and from `peer` (`sever`); lose the next `n` frames
@@ -286,10 +289,15 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
       } catch {
         // a connection already lost: the peers find out by their probes and heartbeats
       }
-      for (const s of subs) s.unsubscribe();
       for (const p of peers.values()) p.link?.down('left the NATS domain');
       peers.clear();
-      if (own) await nc.close();
+      // drained, as NATS clients leave: what was published goes out, what arrived is taken (and ignored)
+      try {
+        if (own) await nc.drain();
+        else await Promise.all(subs.map((s) => s.drain()));
+      } catch {
+        if (own) await nc.close(); // already closed or closing: nothing left to drain
+      }
     },
   };
 }

@@ -77,6 +77,11 @@ export class PortLink extends LinkBase {
     this.batch.clear();
   }
 
+  protected override hold(on: boolean): void {
+    if (on) this.port.ref?.();
+    else this.port.unref?.();
+  }
+
   protected override release(): void {
     try {
       this.port.close();
