@@ -11,7 +11,7 @@ function nodes() {
   const clock = new VirtualClock();
   const told: Record<string, boolean[]> = { a: [], b: [] };
   const node = (name: string) => {
-    const k = new Kernel({ scheduler: clock, net: { node: name, incarnation: name.charCodeAt(0) } });
+    const k = new Kernel({ scheduler: clock, net: { node: name, incarnation: name.charCodeAt(0), asyncAcrossNodes: true } });
     const add = k.addLink.bind(k);
     k.addLink = (link: Link, peer?: string) => {
       link.busy = (on) => { told[name]!.push(on); };
@@ -48,6 +48,27 @@ describe('keeping the process alive', () => {
     clock.advanceBy(5);
     expect(second.done.calls).toEqual([[0, 2, 0]]);
     expect(told).toEqual({ a: [false, true, false], b: [false, true, false] });
+  });
+
+  it('should count asynchronous messages sent and not yet taken, and a detached connection\'s as gone', () => {
+    const { clock, a, b, told } = nodes();
+    const r = proc(b, 'receiver');
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 64, 10, null);
+    const s = proc(a, 'sender');
+    const attr = { call_back: null, buffer_size: 64, max_num_buffer: 8, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 } };
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr);
+    clock.advanceBy(5);
+    a.asyncPut(s.t, coid, new Uint8Array([1]), 1, null, () => {});
+    clock.advanceBy(5);
+    expect(told.a).toEqual([false, true]); // sent, not taken
+    b.asyncGet(r.t, achid, 10, () => {});
+    clock.advanceBy(5);
+    expect(told.a).toEqual([false, true, false]); // taken
+    a.asyncPut(s.t, coid, new Uint8Array([2]), 2, null, () => {});
+    clock.advanceBy(5);
+    a.asyncConnectDetach(s.t, coid); // its message in flight went with it (EBADF to its callback)
+    clock.advanceBy(5);
+    expect(told.a).toEqual([false, true, false, true, false]);
   });
 
   it('should ref and unref a host timer (a Node Timeout), and leave anything else alone', () => {

@@ -22,6 +22,10 @@ describe('a program with worker nodes', () => {
     }, 20_000);
   }
 
+  it('should stay while the worker runs with keepAlive, though no call crosses', async () => {
+    expect(await run(['slow', 'ring', 'keep'])).toEqual({ out: 'reply HI\nwaited long enough\nworker gone, kept long enough\n', code: 0 });
+  }, 20_000);
+
   it('should settle a call to a hung worker with EHOSTDOWN at the liveness bound, then exit', async () => {
     expect(await run(['hang', 'ring'])).toEqual({ out: 'EHOSTDOWN\nwaited long enough\n', code: 0 });
   }, 20_000);

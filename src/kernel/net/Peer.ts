@@ -5,6 +5,7 @@
  * @internal
  * @packageDocumentation
  */
+import type { AsyncConn } from '../asyncObjects.js';
 import type { Connection, Process, SendWait } from '../objects.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Link } from './Link.js';
@@ -48,6 +49,8 @@ export class Peer implements PeerRef {
   readonly calls = new Map<number, SendWait>();
   /** Remote connections, by cid. */
   readonly conns = new Map<number, Connection>();
+  /** Asynchronous connections to it that sent batches (busy while one has messages not yet taken). */
+  readonly asyncSent = new Set<AsyncConn>();
   /** Pulses sent and not yet credited back. */
   inflight = 0;
 

@@ -15,6 +15,7 @@ import type { Connection } from '../objects.js';
 import { EndOfCall } from './endOfCall.js';
 import { F, type Frame } from './frames.js';
 import type { NetManager } from './NetManager.js';
+import { crossed } from './keepAlive.js';
 import type { Peer } from './Peer.js';
 
 /** Sender side: the newly visible messages of `c` as one ASYNC_BATCH. */
@@ -42,6 +43,8 @@ export function sendBatch(m: NetManager, c: AsyncConn): void {
     m.sendTo(peer, F.CONNECT, r.cid, [r.pid, r.chid, p.pid, p.uid, p.gid]);
   }
   m.sendTo(peer, F.ASYNC_BATCH, r.cid, [c.coid, n, c.attr.max_num_buffer, r.chid], payload);
+  peer.asyncSent.add(c);
+  crossed(peer);
 }
 
 /** Sender side: the receiver's gets took `n` messages (in put order): free them, run their callbacks. */
@@ -56,6 +59,7 @@ function onConsumed(m: NetManager, peer: Peer, f: Frame): void {
     runCallback(m.k, c, e, f.payload[i] === 1 ? ERRNO.EMSGSIZE : 0);
   }
   consumed(m.k, c);
+  crossed(peer);
 }
 
 /** The asynchronous connection of `conn` in its client process. */

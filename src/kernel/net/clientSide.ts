@@ -114,6 +114,7 @@ export function detach(m: NetManager, conn: Connection): void {
   const peer = r.peer as Peer;
   if (peer.conns.get(r.cid) === conn) peer.conns.delete(r.cid);
   if (r.state !== 'new') m.sendTo(peer, F.DETACH, r.cid, []);
+  crossed(peer); // an asynchronous connection's messages in flight went with it
 }
 
 /**
@@ -125,6 +126,7 @@ export function killConnection(k: KernelCore, conn: Connection): void {
   conn.channel = null;
   // an asynchronous connection's undelivered messages complete EBADF, in put order
   for (const c of conn.client.asyncConns.values()) if (c.conn === conn) closeAsync(k, c, conn.client.alive);
+  if (conn.remote !== null) crossed(conn.remote.peer as Peer);
   const client = conn.client;
   const dc = client.deathChannel;
   if (!client.alive || dc === null || (dc.flags & _NTO_CHF_COID_DISCONNECT) === 0) return;

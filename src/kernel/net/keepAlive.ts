@@ -27,9 +27,21 @@ export function refTimer(handle: TimerHandle | null, on: boolean): void {
   else t.unref?.();
 }
 
-/** A call started or ended across `peer`: tell its link and its deadline when that changes whether any crosses. */
+/** Asynchronous messages sent to `peer` and not yet taken by its gets (connections done with are let go). */
+function asyncInFlight(peer: Peer): boolean {
+  for (const c of peer.asyncSent) {
+    if (c.alive && c.visible > 0) return true;
+    peer.asyncSent.delete(c);
+  }
+  return false;
+}
+
+/**
+ * A call (or asynchronous batch) started or ended across `peer`: tell its link and its deadline
+ * when that changes whether any crosses.
+ */
 export function crossed(peer: Peer): void {
-  const busy = peer.calls.size > 0 || peer.vsends.size > 0;
+  const busy = peer.calls.size > 0 || peer.vsends.size > 0 || (peer.asyncSent.size > 0 && asyncInFlight(peer));
   if (busy === peer.busy) return;
   peer.busy = busy;
   peer.session?.link.busy?.(busy);

@@ -73,6 +73,7 @@ export function endCrossings(m: NetManager, peer: Peer): void {
   peer.fragments.clear();
   peer.owed = 0;
   peer.busy = false;
+  peer.asyncSent.clear();
   server.forgetNamesOf(m, peer);
 }
 

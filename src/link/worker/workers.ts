@@ -90,6 +90,12 @@ export interface StartWorkerOptions extends PortLinkOptions {
   readonly node?: string;
   /** Passed to the worker (Node: `workerData`). */
   readonly workerData?: unknown;
+  /**
+   * Keep this process alive for as long as the worker runs (Node). Default `false`: only while a
+   * call (or an asynchronous message) crosses to or from it, so that a program whose work is done
+   * exits. Set it when this side waits for the worker to call it (a server on the main thread).
+   */
+  readonly keepAlive?: boolean;
 }
 
 /** A worker started as a node: its name, and `terminate()` (its clients then get EHOSTDOWN). */
@@ -123,14 +129,14 @@ export function startWorkerNode(parent: NodeLike, url: URL | string, options: St
   const rings = options.ring !== false && ringsAvailable() ? ([makeRing(), makeRing()] as const) : null;
   const link = rings !== null ? new RingLink(channel.port1, rings[0], rings[1]) : portLink(channel.port1, options);
   // the main side lets the process exit while no call crosses (the worker's own side never does)
-  link.unrefWhenIdle = true;
+  link.unrefWhenIdle = options.keepAlive !== true;
   k.addLink(link, node);
   const leave = joinMesh(k, node, channel.port1, newChannel);
   link.onDown(leave);
   const join: JoinMessage = { [HELLO]: { node, parent: k.node, port: channel.port2 as PortLike, rings } };
   if (wt !== null) {
     const worker = new wt.Worker(url, { workerData: options.workerData });
-    worker.unref?.(); // its link's port keeps the process alive while calls cross (or it connects)
+    if (options.keepAlive !== true) worker.unref?.(); // its link's port keeps the process alive while calls cross (or it connects)
     worker.postMessage(join, [channel.port2]);
     worker.on('exit', (code) => link.down(`worker exited (${String(code)})`));
     worker.on('error', (e) => link.down(`worker failed: ${String(e)}`));
