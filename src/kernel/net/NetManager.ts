@@ -16,7 +16,7 @@ import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
 import { onAsyncFrame, sendBatch } from './asyncRemote.js';
-import { decodeInto, encodeFrame, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
+import { decodeInto, encodeParts, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
 import { EndOfCall } from './endOfCall.js';
 import { reassemble } from './fragments.js';
 import { PathResolves } from './pathResolves.js';
@@ -165,7 +165,7 @@ export class NetManager implements NetHooks {
 
   private sendRaw(session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
     if (session.closed) return;
-    const frame = encodeFrame({ kind, flags, seq: session.txSeq++, ack: session.rxSeq, srcInc: this.incarnation, dstInc, id, body, payload });
+    const frame = encodeParts(kind, flags, session.txSeq++, session.rxSeq, this.incarnation, dstInc, id, body, payload);
     session.link.send(frame);
   }
 

@@ -112,10 +112,17 @@ let slabAt = 0;
  * but must copy it before transferring its buffer.
  */
 export function encodeFrame(f: Frame): Uint8Array {
-  const fields = bodyFields(f.kind);
-  if (fields < 0 || f.body.length !== fields) throw new RangeError(`frame kind ${f.kind} takes ${fields} body fields, got ${f.body.length}`);
+  return encodeParts(f.kind, f.flags, f.seq, f.ack, f.srcInc, f.dstInc, f.id, f.body, f.payload);
+}
+
+/** {@link encodeFrame} from the frame's fields (no frame object on the node's hot path). */
+export function encodeParts(
+  kind: number, flags: number, seq: number, ack: number, srcInc: number, dstInc: number, id: number, body: readonly number[], payload: Uint8Array,
+): Uint8Array {
+  const fields = bodyFields(kind);
+  if (fields < 0 || body.length !== fields) throw new RangeError(`frame kind ${kind} takes ${fields} body fields, got ${body.length}`);
   const bodyBytes = fields * 4;
-  const n = HEADER_BYTES + bodyBytes + f.payload.length;
+  const n = HEADER_BYTES + bodyBytes + payload.length;
   let ab: ArrayBuffer;
   let dv: DataView;
   let at: number;
@@ -136,18 +143,18 @@ export function encodeFrame(f: Frame): Uint8Array {
     slabAt += (n + 3) & ~3;
   }
   dv.setUint8(at, FRAME_VERSION);
-  dv.setUint8(at + 1, f.kind);
-  dv.setUint16(at + 2, f.flags, true);
-  dv.setUint32(at + 4, f.seq >>> 0, true);
-  dv.setUint32(at + 8, f.ack >>> 0, true);
-  dv.setUint32(at + 12, f.srcInc >>> 0, true);
-  dv.setUint32(at + 16, f.dstInc >>> 0, true);
-  dv.setInt32(at + 20, f.id | 0, true);
+  dv.setUint8(at + 1, kind);
+  dv.setUint16(at + 2, flags, true);
+  dv.setUint32(at + 4, seq >>> 0, true);
+  dv.setUint32(at + 8, ack >>> 0, true);
+  dv.setUint32(at + 12, srcInc >>> 0, true);
+  dv.setUint32(at + 16, dstInc >>> 0, true);
+  dv.setInt32(at + 20, id | 0, true);
   dv.setUint32(at + 24, bodyBytes, true);
-  dv.setUint32(at + 28, f.payload.length, true);
-  for (let i = 0; i < fields; i++) dv.setInt32(at + HEADER_BYTES + i * 4, f.body[i]! | 0, true);
+  dv.setUint32(at + 28, payload.length, true);
+  for (let i = 0; i < fields; i++) dv.setInt32(at + HEADER_BYTES + i * 4, body[i]! | 0, true);
   const out = new Uint8Array(ab, at, n);
-  if (f.payload.length > 0) out.set(f.payload, HEADER_BYTES + bodyBytes);
+  if (payload.length > 0) out.set(payload, HEADER_BYTES + bodyBytes);
   return out;
 }
 
@@ -161,7 +168,8 @@ export function reusableFrame(): Frame & { body: number[] } {
 
 /**
  * Decode `bytes` into `f` (no allocation but the payload's view): false when malformed, as for
- * {@link decodeFrame}. `f.body` is rewritten in place: read it before the next decode.
+ * {@link decodeFrame}. `f.body` is rewritten in place (its first `bodyFields(kind)` entries):
+ * read it before the next decode.
  */
 export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): boolean {
   if (bytes.length < HEADER_BYTES || bytes[0] !== FRAME_VERSION) return false;
@@ -178,8 +186,8 @@ export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): bo
   f.srcInc = u32(bytes, 12);
   f.dstInc = u32(bytes, 16);
   f.id = i32(bytes, 20);
+  // the body array keeps its length (8): fields past this kind's are stale, never read
   const body = f.body;
-  body.length = fields;
   for (let i = 0; i < fields; i++) body[i] = i32(bytes, HEADER_BYTES + i * 4);
   const start = HEADER_BYTES + bodyBytes;
   f.payload = payloadBytes === 0 ? EMPTY : new Uint8Array(bytes.buffer, bytes.byteOffset + start, payloadBytes);
