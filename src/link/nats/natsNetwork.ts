@@ -95,7 +95,12 @@ class NatsPeer implements StreamPort {
   }
 
   publish(data: Uint8Array): void {
-    if (!this.net.closed) this.net.nc.publish(`${this.net.prefix}.f.${this.name}.${this.net.me}`, data);
+    if (this.net.closed) return;
+    try {
+      this.net.nc.publish(`${this.net.prefix}.f.${this.name}.${this.net.me}`, data);
+    } catch {
+      // the connection is closed or draining: the batch stays held; the liveness rules decide
+    }
   }
 
   request(payload: Uint8Array): void {
@@ -104,7 +109,11 @@ class NatsPeer implements StreamPort {
     req.set(payload);
     req.set(enc(me), payload.length);
     nc.request(`${prefix}.hb.${this.name}`, req, { timeout: probeMs }).then(
-      (m) => { if (!this.net.closed) this.stream.onReply(m.data); },
+      (m) => {
+        if (this.net.closed) return;
+        if (m.data.length >= 16) this.heard(u32(m.data, 0)); // a reply from a restarted process is about its new stream
+        this.stream.onReply(m.data);
+      },
       (e: unknown) => { if (this.stream.onSyncFailed(noResponders(e)) && !this.net.closed) this.link?.down('no responders'); },
     );
   }
