@@ -21,18 +21,13 @@ import { EndOfCall } from './endOfCall.js';
 import { reassemble } from './fragments.js';
 import { PathResolves } from './pathResolves.js';
 import { armHeartbeat, endCrossings, linkSuspect } from './liveness.js';
-import { onHello } from './hello.js';
+import { onHello, validNodeName } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
 import { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
 const EMPTY = new Uint8Array(0);
-
-/** Whether `name` can name a node: not empty, no `/`, no `.`, no NUL. */
-export function validNodeName(name: unknown): name is string {
-  return typeof name === 'string' && name.length > 0 && name.length <= 255 && !/[/.\0]/.test(name);
-}
 
 export class NetManager implements NetHooks {
   readonly name: string;

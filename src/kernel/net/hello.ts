@@ -1,3 +1,8 @@
+/** Whether `name` can name a node: not empty, no `/`, no `.`, no NUL. */
+export function validNodeName(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= 255 && !/[/.\0]/.test(name);
+}
+
 /**
  * A peer's HELLO (qnet.md §3.3): the first frame of every session, naming the node and its
  * incarnation; a new incarnation of a known name is a restart (the old one is quarantined).
@@ -6,7 +11,7 @@
  */
 import { bytesText, type Frame } from './frames.js';
 import { armDeadline } from './liveness.js';
-import { validNodeName, type NetManager } from './NetManager.js';
+import type { NetManager } from './NetManager.js';
 import type { Session } from './Peer.js';
 import { announceNames } from './serverSide.js';
 
