@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-/** Which transport a link is. */
-export type LinkKind = 'loopback' | 'worker' | 'nats';
+/** Which transport a link is (`'custom'`: one of your own, joined with `kernel.addLink`). */
+export type LinkKind = 'loopback' | 'worker' | 'nats' | 'custom';
 
 /** What a transport reports of itself (see {@link Link.onState}). */
 export type LinkState = 'up' | 'suspect' | 'down';
