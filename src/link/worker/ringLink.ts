@@ -185,6 +185,7 @@ export class RingLink extends LinkBase {
     Atomics.add(this.rx.i32, BELL, 1);
     Atomics.notify(this.rx.i32, BELL);
   }
+
   /** The port is what can keep the process alive (a pending `Atomics.waitAsync` does not). */
   protected override hold(on: boolean): void {
     if (on) this.port.ref?.();
