@@ -22,7 +22,14 @@ describe('joinNats on a connection of your own', () => {
     try {
       b.process().attach('echo', { global: true, codec: utf8 }).pipe(messages()).subscribe((m) => m.reply(`${m.data}!`));
       const conn = await firstValueFrom(a.process().open('echo', { global: true, codec: utf8 }));
+      // the subjects are the contract: frames to b are plain publishes on rxnto.<domain>.f.b
+      const seen: number[] = [];
+      const tap = nc.subscribe('rxnto.own.f.b', { callback: (_e, m) => { seen.push(m.data.length); } });
+      await nc.flush();
       expect((await firstValueFrom(conn.send('hi'))).data).toBe('hi!');
+      await nc.flush();
+      tap.unsubscribe();
+      expect(seen.length).toBeGreaterThan(0);
       const mine = nc.subscribe('user.echo', { callback: (_e, m) => { m.respond(m.data); } });
       const downs: string[] = [];
       b.nodes$.subscribe((e) => { if (e.state === 'down') downs.push(e.reason); });

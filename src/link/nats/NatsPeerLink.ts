@@ -18,7 +18,11 @@ export class NatsPeerLink extends LinkBase {
 
   private readonly batch: TickBatch;
 
-  constructor(private readonly out: (batch: Uint8Array) => void, readonly maxFrameBytes: number) {
+  /**
+   * `sender` goes after the stream's header in every batch (the sender's name, length first:
+   * the subject names only the receiver).
+   */
+  constructor(private readonly out: (batch: Uint8Array) => void, readonly maxFrameBytes: number, private readonly sender: Uint8Array) {
     super();
     this.batch = new TickBatch((frames, bytes) => this.publish(frames, bytes), maxFrameBytes, 4);
   }
@@ -36,9 +40,10 @@ export class NatsPeerLink extends LinkBase {
 
   private publish(frames: Uint8Array[], bytes: number): void {
     if (this.closed) return;
-    const out = new Uint8Array(BATCH_HEADER + bytes);
+    const out = new Uint8Array(BATCH_HEADER + this.sender.length + bytes);
     const dv = new DataView(out.buffer);
-    let at = BATCH_HEADER;
+    out.set(this.sender, BATCH_HEADER);
+    let at = BATCH_HEADER + this.sender.length;
     for (const f of frames) {
       dv.setUint32(at, f.length, true);
       out.set(f, at + 4);

@@ -6,7 +6,8 @@
  * sessions (links) come and go over it. Only a loss it cannot repair (the peer asks for a batch
  * no longer held) reaches the node, as a link down ('sequence gap').
  *
- * Wire (u32 little-endian): a batch is `[epoch][seq][ack]` then its frames; a sync request is
+ * Wire (u32 little-endian): a batch is `[epoch][seq][ack]`, the sender's name (a length byte
+ * and its bytes: the subject names only the receiver), then its frames; a sync request is
  * `[epoch][expected][resendTo]` then the requester's name; a sync reply is
  * `[epoch][expected][floor][sentUpTo]`. `epoch` names the sender's process (random per join): a
  * new one means the peer restarted, and both directions start again at 1.
@@ -77,9 +78,12 @@ export class NatsStream {
     if (!this.paused) this.put(data);
   }
 
-  /** A batch from the peer: in order, handed on; a duplicate, dropped; past a gap, dropped and asked for again. */
-  receive(data: Uint8Array): void {
-    if (data.length < BATCH_HEADER) return;
+  /**
+   * A batch from the peer (its frames from `at` on): in order, handed on; a duplicate, dropped;
+   * past a gap, dropped and asked for again.
+   */
+  receive(data: Uint8Array, at = BATCH_HEADER): void {
+    if (data.length < at) return;
     const seq = u32(data, 4);
     this.acked(u32(data, 8));
     if (seq < this.expected) return;
@@ -88,7 +92,7 @@ export class NatsStream {
       return;
     }
     this.expected++;
-    this.port.deliver(data, BATCH_HEADER);
+    this.port.deliver(data, at);
   }
 
   /** A sync request (the payload as received): apply it, resend what it asks, return the reply. */

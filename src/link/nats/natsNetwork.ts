@@ -1,7 +1,6 @@
 /**
- * The NATS link (qnet.md §3.7): the node frames as plain publishes on
- * `rxnto.<domain>.f.<to>.<from>`, one subscription per node for its frames
- * (`rxnto.<domain>.f.<node>.*`), and a hello on `rxnto.<domain>.hello` that makes every node of
+ * The NATS link (qnet.md §3.7): the node frames as plain publishes on `rxnto.<domain>.f.<node>`
+ * (one subscription per node; each batch names its sender), and a hello on `rxnto.<domain>.hello` that makes every node of
  * the domain open a link to the newcomer. Each pair of nodes numbers its batches
  * ({@link NatsStream}), so a batch lost on the wire is sent again and a short loss of our own
  * connection costs nothing; liveness and the kernel's own sequence check stay the node's.
@@ -10,7 +9,7 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Kernel, KernelError } from '../../kernel/index.js';
 import { NatsPeerLink } from './NatsPeerLink.js';
-import { NatsStream, type StreamPort } from './NatsStream.js';
+import { BATCH_HEADER, NatsStream, type StreamPort } from './NatsStream.js';
 import { noResponders, serveGlobalNames } from './natsNames.js';
 
 /** Options of {@link joinNats}. */
@@ -88,7 +87,7 @@ class NatsPeer implements StreamPort {
   /** The live link (made, and joined to the node, on first need). */
   linked(): NatsPeerLink {
     if (this.link === null || this.link.closed) {
-      const l = (this.link = new NatsPeerLink((batch) => this.stream.send(batch), this.net.maxFrameBytes));
+      const l = (this.link = new NatsPeerLink((batch) => this.stream.send(batch), this.net.maxFrameBytes, this.net.sender));
       this.net.k.addLink(l, this.name);
     }
     return this.link;
@@ -97,7 +96,7 @@ class NatsPeer implements StreamPort {
   publish(data: Uint8Array): void {
     if (this.net.closed) return;
     try {
-      this.net.nc.publish(`${this.net.prefix}.f.${this.name}.${this.net.me}`, data);
+      this.net.nc.publish(`${this.net.prefix}.f.${this.name}`, data);
     } catch {
       // the connection is closed or draining: the batch stays held; the liveness rules decide
     }
@@ -149,6 +148,8 @@ interface Net {
   readonly me: string;
   readonly prefix: string;
   readonly epoch: number;
+  /** This node's name as every batch carries it: a length byte, then its bytes. */
+  readonly sender: Uint8Array;
   readonly maxFrameBytes: number;
   readonly probeMs: number;
   readonly resendBytes: number;
@@ -187,7 +188,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
     reconnectJitter: 50,
   }));
   const net: Net = {
-    k, nc, me, prefix: `rxnto.${domain}`, epoch: newEpoch(), closed: false,
+    k, nc, me, prefix: `rxnto.${domain}`, epoch: newEpoch(), closed: false, sender: Uint8Array.of(me.length, ...enc(me)),
     maxFrameBytes: options.maxFrameBytes ?? 512 * 1024,
     probeMs: options.probeMs ?? 1000,
     resendBytes: options.resendBytes ?? 8 * 1024 * 1024,
@@ -202,14 +203,17 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
   const valid = (name: string): boolean => name !== me && TOKEN.test(name);
 
   const subs: Subscription[] = [];
-  // frames to this node, from anyone (the last token names the sender), taken as they arrive
-  subs.push(nc.subscribe(`${prefix}.f.${me}.*`, {
+  // frames to this node, from anyone (each batch names its sender), taken as they arrive
+  subs.push(nc.subscribe(`${prefix}.f.${me}`, {
     callback: (_e, m) => {
-      const from = m.subject.slice(m.subject.lastIndexOf('.') + 1);
-      if (net.closed || !valid(from) || m.data.length < 12) return;
+      const d = m.data;
+      if (net.closed || d.length < BATCH_HEADER + 1) return;
+      const at = BATCH_HEADER + 1 + d[BATCH_HEADER]!;
+      const from = dec(d.subarray(BATCH_HEADER + 1, at));
+      if (at > d.length || !valid(from)) return;
       const p = peer(from);
-      p.heard(u32(m.data, 0));
-      p.stream.receive(m.data);
+      p.heard(u32(d, 0));
+      p.stream.receive(d, at);
     },
   }));
   // sync requests: while this process lives, so does this subscription (its absence is "no responders")
