@@ -202,6 +202,8 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
   rlen!: number;
   /** A send that crosses a link: the client's remote wait, or a vthread's send on the server node. */
   net!: NetCall | null;
+  /** A remote send holding one credit of its peer's window (until RECEIVED, or its end). */
+  credited!: boolean;
 
   constructor(
     readonly thread: Thread,
@@ -230,7 +232,7 @@ export class SendWait implements Completion, ReplyLinks<SendWait>, FifoLinks<Sen
     this.prevQ = this.nextQ = null;
     this.inQ = null;
     this.seqQ = this.err = this.result = this.aux = this.rcvid = this.copied = this.timeoutFlags = this.unblockErr = 0;
-    this.expired = this.unblockRequested = false;
+    this.expired = this.unblockRequested = this.credited = false;
     this.timer = null;
     this.unblockPulse = null;
     this.net = null;

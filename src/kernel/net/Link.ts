@@ -50,7 +50,11 @@ export interface NetOptions {
   readonly missed?: number;
   /** The largest message a send may carry across a link (default 64 MiB); larger: EMSGSIZE. */
   readonly maxMessageBytes?: number;
-  /** Frames (SENDs and pulses) a peer may have in flight to this node before pulses get EAGAIN (default 1024). */
+  /**
+   * SENDs and pulses this node may have in flight to a peer (default 1024; qnet.md §3.5): a send
+   * past it waits here, SEND-blocked, in priority order, until one is received or answered; a
+   * pulse past it fails EAGAIN. Bounds what a node's clients can park in a peer's memory.
+   */
   readonly window?: number;
   /** The node's incarnation (default: random). Tests pass one to be deterministic. */
   readonly incarnation?: number;

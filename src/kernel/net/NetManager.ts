@@ -220,7 +220,7 @@ export class NetManager implements NetHooks {
       case F.HEARTBEAT_ACK:
         return;
       case F.CREDIT:
-        peer.inflight = Math.max(0, peer.inflight - (f.body[0] ?? 0));
+        client.credit(this, peer, f.body[0] ?? 0);
         return;
       case F.RECEIVED: case F.REQUEUED: case F.REPLY: case F.ERROR:
       case F.CONNECTED: case F.CONNECT_FAIL: case F.CHANNEL_GONE: case F.EVENT:
@@ -334,23 +334,25 @@ export class NetManager implements NetHooks {
   }
 
   unblock(w: SendWait, err: number): void {
-    if (w.unblockRequested) return;
+    if (client.endHeld(this, w, 'unblock', err) || w.unblockRequested) return;
     w.unblockRequested = true;
     w.unblockErr = err;
     this.sendTo(w.net!.peer as Peer, F.UNBLOCK, w.net!.xid, [err]);
   }
 
   cancel(w: SendWait): void {
+    if (client.endHeld(this, w, 'cancel', 0)) return;
     w.unblockRequested = true;
     this.sendTo(w.net!.peer as Peer, F.CANCEL, w.net!.xid, []);
   }
 
   timeout(w: SendWait, flags: number): void {
+    if (client.endHeld(this, w, 'timeout', flags)) return;
     this.sendTo(w.net!.peer as Peer, F.TIMEOUT, w.net!.xid, [flags]);
   }
 
   forget(w: SendWait): void {
-    client.forget(w);
+    client.forget(this, w);
   }
 
   detach(conn: Connection): void {

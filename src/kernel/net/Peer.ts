@@ -51,8 +51,10 @@ export class Peer implements PeerRef {
   readonly conns = new Map<number, Connection>();
   /** Asynchronous connections to it that sent batches (busy while one has messages not yet taken). */
   readonly asyncSent = new Set<AsyncConn>();
-  /** Pulses sent and not yet credited back. */
+  /** Pulses and SENDs sent and not yet credited back (the window, qnet.md §3.5). */
   inflight = 0;
+  /** Sends waiting for room in the window, by priority (FIFO within one): SEND-blocked here. */
+  readonly held: SendWait[] = [];
 
   // server side (the peer's clients here)
   /** Proxy processes of the peer's clients, by their pid there. */

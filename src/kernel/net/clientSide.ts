@@ -16,7 +16,7 @@ import { deliverEventFor } from '../events.js';
 import { Connection, SendWait, type CoidEntry, type Done, type Process, type Thread } from '../objects.js';
 import { kernelPulse } from '../pulseDelivery.js';
 import { closeAsync } from '../asyncTeardown.js';
-import { armTimeout, releaseSender, takeTimeout } from '../release.js';
+import { armTimeout, expireWait, releaseSender, takeTimeout } from '../release.js';
 import { F, FLAG_EXPIRED, FLAG_GROW, type Frame } from './frames.js';
 import type { RemoteConn } from './hooks.js';
 import { crossed } from './keepAlive.js';
@@ -93,8 +93,48 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
   if (k.tracer !== null) k.trace('send', t, { coid: entry.coid, nd: peer.nd, to: r.pid, chid: r.chid, bytes: slen });
   if (to !== null) armTimeout(k, w, to);
   connectFirst(m, conn);
-  const flags = (w.expired ? FLAG_EXPIRED : 0) | (growReply ? FLAG_GROW : 0);
-  m.sendTo(peer, F.SEND, xid, [r.cid, t.tid, entry.coid, w.priority, w.timeoutFlags, slen, rlen, peer.nd], flatten(smsg, slen), flags);
+  if (peer.inflight < m.window && peer.held.length === 0) transmit(m, peer, w);
+  else hold(peer, w);
+}
+
+/** The SEND frame of `w`, taking one credit of the window. */
+function transmit(m: NetManager, peer: Peer, w: SendWait): void {
+  peer.inflight++;
+  w.credited = true;
+  const r = w.conn.remote!;
+  const flags = (w.expired ? FLAG_EXPIRED : 0) | (w.growReply ? FLAG_GROW : 0);
+  m.sendTo(peer, F.SEND, w.net!.xid, [r.cid, w.thread.tid, w.coid, w.priority, w.timeoutFlags, w.slen, w.rlen, peer.nd], flatten(w.smsg, w.slen), flags);
+}
+
+/** No room in the window: `w` waits here, SEND-blocked, behind those of its priority and above lower ones. */
+function hold(peer: Peer, w: SendWait): void {
+  const q = peer.held;
+  let i = q.length;
+  while (i > 0 && q[i - 1]!.priority < w.priority) i--;
+  q.splice(i, 0, w);
+}
+
+/** A credit came back: held sends go, highest priority first, while the window has room. */
+export function credit(m: NetManager, peer: Peer, n: number): void {
+  peer.inflight = Math.max(0, peer.inflight - n);
+  while (peer.held.length > 0 && peer.inflight < m.window && peer.state === 'up') transmit(m, peer, peer.held.shift()!);
+}
+
+/**
+ * A held send (never sent) is unblocked, cancelled or timed out here, as a local SEND-blocked one
+ * is: true when `w` was held (the caller's frame is then not needed).
+ */
+export function endHeld(m: NetManager, w: SendWait, what: 'unblock' | 'cancel' | 'timeout', arg: number): boolean {
+  const peer = w.net!.peer as Peer;
+  if (w.credited || !peer.held.includes(w)) return false;
+  const k = m.k;
+  if (what === 'timeout') {
+    expireWait(k, w, arg); // SEND covered: an unblock with ETIMEDOUT, back here; else marked for later
+    return true;
+  }
+  if (what === 'unblock' && k.tracer !== null) k.trace(arg === ERRNO.ETIMEDOUT ? 'timeout' : 'unblock', w.thread, { nd: peer.nd, errno: arg, held: 1 });
+  releaseSender(k, w, what === 'cancel' ? ERRNO.ESRCH : arg, 0);
+  return true;
 }
 
 export function pulse(m: NetManager, k: KernelCore, from: Thread | Process, entry: CoidEntry, priority: number, code: number, value: number): void {
@@ -153,6 +193,11 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
     case F.REQUEUED: {
       const w = peer.calls.get(f.id);
       if (w === undefined || w.thread.wait !== w) return;
+      // received: no longer parked in the server's queue, its credit comes back
+      if (f.kind === F.RECEIVED && w.credited) {
+        w.credited = false;
+        credit(m, peer, 1);
+      }
       w.thread.state = f.kind === F.RECEIVED ? STATE_REPLY : STATE_SEND;
       if (k.tracer !== null) k.trace('state', w.thread, { state: f.kind === F.RECEIVED ? 'REPLY' : 'SEND', nd: peer.nd });
       return;
@@ -198,9 +243,16 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
   }
 }
 
-/** A remote send ended (answered, failed or withdrawn): it no longer crosses to its peer. */
-export function forget(w: SendWait): void {
+/** A remote send ended (answered, failed or withdrawn): it no longer crosses to its peer, and its credit (or its place in the hold queue) goes. */
+export function forget(m: NetManager, w: SendWait): void {
   const peer = w.net!.peer as Peer;
   peer.calls.delete(w.net!.xid);
+  if (w.credited) {
+    w.credited = false;
+    credit(m, peer, 1);
+  } else if (peer.held.length > 0) {
+    const i = peer.held.indexOf(w);
+    if (i >= 0) peer.held.splice(i, 1);
+  }
   crossed(peer);
 }

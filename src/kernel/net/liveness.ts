@@ -65,6 +65,7 @@ export function endCrossings(m: NetManager, peer: Peer): void {
   for (const conn of peer.conns.values()) client.killConnection(k, conn);
   peer.conns.clear();
   peer.inflight = 0;
+  peer.held.length = 0;
   for (const proxy of [...peer.proxies.values()]) processExit(k, proxy, 0);
   peer.proxies.clear();
   peer.accepted.clear();
