@@ -17,7 +17,9 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   const ch = w.channel;
   const rt = r.thread;
   if (r.timer !== null) { r.timer.unsubscribe(); r.timer = null; }
-  const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, byteLength(r.rmsg));
+  const room = byteLength(r.rmsg);
+  // a remote message may be presented in a first chunk only (`firstChunkBytes`), as Qnet does
+  const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, w.net !== null && w.net.chunk > 0 ? Math.min(room, w.net.chunk) : room);
   const rcvid = holdRcvid(w);
   w.copied = copied;
   const info = r.info;

@@ -48,6 +48,13 @@ export interface NetOptions {
   readonly heartbeatMs?: number;
   /** Silent heartbeat periods before a peer is quarantined (default 3). */
   readonly missed?: number;
+  /**
+   * Present at most this many bytes of a remote client's message to a receive (`msglen`), as
+   * Qnet's first 8 KB chunk does; the rest is read with `MsgRead` (the RxJS binding does it for
+   * you). Lets a test prove that a server handles partial delivery. Default 0: off, the whole
+   * message (up to the receive buffer) as locally.
+   */
+  readonly firstChunkBytes?: number;
   /** The largest message a send may carry across a link (default 64 MiB); larger: EMSGSIZE. */
   readonly maxMessageBytes?: number;
   /**

@@ -35,6 +35,7 @@ export class NetManager implements NetHooks {
   readonly heartbeatMs: number;
   readonly missed: number;
   readonly maxMessageBytes: number;
+  readonly firstChunkBytes: number;
   readonly window: number;
   readonly asyncAcross: boolean;
   /** The manager's own process (pid 0, in no process table): every remote send waits on its channel. */
@@ -64,6 +65,7 @@ export class NetManager implements NetHooks {
     this.heartbeatMs = positive(options.heartbeatMs, 1000);
     this.missed = positive(options.missed, 3);
     this.maxMessageBytes = positive(options.maxMessageBytes, 64 * 1024 * 1024);
+    this.firstChunkBytes = Math.max(0, Math.floor(options.firstChunkBytes ?? 0));
     this.window = positive(options.window, 1024);
     this.asyncAcross = options.asyncAcrossNodes === true;
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;

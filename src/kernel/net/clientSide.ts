@@ -82,7 +82,7 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
     ? last.init(conn, entry.coid, m.channel, smsg, rmsg, t.priority, done, slen, rlen, growReply)
     : (t.lastSend = new SendWait(t, conn, entry.coid, m.channel, smsg, rmsg, t.priority, done, slen, rlen, growReply));
   const xid = m.xid();
-  w.net = { client: true, xid, peer, srcnd: peer.nd };
+  w.net = { client: true, xid, peer, srcnd: peer.nd, chunk: 0 };
   const to = takeTimeout(t);
   conn.blocked++;
   t.wait = w;

@@ -26,6 +26,8 @@ export interface NetCall {
   readonly peer: PeerRef;
   /** Server side: the client node's nd for this node (`_msg_info.srcnd`). */
   readonly srcnd: number;
+  /** Server side: a receive takes at most this many bytes (0: no cap; see `firstChunkBytes`). */
+  readonly chunk: number;
 }
 
 /** The remote end of a client connection: (node, pid, chid) and the attach's progress. */

@@ -113,7 +113,7 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   const w = last !== null && k.heard(last)
     ? last.init(conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow)
     : (vt.lastSend = new SendWait(vt, conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow));
-  w.net = { client: false, xid, peer, srcnd };
+  w.net = { client: false, xid, peer, srcnd, chunk: m.firstChunkBytes };
   w.timeoutFlags = tflags;
   w.expired = (f.flags & FLAG_EXPIRED) !== 0;
   conn.blocked++;
