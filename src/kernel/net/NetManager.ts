@@ -65,7 +65,7 @@ export class NetManager implements NetHooks {
     this.heartbeatMs = positive(options.heartbeatMs, 1000);
     this.missed = positive(options.missed, 3);
     this.maxMessageBytes = positive(options.maxMessageBytes, 64 * 1024 * 1024);
-    this.firstChunkBytes = Math.max(0, Math.floor(options.firstChunkBytes ?? 0));
+    this.firstChunkBytes = positive(options.firstChunkBytes, 0);
     this.window = positive(options.window, 1024);
     this.asyncAcross = options.asyncAcrossNodes === true;
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
