@@ -4,30 +4,18 @@
 import { map, takeUntil, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSystem, utf8 } from '../../src/index.js';
+import { utf8 } from '../../src/index.js';
 import { messages, replyWith } from '../../src/operators/index.js';
-import { connectLoopback } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../testScheduler.js';
+import { twoNodes } from './twoNodes.js';
 
 describe('nodes: send → receive → reply across a link', () => {
   let ts: TestScheduler;
   beforeEach(() => { ts = createTestScheduler(); });
 
-  /** Nodes a (client) and b (server) on the TestScheduler, 1 frame apart; heartbeats every 10 frames, 3 missed. */
-  function twoNodes() {
-    const onUnhandledError = (e: unknown): void => { throw e; };
-    const net = { heartbeatMs: 10, missed: 3 };
-    const a = createSystem({ node: 'a', scheduler: ts, onUnhandledError, net: { ...net, incarnation: 1 } });
-    const b = createSystem({ node: 'b', scheduler: ts, onUnhandledError, net: { ...net, incarnation: 2 } });
-    const link = connectLoopback(a, b, { latency: 1 });
-    // heartbeats keep a scheduler busy: the link closes at frame 100 so that the run can end
-    ts.schedule(() => link.close('end of test'), 100);
-    return { a, b, link };
-  }
-
   it('should answer a remote send one frame after the reply leaves b (the server takes 2 frames)', () => {
     ts.run(({ expectObservable }) => {
-      const { a, b } = twoNodes();
+      const { a, b } = twoNodes(ts);
       const ch = b.process({ name: 'server' }).channel({ codec: utf8 });
       // the HELLOs cross at 1; the SEND (held for b's HELLO) reaches b at 2; the reply is made
       // at 4 and reaches a at 5
@@ -40,7 +28,7 @@ describe('nodes: send → receive → reply across a link', () => {
   it('should carry an unsubscribe to the server as an unblock: its work is cancelled one frame later', () => {
     const cancelled: number[] = [];
     ts.run(({ cold, expectObservable }) => {
-      const { a, b } = twoNodes();
+      const { a, b } = twoNodes(ts);
       const ch = b.process({ name: 'server' }).channel({ codec: utf8 });
       ch.pipe(messages()).subscribe((m) => m.signal.addEventListener('abort', () => { cancelled.push(ts.now()); m.error(-1); }));
       const conn = a.process({ name: 'client' }).connect(ch.address, { codec: utf8 });
@@ -52,7 +40,7 @@ describe('nodes: send → receive → reply across a link', () => {
 
   it('should fail a REPLY-blocked client with EHOSTDOWN when b goes silent (30 frames after it was last heard)', () => {
     ts.run(({ cold, expectObservable }) => {
-      const { a, b, link } = twoNodes();
+      const { a, b, link } = twoNodes(ts);
       const ch = b.process({ name: 'server' }).channel({ codec: utf8 });
       ch.subscribe(); // takes the message and never answers
       const conn = a.process({ name: 'client' }).connect(ch.address, { codec: utf8 });

@@ -5,23 +5,18 @@
 import { map, switchMap } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { createSystem, utf8 } from '../../src/index.js';
+import { utf8 } from '../../src/index.js';
 import { messages, replyWith } from '../../src/operators/index.js';
-import { connectLoopback } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../testScheduler.js';
+import { twoNodes } from './twoNodes.js';
 
 describe('nodes: a suspect peer', () => {
   let ts: TestScheduler;
   beforeEach(() => { ts = createTestScheduler(); });
 
-  /** Nodes a and b, 1 frame apart, heartbeats every 10 frames, 3 missed; b answers in upper case. */
-  function twoNodes() {
-    const onUnhandledError = (e: unknown): void => { throw e; };
-    const net = { heartbeatMs: 10, missed: 3 };
-    const a = createSystem({ node: 'a', scheduler: ts, onUnhandledError, net: { ...net, incarnation: 1 } });
-    const b = createSystem({ node: 'b', scheduler: ts, onUnhandledError, net: { ...net, incarnation: 2 } });
-    const link = connectLoopback(a, b, { latency: 1 });
-    ts.schedule(() => link.close('end of test'), 100);
+  /** Nodes a and b (see twoNodes); b answers in upper case. */
+  function served() {
+    const { a, b, link } = twoNodes(ts);
     const ch = b.process({ name: 'server' }).channel({ codec: utf8 });
     ch.pipe(messages(), replyWith((s) => s.toUpperCase())).subscribe();
     const conn = a.process({ name: 'client' }).connect(ch.address, { codec: utf8 });
@@ -30,7 +25,7 @@ describe('nodes: a suspect peer', () => {
 
   it('should hold a send while suspect and answer it once the link is back within the bound', () => {
     ts.run(({ cold, expectObservable }) => {
-      const { a, link, conn } = twoNodes();
+      const { a, link, conn } = served();
       cold('--s-------r').subscribe((c) => (c === 's' ? link.suspend('reconnecting') : link.resume()));
       // up at 1 (the HELLOs), suspect at 2, back at 10: the SEND held since 4 reaches b then, its reply a at 11
       expectObservable(a.nodes$.pipe(map((e) => `${e.state} ${e.reason}`)), '^ 50ms !').toBe('-ab-------c', {
@@ -42,7 +37,7 @@ describe('nodes: a suspect peer', () => {
 
   it('should take the peer down at the bound when the link stays away, failing a send made meanwhile', () => {
     ts.run(({ cold, expectObservable }) => {
-      const { a, link, conn } = twoNodes();
+      const { a, link, conn } = served();
       cold('--s').subscribe(() => link.suspend());
       // b was last heard at 1 (its HELLO): down at 1 + 10 × 3
       expectObservable(a.nodes$.pipe(map((e) => `${e.state} ${e.reason}`)), '^ 50ms !').toBe('-ab 28ms c', {

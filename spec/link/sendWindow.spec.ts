@@ -5,7 +5,7 @@
 // EAGAIN. In virtual time over the loopback link.
 import { describe, expect, it } from 'vitest';
 import {
-  CLOCK_MONOTONIC, ERRNO as E, Kernel, STATE_SEND, VirtualClock, _NTO_TIMEOUT_SEND, type TraceEvent,
+  CLOCK_MONOTONIC, ERRNO as E, Kernel, STATE_SEND, VirtualClock, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, type TraceEvent,
 } from '../../src/kernel/index.js';
 import { connectLoopback } from '../../src/testing/index.js';
 import { attach, dec, errnoOf, proc, receive, send } from './harness.js';
@@ -54,6 +54,26 @@ describe('the SEND window', () => {
     clock.advanceBy(30);
     expect(out.done.err).toBe(E.ETIMEDOUT);
     expect([serve(), serve()]).toEqual(['first', '(none)']);
+  });
+
+  it('should carry a REPLY-only timeout that expired while held: ETIMEDOUT as it enters REPLY, as a local send does', () => {
+    const { clock, a, b, s, client, serve } = nodes(1);
+    const first = client('first');
+    send(a, first.t, first.coid, 'first');
+    const held = client('held');
+    a.timerTimeout(held.t, CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, null, 10e6);
+    const out = send(a, held.t, held.coid, 'held');
+    clock.advanceBy(20);
+    expect(out.done.done).toBe(false); // SEND-blocked (held): the REPLY bit does not cover it
+    // the first is taken: the held one crosses marked expired, and fails as it enters REPLY (it is
+    // received, and the server's reply finds it gone), as a local queued send's timeout does
+    expect(serve()).toBe('first');
+    const r = receive(b, s.t, s.chid);
+    clock.advanceBy(5);
+    expect(dec(r.buf, r.info.msglen)).toBe('held');
+    expect(errnoOf(() => b.msgReply(s.t, r.done.value!, 0, null))).toBe(E.ESRCH);
+    clock.advanceBy(5);
+    expect(out.done.err).toBe(E.ETIMEDOUT);
   });
 
   it('should release a held send whose coid is detached (EBADF) or whose thread dies, and let the next go', () => {

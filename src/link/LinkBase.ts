@@ -45,12 +45,14 @@ export abstract class LinkBase implements Link {
    */
   unrefWhenIdle = false;
 
-  busy(busy: boolean): void {
-    if (this.unrefWhenIdle && !this.closed) this.hold(busy);
-  }
+  /** What can keep the process alive (Node's `MessagePort`; nothing in a browser or without one). */
+  protected keepAlive: { ref?(): void; unref?(): void } | null = null;
 
-  /** Keep the process alive (`true`) or not; nothing by default. */
-  protected hold(_on: boolean): void {}
+  busy(busy: boolean): void {
+    if (!this.unrefWhenIdle || this.closed || this.keepAlive === null) return;
+    if (busy) this.keepAlive.ref?.();
+    else this.keepAlive.unref?.();
+  }
 
   /** The transport is reconnecting (`true`, frames held) or has recovered (`false`). */
   suspect(suspect: boolean, reason: string): void {

@@ -3,7 +3,10 @@
  * so that every network behaviour runs in virtual time, with faults injected on demand.
  * @packageDocumentation
  */
-import type { Kernel, KernelScheduler, Link, LinkState } from '../../kernel/index.js';
+import type { KernelScheduler, Link, LinkState } from '../../kernel/index.js';
+import { kernelOf, type HasKernel } from '../hasKernel.js';
+
+export type { HasKernel };
 
 /** Options of {@link connectLoopback}. */
 export interface LoopbackOptions {
@@ -34,10 +37,6 @@ export interface Loopback {
   readonly delivered: number;
 }
 
-/** A kernel, or anything that has one (a `System`). */
-export type HasKernel = Kernel | { readonly kernel: Kernel };
-
-const kernelOf = (x: HasKernel): Kernel => ('kernel' in x ? x.kernel : x);
 
 class End implements Link {
   readonly kind = 'loopback' as const;

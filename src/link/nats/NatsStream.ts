@@ -38,7 +38,8 @@ interface Held {
   readonly data: Uint8Array;
 }
 
-const u32 = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true);
+/** The little-endian u32 at `at` of `b` (the wire's every field). */
+export const u32 = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true);
 
 export class NatsStream {
   /** The peer's epoch (0 until heard). */
@@ -122,13 +123,13 @@ export class NatsStream {
       // far with it), and the stream goes on from its next batch
       this.expected = sentUpTo + 1;
       this.wantTo = 0;
-      this.resuming = this.paused = false;
+      this.unpause();
       this.port.lost('sequence gap (batches lost past repair)');
       return;
     }
     const upTo = this.paused ? this.nextSeq - 1 : sentBefore - 1;
     if (expected <= upTo && !this.resend(expected, upTo)) {
-      this.resuming = this.paused = false;
+      this.unpause();
       this.port.lost('sequence gap (the batches asked for are no longer held)');
       return;
     }
@@ -184,10 +185,16 @@ export class NatsStream {
     return out;
   }
 
-  private resumed(): void {
-    if (!this.resuming) return;
+  /** Publish again: a resume ended (answered, lost past repair, or given up at the heartbeat bound). */
+  unpause(): void {
     this.resuming = false;
     this.paused = false;
+  }
+
+  /** The peer answered after our reconnect: nothing was lost. */
+  private resumed(): void {
+    if (!this.resuming) return;
+    this.unpause();
     this.port.recovered();
   }
 

@@ -7,9 +7,10 @@
  * @packageDocumentation
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Kernel, KernelError } from '../../kernel/index.js';
+import { KernelError, type Kernel } from '../../kernel/index.js';
+import { kernelOf, type HasKernel } from '../hasKernel.js';
 import { NatsPeerLink } from './NatsPeerLink.js';
-import { BATCH_HEADER, NatsStream, type StreamPort } from './NatsStream.js';
+import { BATCH_HEADER, NatsStream, u32, type StreamPort } from './NatsStream.js';
 import { noResponders, serveGlobalNames } from './natsNames.js';
 
 /** Options of {@link joinNats}. */
@@ -56,12 +57,9 @@ export interface NatsNetwork {
   readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void; lose(peer: string, n: number): void };
 }
 
-type HasKernel = Kernel | { readonly kernel: Kernel };
-
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
-const u32 = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at, true);
 
 /** This process's epoch on the network: random, never 0. */
 function newEpoch(): number {
@@ -172,7 +170,7 @@ interface Net {
  * ```
  */
 export async function joinNats(node: HasKernel, options: NatsOptions): Promise<NatsNetwork> {
-  const k = 'kernel' in node ? node.kernel : node;
+  const k = kernelOf(node);
   const me = k.node;
   const domain = options.domain ?? 'default';
   if (me === null || !TOKEN.test(me)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the kernel must be a node whose name is a NATS subject token' });
@@ -264,7 +262,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
           let waiting = false;
           for (const p of peers.values()) {
             if (!p.stream.resuming) continue;
-            if (Date.now() > until) p.stream.resuming = p.stream.paused = false; // the heartbeat bound decides now
+            if (Date.now() > until) p.stream.unpause(); // the heartbeat bound decides now
             else { waiting = true; p.stream.sync(); }
           }
           if (!waiting && resume !== null) { clearInterval(resume); resume = null; }

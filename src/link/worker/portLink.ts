@@ -39,6 +39,7 @@ export class PortLink extends LinkBase {
   constructor(private readonly port: PortLike, options: PortLinkOptions = {}) {
     super();
     this.maxFrameBytes = options.maxFrameBytes ?? 1 << 20;
+    this.keepAlive = port;
     port.addEventListener('message', (e) => this.onMessage(e.data));
     port.addEventListener('close', () => this.down('port closed'));
     port.addEventListener('messageerror', () => this.down('a frame could not be deserialized'));
@@ -75,11 +76,6 @@ export class PortLink extends LinkBase {
 
   protected cleanup(): void {
     this.batch.clear();
-  }
-
-  protected override hold(on: boolean): void {
-    if (on) this.port.ref?.();
-    else this.port.unref?.();
   }
 
   protected override release(): void {

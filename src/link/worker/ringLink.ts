@@ -72,6 +72,8 @@ export class RingLink extends LinkBase {
     this.maxFrameBytes = Math.min(1 << 18, this.tx.u8.length >> 2);
     port.addEventListener('close', () => this.down('port closed'));
     port.start?.();
+    // the port is what can keep the process alive (a pending `Atomics.waitAsync` does not)
+    this.keepAlive = port;
     queueMicrotask(() => this.listen());
   }
 
@@ -184,11 +186,5 @@ export class RingLink extends LinkBase {
     // and our own reader, which waits on the peer's doorbell
     Atomics.add(this.rx.i32, BELL, 1);
     Atomics.notify(this.rx.i32, BELL);
-  }
-
-  /** The port is what can keep the process alive (a pending `Atomics.waitAsync` does not). */
-  protected override hold(on: boolean): void {
-    if (on) this.port.ref?.();
-    else this.port.unref?.();
   }
 }

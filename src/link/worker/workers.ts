@@ -5,8 +5,9 @@
  * loads in a browser.
  * @packageDocumentation
  */
-import { Kernel, KernelError, type KernelScheduler, type NetOptions } from '../../kernel/index.js';
+import { KernelError, type Kernel, type KernelScheduler, type NetOptions } from '../../kernel/index.js';
 import { createSystem, type System } from '../../rx/System.js';
+import { kernelOf, type HasKernel } from '../hasKernel.js';
 import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
 import { RingLink, makeRing, ringsAvailable } from './ringLink.js';
 
@@ -73,10 +74,6 @@ function workerThreads(): WorkerThreads | null {
   return (p?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null;
 }
 
-/** A system, or a kernel (then a system is made around it). */
-type NodeLike = System | Kernel;
-
-const kernelOf = (x: NodeLike): Kernel => (x instanceof Kernel ? x : x.kernel);
 
 /** Options of {@link startWorkerNode}. */
 export interface StartWorkerOptions extends PortLinkOptions {
@@ -119,7 +116,7 @@ let started = 0;
  * main.process().open('upper', { global: true, codec: utf8 }).pipe(switchMap((c) => c.send('hi')));
  * ```
  */
-export function startWorkerNode(parent: NodeLike, url: URL | string, options: StartWorkerOptions = {}): WorkerNode {
+export function startWorkerNode(parent: HasKernel, url: URL | string, options: StartWorkerOptions = {}): WorkerNode {
   const k = kernelOf(parent);
   if (k.node === null) throw new TypeError('startWorkerNode: the parent must be a node (make it with a node name)');
   const node = options.node ?? `w${++started}`;
