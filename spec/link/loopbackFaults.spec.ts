@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERRNO as E, Kernel, VirtualClock, type NodeEvent } from '../../src/kernel/index.js';
 import { connectLoopback } from '../../src/testing/index.js';
-import { attach, proc, receive, send } from './harness.js';
+import { attach, errnoOf, proc, receive, send } from './harness.js';
 
 function pair() {
   const clock = new VirtualClock();
@@ -26,7 +26,7 @@ describe('loopback faults', () => {
     link.close('unplugged');
     clock.advanceBy(10);
     expect(events.sort()).toEqual(['a: b down closed: unplugged @12', 'a: b up hello @2', 'b: a down closed: unplugged @12', 'b: a up hello @2']);
-    expect(link.delivered).toBe(2);
+    expect(link.delivered).toBe(4); // each HELLO answered by the other's, acknowledging its nonce
   });
 
   it('should add delay to later frames and keep their order', () => {
@@ -85,8 +85,15 @@ describe('loopback faults', () => {
     clock.advanceBy(a.net!.heartbeatMs * a.net!.missed + 10);
     expect(out.done.err).toBe(E.EHOSTDOWN);
     expect(events.filter((e) => e.startsWith('a: b ') && !e.includes('hello'))).toEqual(['a: b suspect loopback suspended @10', `a: b down heartbeat @${6 + 3 * a.net!.heartbeatMs}`]); // 3 beats after the last frame heard (@6)
-    link.resume(); // too late: the incarnation is quarantined, nothing comes up again
-    clock.advanceBy(100);
-    expect(a.nodes()[0]!.state).toBe('down');
+    link.resume(); // too late for that session; the pair heals as a new one
+    clock.advanceBy(a.net!.heartbeatMs + 10);
+    expect(a.nodes()[0]!.state).toBe('up');
+    expect(events.filter((e) => e.includes('healed')).map((e) => e.split(' @')[0]).sort()).toEqual(['a: b up healed', 'b: a up healed']);
+    expect(errnoOf(() => send(a, c.t, coid, 'y'))).toBe(E.EBADF); // the old session's coid stays dead
+    const coid2 = attach(a, c.t, 'b', s.pid, s.chid);
+    const r2 = receive(b, s.t, s.chid);
+    send(a, c.t, coid2, 'z');
+    clock.advanceBy(10);
+    expect(r2.done.done).toBe(true);
   });
 });

@@ -2,7 +2,8 @@ import { ND2S_DIR_SHOW, ND2S_NAME_HIDE } from './constants.js';
 import { fail, int } from './core.js';
 import { KernelCalls } from './KernelCalls.js';
 import type { KernelOptions, ProcessOptions, ThreadOptions } from './kernelOptions.js';
-import type { Link, NetEvent } from './net/Link.js';
+import type { Link, NetEvent, NetStats } from './net/Link.js';
+export type { DropReason, Link, LinkKind, LinkState, NetEvent, NetOptions, NetStats, NodeEvent, PeerStats } from './net/Link.js';
 import type { NetManager } from './net/NetManager.js';
 import { snapshot } from './snapshot.js';
 import { addTraceListener } from './tracing.js';
@@ -96,6 +97,16 @@ export class Kernel extends KernelCalls {
   /** The peer nodes this kernel knows (nd order): name, nd, state and incarnation. */
   nodes(): NodeInfo[] {
     return (this.net?.allPeers() ?? []).map((p) => ({ node: p.name, nd: p.nd, state: p.suspect && p.state === 'up' ? 'suspect' : p.state, incarnation: p.incarnation }));
+  }
+
+  /**
+   * The node's counters: frames and bytes in and out, frames dropped by reason (`malformed`,
+   * `unauthenticated`, `replayed`, `unknown-peer`, `duplicate`, `oversize`; what a transport drops
+   * before the node sees it included), and per peer its state, incarnation, sessions, heartbeat
+   * round trip, missed beats and window in use. ENOTSUP when this kernel is not a node.
+   */
+  netStats(): NetStats {
+    return this.netOrFail('netmgr').stats();
   }
 
   /** Listen to peers coming up and going down, and to frames dropped; returns the stop function. */

@@ -5,7 +5,6 @@
 import type { Buffers } from './buffers.js';
 import { channelCreate, channelDestroy } from './channels.js';
 import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
-import type { AsyncAttr, AsyncCallback, AsyncMessage } from './asyncObjects.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
 import { PRIORITY_DEFAULT, RLIMIT_NOFILE_DEFAULT } from './constants.js';
 import { NetManager } from './net/NetManager.js';
@@ -17,7 +16,7 @@ import { msgDeliverEvent, msgError, msgInfo, msgRead, msgReply, msgWrite } from 
 import { msgReceive } from './msgReceive.js';
 import { msgSend, msgSendPulse } from './msgSend.js';
 import { nameAttach, nameDetach, nameOpen, pathAttach, pathDetach, pathOpen, pathResolve } from './names.js';
-import { Process, Thread, type Done } from './objects.js';
+import { Process, Thread, type AsyncAttr, type AsyncCallback, type AsyncMessage, type Done } from './objects.js';
 import { checkPriority, type KernelOptions, type ProcessOptions, type ThreadOptions } from './kernelOptions.js';
 import { unblockThread } from './release.js';
 import type { KernelScheduler } from './scheduler.js';

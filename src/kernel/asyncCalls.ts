@@ -4,7 +4,6 @@
  * @internal
  * @packageDocumentation
  */
-import { AsyncChan, AsyncConn, GetWaiter, type AsyncAttr, type AsyncCallback, type AsyncMessage, type Waiter } from './asyncObjects.js';
 import { accept, entryOf, take, trigger } from './asyncDelivery.js';
 import { closeAsync } from './asyncTeardown.js';
 import { checkedLength, type Buffers } from './buffers.js';
@@ -17,7 +16,7 @@ import {
 import { alive, callable, fail, int, outParam, type KernelCore } from './core.js';
 import { KernelError } from './KernelError.js';
 import { eventCredentials, validateEvent } from './events.js';
-import { SleepWait, type Done, type Thread } from './objects.js';
+import { AsyncChan, AsyncConn, GetWaiter, SleepWait, type AsyncAttr, type AsyncCallback, type AsyncMessage, type Done, type Thread, type Waiter } from './objects.js';
 import type { Sigevent } from './types.js';
 
 /** `asyncmsg_channel_create`: a channel with `_NTO_CHF_ASYNC` and its receive side. */

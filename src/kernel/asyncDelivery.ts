@@ -4,11 +4,10 @@
  * @internal
  * @packageDocumentation
  */
-import { AsyncEntry, type AsyncCallback, type AsyncChan, type AsyncConn, type AsyncMessage } from './asyncObjects.js';
 import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { STATE_READY } from './constants.js';
 import type { KernelCore } from './core.js';
-import type { Done } from './objects.js';
+import { AsyncEntry, type AsyncCallback, type AsyncChan, type AsyncConn, type AsyncMessage, type Done } from './objects.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor } from './events.js';
 

@@ -3,12 +3,11 @@
  * @internal
  * @packageDocumentation
  */
-import type { AsyncChan, AsyncConn, Waiter } from './asyncObjects.js';
 import { runCallback } from './asyncDelivery.js';
 import { STATE_READY } from './constants.js';
 import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
-import type { Process } from './objects.js';
+import type { AsyncChan, AsyncConn, Process, Waiter } from './objects.js';
 
 /** End `c`: leftover messages complete with EBADF (in put order), waiters are released. */
 export function closeAsync(k: KernelCore, c: AsyncConn, runCallbacks: boolean): void {

@@ -3,12 +3,13 @@
  * @internal
  * @packageDocumentation
  */
+import type { Buffers } from './buffers.js';
 import { ERRNO } from './errno.js';
 import { KernelError } from './KernelError.js';
-import type { Channel, Completion, Process, Thread } from './objects.js';
+import type { NetNames, PeerRef } from './netHooks.js';
+import type { AsyncConn, Channel, CoidEntry, Completion, Connection, Done, Process, SendWait, Thread } from './objects.js';
 import { scheduleAfter, type KernelScheduler, type TimerHandle } from './scheduler.js';
-import type { TraceEvent } from './types.js';
-import type { NetHooks } from './net/hooks.js';
+import type { Sigevent, TraceEvent } from './types.js';
 
 /** A name registered in the path space (`/dev/name/local/...`). */
 export interface PathEntry {
@@ -16,6 +17,57 @@ export interface PathEntry {
   readonly mntid: number;
   readonly pid: number;
   readonly chid: number;
+}
+
+/**
+ * The net manager as the kernel's call modules see it: the kernel calls these hooks where a send,
+ * a pulse or a death crosses a link (qnet.md §2); `net/NetManager.ts` implements them. Declared
+ * here, beside {@link KernelCore.net}, because its calls take a `KernelCore`; the shapes it
+ * hands around are in `netHooks.ts`.
+ */
+export interface NetHooks {
+  /** ConnectAttach to (nd, pid, chid) on another node: the coid. */
+  attach(k: KernelCore, t: Thread, nd: number, pid: number, chid: number, index: number, flags: number): number;
+  /** MsgSend through a remote connection (the checks of `msgSend` are done). */
+  send(k: KernelCore, t: Thread, entry: CoidEntry, smsg: Buffers, rmsg: Buffers, done: Done, growReply: boolean, slen: number, rlen: number, call: string): void;
+  /** MsgSendPulse through a remote connection. */
+  pulse(k: KernelCore, from: Thread | Process, entry: CoidEntry, priority: number, code: number, value: number): void;
+  /** Client side: ask the server node to let a remote send go (EINTR, EBADF, ETIMEDOUT …). */
+  unblock(w: SendWait, err: number): void;
+  /** Client side: the sending thread died (its thread lingers until the server answers). */
+  cancel(w: SendWait): void;
+  /** Client side: the send's TimerTimeout expired; the server decides by its state. */
+  timeout(w: SendWait, flags: number): void;
+  /** Client side: a remote send ended (answered, or its node lost). */
+  forget(w: SendWait): void;
+  /** Client side: the last reference of a remote connection went. */
+  detach(conn: Connection): void;
+  /** Server side: a vthread's send ended with (err, result): the REPLY or ERROR frame. */
+  answer(w: SendWait, err: number, result: number): void;
+  /** Server side: a vthread's message was received (RECEIVED), or sent back to SEND (REQUEUED). */
+  received(w: SendWait): void;
+  requeued(w: SendWait): void;
+  /** Server side: the channel of a proxy's connection was destroyed (CHANNEL_GONE). */
+  channelGone(conn: Connection): void;
+  /** Server side: an event for a remote client (MsgDeliverEvent to a proxy). Never fails. */
+  event(proxy: Process, ev: Sigevent, priority: number): void;
+  /**
+   * `open("/net/<node>/<path>")`: ask node `nd` who serves `path`; `done(errno, pid, chid)` from
+   * inside a later kernel call (EHOSTUNREACH at once when no link reaches it).
+   */
+  resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void;
+  /** Whether asynchronous messages may cross to other nodes (`asyncAcrossNodes`). */
+  readonly asyncAcross: boolean;
+  /** A trigger of a remote asynchronous connection: its newly visible messages go as one batch. */
+  asyncTrigger(c: AsyncConn): void;
+  /** `netmgr_strtond`: the nd of a node name or `/net/<node>/…` path, and where the node part ends. */
+  strtond(name: string): { nd: number; end: number };
+  /** Every peer node this node knows, with the proxy processes of its clients here (for `snapshot`). */
+  allPeers(): ReadonlyArray<PeerRef & { readonly proxies: ReadonlyMap<number, Process> }>;
+  /** This node's name. */
+  readonly name: string;
+  /** The global name table. */
+  readonly names: NetNames;
 }
 
 /** What a dropped completion becomes in the queue. */

@@ -44,12 +44,38 @@ function threadRows(p: Process): ThreadSnapshot[] {
   }));
 }
 
+/** How a process that has ended but still has a thread lingering is named in a snapshot (ps's mark for a zombie). */
+const DEFUNCT = '<defunct>';
+
+/**
+ * Processes that have ended while a thread of theirs was REPLY-blocked on an `_NTO_CHF_UNBLOCK`
+ * channel: they have left the process table, but the thread lingers (a zombie) until the server
+ * answers, held in the channel's reply set (or, for a send to another node, in its peer's calls).
+ */
+function lingering(k: KernelCore, net: NetManager | null): Process[] {
+  const found = new Set<Process>();
+  const add = (w: SendWait): void => {
+    const p = w.thread.process;
+    if (!p.alive && p.nd === 0 && w.thread.zombie) found.add(p);
+  };
+  for (const p of k.processes.values()) for (const ch of p.channels.values()) for (const w of ch.replySet.toArray()) add(w);
+  if (net !== null) for (const peer of net.allPeers()) for (const w of peer.calls.values()) add(w);
+  return [...found];
+}
+
+/**
+ * Every process, thread and channel queue now. A process that has ended with a thread still
+ * REPLY-blocked on an `_NTO_CHF_UNBLOCK` channel is listed, named `name <defunct>`, with that
+ * thread (state REPLY) and nothing else, until the server replies or errors.
+ */
 export function snapshot(k: KernelCore): KernelSnapshot {
-  const processes = [...k.processes.values()]
+  const net = k.net as NetManager | null;
+  const processes = [...k.processes.values(), ...lingering(k, net)]
     .sort((a, b) => a.pid - b.pid)
     .map((p) => ({
       pid: p.pid,
-      name: p.name,
+      // an ended process is listed only for its lingering threads, marked as ps marks a zombie
+      name: p.alive ? p.name : `${p.name} ${DEFUNCT}`,
       uid: p.uid,
       gid: p.gid,
       threads: threadRows(p),
@@ -64,7 +90,6 @@ export function snapshot(k: KernelCore): KernelSnapshot {
       })),
       coids: [...p.coids.keys()].sort((a, b) => a - b),
     }));
-  const net = k.net as NetManager | null;
   if (net === null) return { time: k.scheduler.now(), processes };
   const proxies = net.allPeers().flatMap((peer) =>
     [...peer.proxies.values()].sort((x, y) => x.pid - y.pid).map((p) => ({ node: peer.name, nd: peer.nd, pid: p.pid, threads: threadRows(p) })));

@@ -89,9 +89,40 @@ export function strlen(s: string | Uint8Array): number {
   return nul < 0 ? s.length : nul;
 }
 
-/** `SETIOV(iov, base, len)`: fill one iov entry. */
-export function SETIOV(iov: Partial<iov_t>, base: CBuffer, len?: number): void {
-  const bytes = typeof base === 'string' ? cString(base) : bytesOf(base);
+/** What a value is, for an error message. */
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : typeof v;
+}
+
+/**
+ * The bytes of a view given to a C macro (`SETIOV`, `msg_type`, `pulse_of`): these fill or read
+ * the caller's own memory and have no errno, so a wrong argument is what JavaScript throws for
+ * one, a `TypeError` (not a view, or a detached one), rather than the EFAULT of a kernel call.
+ * @internal
+ */
+export function macroBytes(v: unknown, macro: string, what: string): Uint8Array {
+  if (!ArrayBuffer.isView(v)) throw new TypeError(`${macro}: ${what} must be an ArrayBufferView, got ${kindOf(v)}`);
+  try {
+    return bytesOf(v);
+  } catch {
+    throw new TypeError(`${macro}: ${what} is a view of a detached ArrayBuffer`);
+  }
+}
+
+/**
+ * `SETIOV(iov, base, len)`: fill one iov entry; `len` left out is the whole of `base`. A C macro
+ * with no errno: `TypeError` for an `iov` that is not an object or a `base` that is neither a
+ * view nor a string, `RangeError` for a `len` that is not an integer from 0 to `base`'s length.
+ */
+export function SETIOV(iov: Partial<iov_t>, base: CBuffer, len?: number | bigint): void {
+  if (typeof iov !== 'object' || iov === null) throw new TypeError(`SETIOV: iov must be an iov_t, got ${kindOf(iov)}`);
+  const bytes = typeof base === 'string' ? cString(base) : macroBytes(base, 'SETIOV', 'base');
+  let n = bytes.length;
+  if (len !== undefined) {
+    if (typeof len !== 'number' && typeof len !== 'bigint') throw new TypeError(`SETIOV: len must be a number, got ${kindOf(len)}`);
+    n = Number(len);
+    if (!Number.isInteger(n) || n < 0 || n > bytes.length) throw new RangeError(`SETIOV: len ${String(len)} is not an integer from 0 to ${bytes.length}`);
+  }
   iov.iov_base = bytes;
-  iov.iov_len = len ?? bytes.length;
+  iov.iov_len = n;
 }

@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import { isKernelError, type Done, type Kernel, type Thread } from '../kernel/index.js';
+import { isKernelError, KernelError, type Done, type Kernel, type Thread } from '../kernel/index.js';
 import { current } from './context.js';
 
 /** Run a non-blocking call; a KernelError becomes `fallback` with errno set. */
@@ -43,4 +43,35 @@ export function block(fn: (kernel: Kernel, t: Thread, done: Done) => void): Prom
       }
     }
   });
+}
+
+/** EFAULT, C's answer to an out-parameter the call cannot write. */
+export function badOut(call: string, what: string, cause?: unknown): KernelError {
+  return new KernelError('EFAULT', call, undefined, { reason: `${what} cannot be written`, cause });
+}
+
+/**
+ * Check, before a call changes anything, that the struct out-parameter `o` takes writes to its
+ * `fields`: each is written with the value it holds (0 when absent), so nothing visible changes.
+ * Not an object, not extensible (frozen, sealed), a getter-only field or a setter that throws:
+ * EFAULT, as C's kernel answers a pointer it cannot write.
+ */
+export function probeOut(o: unknown, fields: readonly string[], call: string, what: string): void {
+  if (typeof o !== 'object' || o === null || !Object.isExtensible(o)) throw badOut(call, what);
+  const rec = o as Record<string, unknown>;
+  try {
+    for (const f of fields) rec[f] = f in rec ? rec[f] : 0;
+  } catch (e) {
+    throw badOut(call, what, e);
+  }
+}
+
+/** Copy `fields` of `from` into out-parameter `to`: false when a write throws (the caller rolls back). */
+export function copyOut<T extends object>(from: T, to: T, fields: ReadonlyArray<keyof T>): boolean {
+  try {
+    for (const f of fields) to[f] = from[f];
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 import { errnoMessage, readPulse, type PulseData, type Sigevent, SIGEV_PULSE, SIGEV_UNBLOCK, SIGEV_NONE } from '../kernel/index.js';
 import { current } from './context.js';
-import { bytesOf } from './cBuffers.js';
+import { macroBytes } from './cBuffers.js';
 
 /** The calling thread's errno (set by the last failed call of that thread). */
 export function errno(): number {
@@ -38,14 +38,21 @@ export function SIGEV_NONE_INIT(ev: Partial<Sigevent>): void {
   ev.sigev_notify = SIGEV_NONE;
 }
 
-/** Read `struct _pulse` from a receive buffer: `{ type, subtype, code, value: { sival_int }, scoid }`. */
+/**
+ * Read `struct _pulse` from a receive buffer: `{ type, subtype, code, value: { sival_int }, scoid }`.
+ * `TypeError` for a `buf` that is not an `ArrayBufferView` (or is detached), `RangeError` for one
+ * shorter than a pulse (16 bytes).
+ */
 export function pulse_of(buf: ArrayBufferView): PulseData {
-  return readPulse(bytesOf(buf));
+  return readPulse(macroBytes(buf, 'pulse_of', 'buf'));
 }
 
-/** The message type: the first little-endian `uint16` of a message. */
+/**
+ * The message type: the first little-endian `uint16` of a message, or -1 for a buffer shorter
+ * than 2 bytes. `TypeError` for a `buf` that is not an `ArrayBufferView` (or is detached).
+ */
 export function msg_type(buf: ArrayBufferView): number {
-  const b = bytesOf(buf);
+  const b = macroBytes(buf, 'msg_type', 'buf');
   if (b.length < 2) return -1;
   return b[0]! | (b[1]! << 8);
 }

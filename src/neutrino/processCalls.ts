@@ -65,18 +65,38 @@ export function exit(status = 0): never {
  * `int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)`:
  * start a logical thread in the calling process, at the caller's priority. `thread`, if an
  * object, gets the tid in its `tid` field. Returns EOK (0) or an errno (not -1, as POSIX says):
- * EFAULT when `thread` is neither null nor a writable object, EINVAL when `fn` is not a function.
+ * EFAULT when `thread` is neither null nor a writable object (frozen, sealed, a getter-only
+ * `tid`, a setter that throws), EINVAL when `fn` is not a function. A refused call starts nothing.
  */
 export function pthread_create<A>(thread: { tid?: number } | null, _attr: null, fn: (arg: A) => unknown, arg: A): number {
   const { kernel, thread: self } = current();
   // everything is checked before the thread exists: a refused call leaves nothing behind
   if (thread !== null && (typeof thread !== 'object' || !Object.isExtensible(thread))) return ERRNO.EFAULT;
   if (typeof fn !== 'function') return ERRNO.EINVAL;
-  if (!self.process.alive) return ERRNO.ESRCH;
-  const t = kernel.createThread(self.process, { priority: self.priority });
-  if (thread !== null) thread.tid = t.tid;
+  const p = self.process;
+  if (!p.alive) return ERRNO.ESRCH;
+  // the tid is written first, with the tid the thread is about to get (tids are handed out in
+  // order): a `thread` that refuses it costs no thread that would never run nor go away
+  const tid = p.nextTid;
+  if (thread !== null && !writeTid(thread, tid)) return ERRNO.EFAULT;
+  const t = kernel.createThread(p, { priority: self.priority });
+  if (thread !== null && t.tid !== tid && !writeTid(thread, t.tid)) {
+    // the setter itself started threads: the tid moved, and the new one was refused
+    kernel.threadExit(t);
+    return ERRNO.EFAULT;
+  }
   runAs(kernel, t, () => settleThread(t, () => kernel.threadExit(t))(Promise.resolve().then(() => fn(arg))));
   return ERRNO.EOK;
+}
+
+/** `thread.tid = tid`, false when the write throws. */
+function writeTid(thread: { tid?: number }, tid: number): boolean {
+  try {
+    thread.tid = tid;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `pthread_t pthread_self(void)`: the calling thread's tid. */

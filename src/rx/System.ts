@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { formatPidin, type Kernel, type KernelSnapshot, type NodeEvent, type NodeInfo, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
+import { formatPidin, type Kernel, type KernelSnapshot, type NetStats, type NodeEvent, type NodeInfo, type ProcessOptions, type TraceEvent } from '../kernel/index.js';
 import { createKernel, type CreateKernelOptions } from './createKernel.js';
 import { RxProcess } from './RxProcess.js';
 import { watchStalls, type Stall, type StallOptions } from './stalls.js';
@@ -70,8 +70,17 @@ export class System {
   }
 
   /**
-   * Peers coming up and going down, with the reason (`'hello'`, `'heartbeat'`, `'closed: …'`,
-   * `'sequence gap'`, `'restarted'`), and turning `suspect` while their transport reconnects (then
+   * The node's counters (frames and bytes in and out, drops by reason, per peer: state,
+   * incarnation, round trip, missed beats, window in use). ENOTSUP when the system is not a node.
+   */
+  netStats(): NetStats {
+    return this.kernel.netStats();
+  }
+
+  /**
+   * Peers coming up and going down, with the reason (up: `'hello'`, or `'healed'` for a new
+   * session with the same incarnation after a quarantine; down: `'heartbeat'`, `'closed: …'`,
+   * `'sequence gap'`, `'restarted'`, `'session reset'`), and turning `suspect` while their transport reconnects (then
    * `up` with `'recovered'`, or down at the heartbeat bound): the node monitor. Hot: events from the subscription on.
    * Errors with ENOTSUP when the system is not a node.
    */

@@ -98,15 +98,20 @@ describe('a node fed malformed frames', () => {
     const r = rng(3);
     for (let i = 0; i < 500; i++) inject(new Uint8Array(Math.floor(r() * 64)).map(() => Math.floor(r() * 256)));
     clock.advanceBy(5);
-    expect(b.net!.dropped).toBe(500);
+    expect(b.net!.stats().drops.malformed).toBe(500);
     const got: number[] = [];
     b.msgReceive(st, chid, new Uint8Array(16), emptyMsgInfo(), (_err, rcvid) => b.msgReply(st, rcvid, 3, null));
     a.msgSend(ct, coid, new Uint8Array(4), new Uint8Array(4), (err, status) => got.push(err, status));
     clock.advanceBy(5);
     expect(got).toEqual([0, 3]);
     // a well-formed frame of the right session with a sequence number from the future: a gap
-    inject(encodeFrame({ kind: F.HEARTBEAT, flags: 0, seq: 1_000_000, ack: 0, srcInc: 1, dstInc: 2, id: 0, body: [], payload: new Uint8Array(0) }));
+    const [session] = [...b.net!.sessions];
+    inject(encodeFrame({ kind: F.HEARTBEAT, flags: 0, seq: 1_000_000, ack: 0, srcInc: session!.theirs, dstInc: session!.mine, id: 0, body: [], payload: new Uint8Array(0) }));
     clock.advanceBy(1);
     expect(b.nodes()).toEqual([expect.objectContaining({ node: 'a', state: 'down' })]);
+    // …and the pair heals as a new session (the link stays; HELLO goes again)
+    clock.advanceBy(5);
+    expect(b.nodes()).toEqual([expect.objectContaining({ node: 'a', state: 'up' })]);
+    expect(b.netStats().peers[0]!.sessions).toBe(2);
   });
 });

@@ -71,6 +71,65 @@ export interface NetOptions {
    * callbacks run (in put order) when the receiver's gets take the messages. Both nodes opt in.
    */
   readonly asyncAcrossNodes?: boolean;
+  /**
+   * The most peers this node keeps (default 1024): a link, HELLO or transport naming one more
+   * unknown node is refused (counted as an `unknown-peer` drop). Bounds what forged names cost.
+   */
+  readonly maxPeers?: number;
+  /**
+   * Unknown node names this node answers per heartbeat period (default 16): past it, a HELLO or
+   * message from a name it does not know yet is dropped (`unknown-peer`), so a flood of forged
+   * names costs bounded work and leaves the real peers' heartbeats on time.
+   */
+  readonly helloRate?: number;
+  /**
+   * Remote clients claiming uid 0 (or gid 0) act as `squashUid` (default 65534, `nobody`) on this
+   * node, as NFS's root squash does: a peer's claimed credentials cannot make it root here.
+   */
+  readonly squashRemoteRoot?: boolean;
+  /** The uid and gid a squashed remote root acts as (default 65534). */
+  readonly squashUid?: number;
+}
+
+/** Why a frame or a transport message was dropped (see {@link NetStats.drops}). */
+export type DropReason = 'malformed' | 'unauthenticated' | 'replayed' | 'unknown-peer' | 'duplicate' | 'oversize';
+
+/** Every {@link DropReason}, in a fixed order. */
+export const DROP_REASONS: readonly DropReason[] = ['malformed', 'unauthenticated', 'replayed', 'unknown-peer', 'duplicate', 'oversize'];
+
+/** One peer as {@link NetStats} reports it. */
+export interface PeerStats {
+  readonly node: string;
+  readonly nd: number;
+  /** As `nodes()`: 'unknown', 'connecting', 'up', 'suspect' (up, its transport reconnecting) or 'down'. */
+  readonly state: 'unknown' | 'connecting' | 'up' | 'suspect' | 'down';
+  /** The peer node's incarnation (0 until its HELLO). */
+  readonly incarnation: number;
+  /** Sessions (handshakes) completed with it: more than 1 after a heal or a restart. */
+  readonly sessions: number;
+  /** The last heartbeat round trip, in scheduler milliseconds (null before the first). */
+  readonly rttMs: number | null;
+  /** Whole heartbeat periods since anything was heard from it (0 while it is heard on time). */
+  readonly missedBeats: number;
+  /** SENDs and pulses in flight to it (the window in use) and the window's size. */
+  readonly windowInUse: number;
+  readonly window: number;
+  /** Sends waiting here for room in the window. */
+  readonly held: number;
+}
+
+/** The net manager's counters (`kernel.net.stats()`, `system.netStats()`). */
+export interface NetStats {
+  readonly node: string;
+  readonly incarnation: number;
+  /** Frames (and their bytes) taken in from links and sent out on them. */
+  readonly framesIn: number;
+  readonly framesOut: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Frames or transport messages dropped, by reason, including what transports drop before the node sees it. */
+  readonly drops: Readonly<Record<DropReason, number>>;
+  readonly peers: readonly PeerStats[];
 }
 
 /**
@@ -90,4 +149,4 @@ export interface NodeEvent {
 /** What a net manager reports: a node up or down, or a frame it dropped. */
 export type NetEvent =
   | { readonly type: 'node'; readonly event: NodeEvent }
-  | { readonly type: 'drop'; readonly reason: string; readonly node: string };
+  | { readonly type: 'drop'; readonly reason: DropReason; readonly node: string; readonly detail?: string };

@@ -9,6 +9,7 @@
 import type { Buffers } from '../buffers.js';
 import { _NTO_CHF_UNBLOCK, PRIORITY_DEFAULT } from '../constants.js';
 import { fail, type KernelCore } from '../core.js';
+import { KernelError } from '../KernelError.js';
 import { Channel, Process, type CoidEntry, type Connection, type Done, type SendWait, type Thread } from '../objects.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Sigevent } from '../types.js';
@@ -20,10 +21,11 @@ import { decodeInto, encodeParts, F, FLAG_MORE, HEADER_BYTES, reusableFrame, tex
 import { EndOfCall } from './endOfCall.js';
 import { reassemble } from './fragments.js';
 import { PathResolves } from './pathResolves.js';
-import { armHeartbeat, endCrossings, linkSuspect } from './liveness.js';
-import { onHello, validNodeName } from './hello.js';
+import { armConnectDeadline, armHeartbeat, endCrossings, endWaiters, linkSuspect } from './liveness.js';
+import { onHello, restartHandshake, validNodeName } from './hello.js';
 import type { NetHooks } from './hooks.js';
-import type { Link, NetEvent, NetOptions, NodeEvent } from './Link.js';
+import type { DropReason, Link, NetEvent, NetOptions, NetStats, NodeEvent } from './Link.js';
+import { NetCounters } from './netStats.js';
 import { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
@@ -38,11 +40,15 @@ export class NetManager implements NetHooks {
   readonly firstChunkBytes: number;
   readonly window: number;
   readonly asyncAcross: boolean;
+  readonly maxPeers: number;
+  readonly helloRate: number;
+  /** The uid and gid a remote root acts as here (`squashRemoteRoot`), or -1: claimed credentials are trusted. */
+  readonly squashUid: number;
   /** The manager's own process (pid 0, in no process table): every remote send waits on its channel. */
   readonly process: Process;
   readonly channel: Channel;
-  /** Frames dropped: malformed, out of session, or for another incarnation. */
-  dropped = 0;
+  /** Frames in and out, and drops by reason (`stats()`). */
+  readonly counters = new NetCounters();
   /** The global name table (every node's NAME_FLAG_ATTACH_GLOBAL names). */
   readonly names = new GlobalNames(this);
   private readonly peers = new Map<number, Peer>();
@@ -52,6 +58,10 @@ export class NetManager implements NetHooks {
   private nextNd = 1;
   private nextXid = 1;
   private nextCid = 1;
+  private nonces = 0;
+  /** Unknown names admitted in the current heartbeat period, and when that period began. */
+  private admitted = 0;
+  private admitFrom = 0;
   /** @internal The heartbeat timer, while a link is open (liveness.ts). */
   heartbeat: TimerHandle | null = null;
   /** The frame every arriving one is decoded into (handlers read it synchronously). */
@@ -68,6 +78,9 @@ export class NetManager implements NetHooks {
     this.firstChunkBytes = positive(options.firstChunkBytes, 0);
     this.window = positive(options.window, 1024);
     this.asyncAcross = options.asyncAcrossNodes === true;
+    this.maxPeers = positive(options.maxPeers, 1024);
+    this.helloRate = positive(options.helloRate, 16);
+    this.squashUid = options.squashRemoteRoot === true ? (Number.isInteger(options.squashUid) && options.squashUid! >= 0 ? options.squashUid! : 65534) : -1;
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
     this.channel = new Channel(0, this.process, _NTO_CHF_UNBLOCK);
@@ -101,7 +114,10 @@ export class NetManager implements NetHooks {
     const fqnn = name.slice(start, end);
     const node = fqnn.split('.')[0]!;
     if (!validNodeName(node)) throw fail('EINVAL', 'netmgr_strtond');
-    return { nd: node === this.name ? 0 : this.peerNamed(node).nd, end };
+    if (node === this.name) return { nd: 0, end };
+    const peer = this.peerNamed(node);
+    peer.pinned = true; // its nd is in a user's hands now
+    return { nd: peer.nd, end };
   }
 
   /** The name behind `nd` (0: this node). EBADF for an nd this kernel never handed out. */
@@ -121,17 +137,25 @@ export class NetManager implements NetHooks {
 
   /**
    * Join a link. With `peerName` (a loopback or worker link knows who is at the other end) the
-   * peer is reachable at once: frames for it wait for its HELLO.
+   * peer is reachable at once: frames for it wait for its HELLO, at most the liveness bound.
+   * EAGAIN when `peerName` is a node this one does not know and its peer table is full.
    */
   addLink(link: Link, peerName?: string): void {
-    const session = new Session(link);
+    if (peerName !== undefined && !this.byName.has(peerName) && this.byName.size >= this.maxPeers) {
+      throw new KernelError('EAGAIN', 'netmgr', undefined, { reason: `the peer table is full (maxPeers ${this.maxPeers})` });
+    }
+    const session = new Session(link, this.nonce());
     this.sessions.add(session);
     if (peerName !== undefined) {
       const peer = this.peerNamed(peerName);
-      if (peer.state === 'unknown' || peer.state === 'down') {
-        peer.state = 'connecting';
+      if (peer.session === null || peer.session.closed) {
+        if (peer.session !== null) peer.session.peer = null;
         peer.session = session;
         session.peer = peer;
+        if (peer.state === 'unknown' || peer.state === 'down') {
+          peer.state = 'connecting';
+          armConnectDeadline(this, peer);
+        }
       }
     }
     link.onFrame((bytes) => this.k.run(() => this.onFrame(session, bytes)));
@@ -139,8 +163,40 @@ export class NetManager implements NetHooks {
       if (state === 'down') this.k.run(() => this.linkDown(session, reason));
       else this.k.run(() => linkSuspect(this, session, state === 'suspect', reason));
     });
-    this.sendRaw(session, F.HELLO, 0, [link.maxFrameBytes, this.heartbeatMs, this.missed], textBytes(this.name), 0, 0);
+    restartHandshake(this, session, true);
     armHeartbeat(this);
+  }
+
+  /** A new session nonce: never 0, from the incarnation (deterministic when the incarnation is given). */
+  nonce(): number {
+    let x = (this.incarnation ^ Math.imul(++this.nonces, 0x9e3779b1)) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
+    x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+    return (x ^ (x >>> 16)) >>> 0 || 1;
+  }
+
+  /**
+   * May a transport make state for node `name` now? Yes for a node this one knows; for an
+   * unknown one while the peer table has room (`maxPeers`) and this heartbeat period's budget of
+   * unknown names (`helloRate`) lasts. A transport drops what it may not take (and counts it
+   * with {@link NetManager.noteDrop} as `unknown-peer`).
+   */
+  admit(name: string): boolean {
+    if (this.byName.has(name)) return true;
+    if (!validNodeName(name) || name === this.name || this.byName.size >= this.maxPeers) return false;
+    const now = this.k.scheduler.now();
+    if (now - this.admitFrom >= this.heartbeatMs) {
+      this.admitFrom = now;
+      this.admitted = 0;
+    }
+    if (this.admitted >= this.helloRate) return false;
+    this.admitted++;
+    return true;
+  }
+
+  /** Whether this node has `name` in its peer table. */
+  knows(name: string): boolean {
+    return this.byName.has(name);
   }
 
   /** Listen to peers coming up and going down, and to dropped frames. */
@@ -160,9 +216,12 @@ export class NetManager implements NetHooks {
     }
   }
 
-  private sendRaw(session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
+  /** @internal Encode and send one frame on `session` (HELLO and everything the peer's session carries). */
+  sendRaw(session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
     if (session.closed) return;
-    const frame = encodeParts(kind, flags, session.txSeq++, session.rxSeq, this.incarnation, dstInc, id, body, payload);
+    const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload);
+    session.txSeq = (session.txSeq + 1) >>> 0;
+    this.counters.out(frame.length);
     session.link.send(frame);
   }
 
@@ -176,13 +235,13 @@ export class NetManager implements NetHooks {
     if (peer.state !== 'up' || session === null) return;
     const room = session.link.maxFrameBytes - HEADER_BYTES - body.length * 4;
     if (payload.length <= room || room <= 0) {
-      this.sendRaw(session, kind, id, body, payload, flags, peer.incarnation);
+      this.sendRaw(session, kind, id, body, payload, flags, session.theirs);
       return;
     }
     // fragments: every one carries the kind, id and body; MORE on all but the last
     for (let at = 0; at < payload.length; at += room) {
       const end = Math.min(payload.length, at + room);
-      this.sendRaw(session, kind, id, body, payload.subarray(at, end), end < payload.length ? flags | FLAG_MORE : flags, peer.incarnation);
+      this.sendRaw(session, kind, id, body, payload.subarray(at, end), end < payload.length ? flags | FLAG_MORE : flags, session.theirs);
     }
   }
 
@@ -193,33 +252,64 @@ export class NetManager implements NetHooks {
       this.drop(session.peer, 'malformed');
       return;
     }
+    this.counters.in(bytes.length);
     if (f.kind === F.HELLO) {
       onHello(this, session, f);
       return;
     }
     const peer = session.peer;
-    if (peer === null || peer.state !== 'up' || peer.session !== session || f.srcInc !== peer.incarnation || f.dstInc !== this.incarnation) {
-      this.drop(peer, 'out of session');
+    if (peer === null || peer.session !== session || peer.state !== 'up') {
+      this.drop(peer, peer === null ? 'unknown-peer' : 'replayed', 'no session');
       return;
     }
-    if (f.seq !== session.rxSeq) {
-      this.quarantine(peer, 'sequence gap');
+    // a frame of an ended session (a paused process's backlog, a replay): dropped, harmless
+    if (f.srcInc !== session.theirs || f.dstInc !== session.mine) {
+      this.drop(peer, 'replayed', 'another session');
       return;
     }
-    session.rxSeq = (session.rxSeq + 1) >>> 0;
+    if (!this.inSequence(session, peer, f)) return;
     peer.lastHeard = this.k.scheduler.now();
     if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
-      const whole = reassemble(peer, f);
-      if (whole === null) return;
+      const whole = reassemble(peer, f, this.maxMessageBytes);
+      if (whole === false) this.oversize(peer);
+      if (whole === null || whole === false) return;
       f.payload = whole;
     }
     this.dispatch(peer, f);
   }
 
+  /**
+   * @internal The frame's sequence number against the session's: the next one is taken; an
+   * earlier one is a duplicate (dropped); a later one means frames were lost (a sequence gap:
+   * the session ends, and heals by a new handshake).
+   */
+  inSequence(session: Session, peer: Peer, f: Frame): boolean {
+    const d = (f.seq - session.rxSeq) | 0;
+    if (d < 0) {
+      this.drop(peer, 'duplicate');
+      return false;
+    }
+    if (d > 0) {
+      this.quarantine(peer, 'sequence gap');
+      return false;
+    }
+    session.rxSeq = (session.rxSeq + 1) >>> 0;
+    return true;
+  }
+
+  /** A message reassembled past `maxMessageBytes`: dropped, and the session ends (its sender broke the limit). */
+  private oversize(peer: Peer): void {
+    this.drop(peer, 'oversize');
+    this.quarantine(peer, 'oversize message');
+  }
+
   private dispatch(peer: Peer, f: Frame): void {
     switch (f.kind) {
       case F.HEARTBEAT:
+        this.sendTo(peer, F.HEARTBEAT_ACK, f.id, []);
+        return;
       case F.HEARTBEAT_ACK:
+        if (f.id === peer.pingId) peer.rttMs = this.k.scheduler.now() - peer.pingAt;
         return;
       case F.CREDIT:
         client.credit(this, peer, f.body[0] ?? 0);
@@ -242,15 +332,11 @@ export class NetManager implements NetHooks {
 
 
 
-  /** @internal Drop a session that said something unacceptable. */
-  refuse(session: Session, reason: string): void {
-    this.drop(session.peer, reason);
-    this.closeSession(session, reason);
-  }
-
   private closeSession(session: Session, reason: string): void {
     if (session.closed) return;
     session.closed = true;
+    session.retry?.unsubscribe();
+    session.retry = null;
     this.sessions.delete(session);
     session.link.close(reason);
     if (this.sessions.size === 0 && this.heartbeat !== null) {
@@ -259,44 +345,77 @@ export class NetManager implements NetHooks {
     }
   }
 
+  /** The transport of `session` is gone: no handshake can follow on it. */
   private linkDown(session: Session, reason: string): void {
+    this.closeSession(session, reason);
     const peer = session.peer;
-    if (peer !== null && peer.session === session) this.quarantine(peer, `closed: ${reason}`);
-    else this.closeSession(session, reason);
+    if (peer === null || peer.session !== session) return;
+    peer.session = null;
+    session.peer = null;
+    this.quarantine(peer, `closed: ${reason}`);
   }
 
-  private drop(peer: Peer | null, reason: string): void {
-    this.dropped++;
-    if (this.k.tracer !== null) this.k.trace('drop', null, { node: peer?.name ?? '?', reason });
-    this.emit({ type: 'drop', reason, node: peer?.name ?? '' });
+  /** @internal A frame dropped: counted by reason, traced, told to `onNet` listeners. */
+  drop(peer: Peer | null, reason: DropReason, detail?: string): void {
+    this.noteDrop(reason, peer?.name ?? '', detail);
+  }
+
+  /**
+   * Count a drop (transports call this for what they drop before the node sees it: a message
+   * without a valid MAC, a replay, a name not admitted).
+   */
+  noteDrop(reason: DropReason, node: string, detail?: string): void {
+    this.counters.drop(reason);
+    if (this.k.tracer !== null) this.k.trace('drop', null, { node: node === '' ? '?' : node, reason });
+    this.emit(detail === undefined ? { type: 'drop', reason, node } : { type: 'drop', reason, node, detail });
+  }
+
+  /** Frames in and out, drops by reason, and every peer's state, round trip, missed beats and window. */
+  stats(): NetStats {
+    return this.counters.snapshot(this, this.allPeers());
   }
 
   // ---- liveness (liveness.ts) ----
 
   /**
-   * The peer's incarnation is lost for good (qnet.md §3.6): its session closes; remote sends to
-   * it fail EHOSTDOWN, its connections die (EBADF, COIDDEATH); its clients' proxies here end as
-   * processes do; its global names go.
+   * The peer's session ends (qnet.md §3.6, §6.11): remote sends to it fail EHOSTDOWN, its
+   * connections die (EBADF, COIDDEATH), its clients' proxies here end as processes do, its
+   * global names go. The link stays: a new handshake (a new nonce, unless `keepNonce`: the peer
+   * acknowledged ours already) starts at once, so the pair heals as soon as it can reach itself.
    */
-  quarantine(peer: Peer, reason: string): void {
+  quarantine(peer: Peer, reason: string, keepNonce = false): void {
     if (peer.state !== 'up' && peer.state !== 'connecting') return;
     const inc = peer.incarnation;
-    if (inc !== 0) peer.quarantined.add(inc);
     peer.state = 'down';
     peer.suspect = false;
     peer.deadline?.unsubscribe();
     peer.deadline = null;
     peer.outbox.length = 0;
-    const session = peer.session;
-    peer.session = null;
-    if (session !== null) {
-      session.peer = null;
-      this.closeSession(session, reason);
-    }
     const k = this.k;
     endCrossings(this, peer);
+    this.paths.lost(peer);
     if (k.tracer !== null) k.trace('node', null, { node: peer.name, nd: peer.nd, state: 'down', reason });
     this.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state: 'down', reason, incarnation: inc } });
+    const session = peer.session;
+    if (session !== null && !session.closed) restartHandshake(this, session, keepNonce);
+  }
+
+  /** @internal A peer being connected did not answer within the bound (liveness.ts). */
+  unreachable(peer: Peer): void {
+    endWaiters(this, peer);
+    this.paths.lost(peer);
+    const session = peer.session;
+    const holds = peer.conns.size > 0 || peer.proxies.size > 0 || peer.asyncSent.size > 0;
+    if (!peer.pinned && !holds) {
+      // only a transport named it, and it never answered: forgotten (a forged name costs nothing lasting)
+      this.byName.delete(peer.name);
+      this.peers.delete(peer.nd);
+      if (session !== null) this.closeSession(session, 'handshake timeout');
+      peer.session = null;
+      peer.state = 'down';
+      return;
+    }
+    peer.state = 'down'; // sends fail EHOSTUNREACH at once; its link goes on saying HELLO
   }
 
   // ---- /net paths ----

@@ -11,20 +11,33 @@ import type { TimerHandle } from '../scheduler.js';
 import type { Link } from './Link.js';
 import type { PeerRef } from './hooks.js';
 
-/** One link to one peer: sequence numbers per direction. */
+/**
+ * One link to one peer, and the handshakes made over it (qnet.md §6.11). Each side names its
+ * half of a session with a nonce; every frame carries both (`srcInc`, `dstInc`), so a frame of an
+ * ended session is told apart and dropped. A quarantine ends the session, never the link: the
+ * side that quarantines takes a new nonce and says HELLO again until the peer answers.
+ */
 export class Session {
-  /** The next sequence number to send (HELLO is 0). */
+  /** The next sequence number to send under `mine` (its first HELLO is 0). */
   txSeq = 0;
-  /** The sequence number the next frame must carry. */
+  /** The sequence number the next frame under `theirs` must carry. */
   rxSeq = 0;
   peer: Peer | null = null;
   /** No frame goes out or is taken in any more. */
   closed = false;
+  /** This node's nonce for the current handshake (never 0). */
+  mine: number;
+  /** The peer's nonce, once its HELLO was taken (0 before). */
+  theirs = 0;
+  /** HELLO again every heartbeat period while the handshake is not complete. */
+  retry: TimerHandle | null = null;
 
-  constructor(readonly link: Link) {}
+  constructor(readonly link: Link, mine: number) {
+    this.mine = mine;
+  }
 }
 
-/** Peer states: named but never reached; reached by a link but no HELLO yet; up; quarantined. */
+/** Peer states: named but never reached; reached by a link but no HELLO yet; up; quarantined (or never answered). */
 export type PeerState = 'unknown' | 'connecting' | 'up' | 'down';
 
 export class Peer implements PeerRef {
@@ -32,8 +45,17 @@ export class Peer implements PeerRef {
   session: Session | null = null;
   /** The peer's current incarnation (0 until its HELLO). */
   incarnation = 0;
-  /** Incarnations quarantined for good: their frames and HELLOs are refused. */
-  readonly quarantined = new Set<number>();
+  /**
+   * Named by this node's users (`netmgr_strtond`) or up once: kept in the table for ever. A peer
+   * only a transport named, that never completed a handshake, is forgotten at the bound.
+   */
+  pinned = false;
+  /** Handshakes completed (sessions): more than one after a heal or a restart. */
+  sessions = 0;
+  /** Heartbeat round trips: the id and time of the last ping, the last round trip (-1: none yet). */
+  pingId = 0;
+  pingAt = 0;
+  rttMs = -1;
   /** Up, but its transport reported itself suspect (reconnecting) and has not recovered yet. */
   suspect = false;
   /** Calls cross to or from it now (see `keepAlive.ts`). */

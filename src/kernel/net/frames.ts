@@ -49,8 +49,8 @@ export const FLAG_GROW = 8;
 
 /** int32 fields of each kind's body, in order (the body is exactly this long). */
 const BODY: Readonly<Record<number, number>> = {
-  [F.HELLO]: 3, // maxFrameBytes, heartbeatMs, missed; payload: node name
-  [F.HEARTBEAT]: 0,
+  [F.HELLO]: 4, // maxFrameBytes, heartbeatMs, missed, incarnation; payload: node name (srcInc: the sender's session nonce, dstInc: ours it acknowledges)
+  [F.HEARTBEAT]: 0, // id: the ping number (answered by HEARTBEAT_ACK with it: the round trip)
   [F.HEARTBEAT_ACK]: 0,
   [F.CONNECT]: 5, // server pid, chid, client pid, client uid, gid
   [F.CONNECTED]: 2, // scoid, channel flags
@@ -82,7 +82,9 @@ export interface Frame {
   flags: number;
   seq: number;
   ack: number;
+  /** The sender's session nonce (its half of the session; see `Session.mine`). */
   srcInc: number;
+  /** The receiver's session nonce this frame belongs to (in HELLO: the one it acknowledges, or 0). */
   dstInc: number;
   /** xid (sends), cid (connections), pid (events), request id (resolves). */
   id: number;

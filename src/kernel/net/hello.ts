@@ -4,46 +4,109 @@ export function validNodeName(name: unknown): name is string {
 }
 
 /**
- * A peer's HELLO (qnet.md §3.3): the first frame of every session, naming the node and its
- * incarnation; a new incarnation of a known name is a restart (the old one is quarantined).
+ * The handshake (qnet.md §3.3, §6.11). HELLO names the node, its incarnation and the sender's
+ * session nonce (`srcInc`); `dstInc` acknowledges the peer's nonce (0: none yet). A side that
+ * takes a HELLO with a new nonce is up at once and answers with its own HELLO, unless that HELLO
+ * already acknowledged its nonce. A new nonce from a peer that is up ends the session it had
+ * (its calls EHOSTDOWN) and starts the next: a restart when the incarnation changed, a session
+ * reset when the peer quarantined us (a pause, a gap, forged input). So a quarantine on either
+ * side is a session boundary on both, and two live nodes that can reach each other always end up
+ * connected again.
  * @internal
  * @packageDocumentation
  */
-import { bytesText, type Frame } from './frames.js';
-import { armDeadline } from './liveness.js';
+import { bytesText, F, textBytes, type Frame } from './frames.js';
+import { armDeadline, armRetry } from './liveness.js';
 import type { NetManager } from './NetManager.js';
-import type { Session } from './Peer.js';
+import type { Peer, Session } from './Peer.js';
 import { announceNames } from './serverSide.js';
+
+/** Say HELLO on `session` now (acknowledging the peer's nonce once taken). */
+export function sendHello(m: NetManager, session: Session): void {
+  m.sendRaw(session, F.HELLO, 0, [session.link.maxFrameBytes, m.heartbeatMs, m.missed, m.incarnation], textBytes(m.name), 0, session.theirs);
+}
+
+/** Start a new handshake on `session`: a new nonce, HELLO now and every heartbeat period until answered. */
+export function restartHandshake(m: NetManager, session: Session, keepNonce = false): void {
+  if (session.closed) return;
+  if (!keepNonce) {
+    session.mine = m.nonce();
+    session.txSeq = 0;
+  }
+  session.theirs = 0;
+  sendHello(m, session);
+  armRetry(m, session);
+}
 
 export function onHello(m: NetManager, session: Session, f: Frame): void {
   const name = bytesText(f.payload);
-  const inc = f.srcInc;
-  if (f.seq !== 0 || session.rxSeq !== 0 || !validNodeName(name) || name === m.name || inc === 0) {
-    m.refuse(session, `bad hello from '${name}'`);
+  const nonce = f.srcInc;
+  const ack = f.dstInc;
+  const inc = f.body[3]! >>> 0;
+  if (!validNodeName(name) || name === m.name || nonce === 0 || inc === 0) {
+    m.drop(session.peer, 'malformed', `bad hello from '${name}'`);
     return;
   }
-  const peer = m.peerNamed(name);
-  if ((session.peer !== null && session.peer !== peer) || peer.quarantined.has(inc)) {
-    m.refuse(session, peer.quarantined.has(inc) ? `'${name}' incarnation ${inc} is quarantined` : `expected '${session.peer!.name}', got '${name}'`);
-    return;
+  const peer = bind(m, session, name);
+  if (peer === null) return;
+  if (peer.state === 'up') {
+    if (nonce === session.theirs) {
+      // a HELLO of the session we have (a retry that crossed ours): in sequence like any frame
+      if (!m.inSequence(session, peer, f)) return;
+      if (ack !== session.mine) sendHello(m, session);
+      return;
+    }
+    // a new session from the peer: the one we had is over for it, so it is over here too. If it
+    // acknowledged our nonce it answers a handshake of ours: keep the nonce it knows.
+    m.quarantine(peer, inc !== peer.incarnation ? 'restarted' : 'session reset', ack === session.mine);
+    if (session.closed || peer.session !== session) return;
   }
-  // the same name with a new incarnation: the old node restarted, and is gone for good
-  if (peer.state === 'up' && peer.incarnation !== inc) m.quarantine(peer, 'restarted');
-  // another link to a live peer: keep the one we have
-  if (peer.state === 'up' && peer.session !== null && peer.session !== session) {
-    m.refuse(session, `'${name}' is reached already`);
-    return;
+  accept(m, session, peer, f, name, inc);
+}
+
+/** The peer `session` is for: the one it was made for, or (a link of no named peer) the one the HELLO names. */
+function bind(m: NetManager, session: Session, name: string): Peer | null {
+  let peer = session.peer;
+  if (peer === null) {
+    if (!m.admit(name)) {
+      m.drop(null, 'unknown-peer', `hello from '${name}' refused (peer table full or hello rate passed)`);
+      return null;
+    }
+    peer = m.peerNamed(name);
+  } else if (peer.name !== name) {
+    m.drop(peer, 'unknown-peer', `expected '${peer.name}', got '${name}'`);
+    return null;
   }
-  session.rxSeq = 1;
-  session.peer = peer;
-  peer.session = session;
+  if (peer.session !== session) {
+    // another link reaches it: keep a live one, take this one when that one is gone or the peer is not up
+    if (peer.session !== null && !peer.session.closed && peer.state === 'up') {
+      m.drop(peer, 'unknown-peer', `'${name}' is reached already`);
+      return null;
+    }
+    if (peer.session !== null && peer.session !== session) peer.session.peer = null;
+    peer.session = session;
+    session.peer = peer;
+  }
+  return peer;
+}
+
+/** Take the peer's nonce: the session is up (and the peer told our nonce if it has not acknowledged it). */
+function accept(m: NetManager, session: Session, peer: Peer, f: Frame, name: string, inc: number): void {
+  session.theirs = f.srcInc;
+  session.rxSeq = (f.seq + 1) >>> 0;
+  session.retry?.unsubscribe();
+  session.retry = null;
+  if (f.dstInc !== session.mine) sendHello(m, session);
+  const healed = peer.sessions > 0 && peer.incarnation === inc;
   peer.incarnation = inc;
   peer.state = 'up';
+  peer.pinned = true;
+  peer.sessions++;
   peer.lastHeard = m.k.scheduler.now();
   armDeadline(m, peer);
   session.link.busy?.(peer.busy); // idle now unless calls waited for the HELLO
   if (m.k.tracer !== null) m.k.trace('node', null, { node: name, nd: peer.nd, state: 'up', incarnation: inc });
-  m.emit({ type: 'node', event: { node: name, nd: peer.nd, state: 'up', reason: 'hello', incarnation: inc } });
+  m.emit({ type: 'node', event: { node: name, nd: peer.nd, state: 'up', reason: healed ? 'healed' : 'hello', incarnation: inc } });
   const waiting = peer.outbox.splice(0);
   for (const send of waiting) send();
   announceNames(m, peer);

@@ -13,6 +13,7 @@ import type { NetManager } from './NetManager.js';
 import { refTimer } from './keepAlive.js';
 import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
+import { sendHello } from './hello.js';
 
 /** Every `heartbeatMs`, a heartbeat (or the credit owed) to each peer that is up, while a link is open. */
 export function armHeartbeat(m: NetManager): void {
@@ -25,7 +26,12 @@ export function armHeartbeat(m: NetManager): void {
       if (peer.owed > 0) {
         m.sendTo(peer, F.CREDIT, 0, [peer.owed]);
         peer.owed = 0;
-      } else m.sendTo(peer, F.HEARTBEAT, 0, []);
+      } else {
+        // a ping: the peer answers HEARTBEAT_ACK with its id (the round trip)
+        peer.pingId = (peer.pingId + 1) & 0x7fffffff;
+        peer.pingAt = m.k.scheduler.now();
+        m.sendTo(peer, F.HEARTBEAT, peer.pingId, []);
+      }
     }
     armHeartbeat(m);
   }, m.heartbeatMs);
@@ -49,6 +55,47 @@ export function armDeadline(m: NetManager, peer: Peer): void {
     refTimer(peer.deadline, peer.busy);
   };
   arm(bound);
+}
+
+/** HELLO again on `session` every heartbeat period until the handshake completes (or the link ends). */
+export function armRetry(m: NetManager, session: Session): void {
+  session.retry?.unsubscribe();
+  session.retry = m.k.schedule(() => {
+    session.retry = null;
+    if (session.closed || session.theirs !== 0) return;
+    sendHello(m, session);
+    armRetry(m, session);
+  }, m.heartbeatMs);
+  refTimer(session.retry, false); // a handshake alone never keeps the process alive
+}
+
+/**
+ * A peer being connected (a link, no HELLO yet) waits at most the liveness bound: then its
+ * waiters fail EHOSTUNREACH (nothing of theirs reached it), it is 'down' (sends fail at once)
+ * while its link goes on saying HELLO, and a peer only a transport named is forgotten.
+ */
+export function armConnectDeadline(m: NetManager, peer: Peer): void {
+  peer.deadline?.unsubscribe();
+  peer.deadline = m.k.schedule(() => {
+    peer.deadline = null;
+    if (peer.state === 'connecting') m.unreachable(peer);
+  }, m.heartbeatMs * m.missed);
+  refTimer(peer.deadline, peer.busy);
+}
+
+/** Calls that waited for a peer that never answered: EHOSTUNREACH; its connections may try again. */
+export function endWaiters(m: NetManager, peer: Peer): void {
+  const k = m.k;
+  peer.outbox.length = 0;
+  for (const w of [...peer.calls.values()]) {
+    w.aux = 0;
+    releaseSender(k, w, ERRNO.EHOSTUNREACH, 0);
+  }
+  peer.calls.clear();
+  peer.held.length = 0;
+  peer.inflight = 0;
+  // their CONNECT never crossed: the next send sends it again
+  for (const conn of peer.conns.values()) if (conn.remote!.state === 'connecting') conn.remote!.state = 'new';
 }
 
 /**
