@@ -10,7 +10,7 @@ import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
-import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsUnavailable } from './cases/nats.mjs';
+import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsRoundtripKeyed, natsUnavailable } from './cases/nats.mjs';
 import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
@@ -58,6 +58,8 @@ const cases = [
   // the NATS rows start their own nats-server (skipped, with the reason, when it is absent)
   ...(natsUnavailable() === null ? [
     { case: 'nats.sync.roundtrip', make: natsRoundtrip, baselines: ['nats.raw.request'], goal: { 'nats.raw.request': 0.9 }, options: { iterations: quick ? 200 : 500 } },
+    // both nodes with a domain key: every NATS message carries and is checked for its MAC
+    { case: 'nats.sync.roundtrip.keyed', make: natsRoundtripKeyed, baselines: ['nats.raw.request'], goal: { 'nats.raw.request': 0.85 }, options: { iterations: quick ? 200 : 500 } },
     { case: 'nats.sync.inflight100', make: natsInflight100, baselines: ['nats.raw.inflight100'], goal: { 'nats.raw.inflight100': 0.9 }, options: { iterations: quick ? 1_000 : 3_000 } },
     { case: 'nats.pulse.throughput', make: natsPulses, baselines: ['nats.raw.publish'], goal: { 'nats.raw.publish': 0.9 }, options: { iterations: quick ? 2_000 : 10_000 } },
   ] : []),

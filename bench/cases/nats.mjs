@@ -52,12 +52,15 @@ function lazily(setup, run) {
 }
 
 let domains = 0;
-async function twoNodes() {
+/** The domain key of the keyed rows (both nodes hold it). */
+const KEY = 'the bench domain key, 32 bytes!!';
+async function twoNodes(key) {
   const url = await natsServer();
   const domain = `bench${++domains}`;
   const a = createSystem({ node: 'a' });
   const b = createSystem({ node: 'b' });
-  const [na, nb] = await Promise.all([joinNats(a, { servers: url, domain }), joinNats(b, { servers: url, domain })]);
+  const options = { servers: url, domain, ...(key === undefined ? {} : { key }) };
+  const [na, nb] = await Promise.all([joinNats(a, options), joinNats(b, options)]);
   closers.push(() => na.close(), () => nb.close());
   const echo = b.process().attach('echo', { global: true });
   for (let i = 0; i < 4; i++) echo.pipe(messages()).subscribe((m) => m.replyBytes(m.bytes));
@@ -82,7 +85,12 @@ async function rawPair() {
 
 /** nats.sync.roundtrip: a 64-byte send → reply between two nodes over NATS, one at a time. */
 export function natsRoundtrip() {
-  return lazily(twoNodes, async ({ conn, msg }, n) => { for (let i = 0; i < n; i++) await once(conn, msg); });
+  return lazily(() => twoNodes(), async ({ conn, msg }, n) => { for (let i = 0; i < n; i++) await once(conn, msg); });
+}
+
+/** nats.sync.roundtrip.keyed: the same with a domain key (every NATS message MACed and checked). */
+export function natsRoundtripKeyed() {
+  return lazily(() => twoNodes(KEY), async ({ conn, msg }, n) => { for (let i = 0; i < n; i++) await once(conn, msg); });
 }
 
 /** nats.raw.request: a bare request/reply of 64 bytes on the same server. */
@@ -92,7 +100,7 @@ export function natsRawRequest() {
 
 /** nats.sync.inflight100: 100 sends in flight at a time. */
 export function natsInflight100() {
-  return lazily(twoNodes, async ({ conn, msg }, n) => {
+  return lazily(() => twoNodes(), async ({ conn, msg }, n) => {
     for (let done = 0; done < n; done += 100) {
       const batch = [];
       for (let i = 0; i < 100 && done + i < n; i++) batch.push(once(conn, msg));

@@ -12,16 +12,21 @@ let server: NatsServer;
 beforeAll(async () => { server = await startNatsServer(); }, 20_000);
 afterAll(async () => { await server?.stop(); });
 
-describe('global names through NATS queue groups', () => {
+describe.each([
+  ['', undefined],
+  [' (a keyed domain: lookups and answers MACed, answers bound to their lookup)', 'a names domain key, 32 bytes ok'],
+] as const)('global names through NATS queue groups%s', (_label, key) => {
   it('should open a name at once from a node that just joined, and fail an unknown one with ENOENT at once', async () => {
     const nets: NatsNetwork[] = [];
+    const domain = key === undefined ? 'names' : 'keyednames';
+    const o = { servers: server.url, domain, ...(key === undefined ? {} : { key }) };
     try {
       const b = createSystem({ node: 'b' });
-      nets.push(await joinNats(b, { servers: server.url, domain: 'names' }));
+      nets.push(await joinNats(b, o));
       // a name a subject could not hold as it is
       b.process({ name: 'svc' }).attach('odd.name/*>', { global: true, codec: utf8 }).pipe(messages(), replyWith((s) => `${s} from b`)).subscribe();
       const d = createSystem({ node: 'd' });
-      nets.push(await joinNats(d, { servers: server.url, domain: 'names' }));
+      nets.push(await joinNats(d, o));
       expect(d.kernel.net!.names.providers('odd.name/*>')).toEqual([]); // not heard of yet
       const conn = await firstValueFrom(d.process().open('odd.name/*>', { global: true, codec: utf8 }));
       expect((await firstValueFrom(conn.send('hi'))).data).toBe('hi from b');

@@ -28,10 +28,13 @@ export interface NatsServer {
   restart(downMs?: number): Promise<void>;
 }
 
-/** Start `nats-server` (Debian's package; `.ci/run` installs it) and wait until it accepts. */
-export async function startNatsServer(): Promise<NatsServer> {
+/**
+ * Start `nats-server` (Debian's package; `.ci/run` installs it) and wait until it accepts;
+ * `args` are more of its options (e.g. `['--user', 'u', '--pass', 'p']`).
+ */
+export async function startNatsServer(args: readonly string[] = []): Promise<NatsServer> {
   const port = await freePort();
-  let proc: ChildProcess = await launch(port);
+  let proc: ChildProcess = await launch(port, args);
   const stop = (): Promise<void> => new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
     proc.once('exit', () => resolve());
@@ -47,13 +50,13 @@ export async function startNatsServer(): Promise<NatsServer> {
         proc.kill('SIGKILL');
       });
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-      proc = await launch(port);
+      proc = await launch(port, args);
     },
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const proc: ChildProcess = spawn(process.env.NATS_SERVER ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+async function launch(port: number, args: readonly string[]): Promise<ChildProcess> {
+  const proc: ChildProcess = spawn(process.env.NATS_SERVER ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port), ...args], { stdio: 'ignore' });
   const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`nats-server could not start: ${String(e)}`))));
   const end = Date.now() + 10_000;
   for (;;) {

@@ -70,12 +70,14 @@ export class Kernel extends KernelCalls {
 
   /**
    * Join a link to another node (one end of a transport: `connectLoopback`, a worker or NATS
-   * link). With `peerName` the peer is reachable at once (sends wait for its HELLO). ENOTSUP
-   * when this kernel is not a node.
+   * link). With `peerName` the peer is reachable at once (sends wait for its HELLO, at most the
+   * liveness bound). `options.transient`: the transport heard of the peer by itself (as NATS
+   * does), so a peer that never answers is forgotten at the bound and its link closed. ENOTSUP
+   * when this kernel is not a node; EAGAIN when its peer table is full (`maxPeers`).
    */
-  addLink(link: Link, peerName?: string): void {
+  addLink(link: Link, peerName?: string, options: { readonly transient?: boolean } = {}): void {
     const net = this.netOrFail('netmgr');
-    this.core.run(() => net.addLink(link, peerName));
+    this.core.run(() => net.addLink(link, peerName, options.transient === true));
   }
 
   /**

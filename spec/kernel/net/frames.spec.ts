@@ -2,7 +2,7 @@
 // never hangs and never lets a malformed frame into a node (fuzzed with a seeded generator).
 import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, emptyMsgInfo, type Link, _NTO_SIDE_CHANNEL } from '../../../src/kernel/index.js';
-import { F, HEADER_BYTES, bodyFields, decodeFrame, encodeFrame, type Frame } from '../../../src/kernel/net/frames.js';
+import { F, HEADER_BYTES, TRAILER_BYTES, bodyFields, decodeFrame, encodeFrame, type Frame } from '../../../src/kernel/net/frames.js';
 
 /** A small seeded generator (mulberry32): the same cases every run. */
 function rng(seed: number): () => number {
@@ -56,7 +56,7 @@ describe('frames', () => {
         const f = decodeFrame(bytes);
         if (f === null) continue;
         valid++;
-        expect(HEADER_BYTES + f.body.length * 4 + f.payload.length).toBe(bytes.length);
+        expect(HEADER_BYTES + f.body.length * 4 + f.payload.length + TRAILER_BYTES).toBe(bytes.length);
         expect(f.body.length).toBe(bodyFields(f.kind));
       }
     }

@@ -16,16 +16,17 @@ import type { Sigevent } from '../types.js';
 import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
-import { onAsyncFrame, sendBatch } from './asyncRemote.js';
-import { decodeInto, encodeParts, F, FLAG_MORE, HEADER_BYTES, reusableFrame, textBytes, type Frame } from './frames.js';
+import { sendBatch } from './asyncRemote.js';
+import { F, reusableFrame, textBytes, type Frame } from './frames.js';
+import { sendRaw, sendTo } from './frameOut.js';
+import { inSequence, takeFrame } from './frameIn.js';
 import { EndOfCall } from './endOfCall.js';
-import { reassemble } from './fragments.js';
 import { PathResolves } from './pathResolves.js';
-import { armConnectDeadline, armHeartbeat, endCrossings, endWaiters, linkSuspect } from './liveness.js';
-import { onHello, restartHandshake, validNodeName } from './hello.js';
+import { armConnectDeadline, armHeartbeat, endSession, giveUp, linkSuspect } from './liveness.js';
+import { restartHandshake, validNodeName } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { DropReason, Link, NetEvent, NetOptions, NetStats, NodeEvent } from './Link.js';
-import { NetCounters } from './netStats.js';
+import { mix32, NetCounters, RateBudget } from './netStats.js';
 import { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
@@ -51,21 +52,21 @@ export class NetManager implements NetHooks {
   readonly counters = new NetCounters();
   /** The global name table (every node's NAME_FLAG_ATTACH_GLOBAL names). */
   readonly names = new GlobalNames(this);
-  private readonly peers = new Map<number, Peer>();
-  private readonly byName = new Map<string, Peer>();
+  /** @internal Peers by nd, and by name. */
+  readonly peers = new Map<number, Peer>();
+  readonly byName = new Map<string, Peer>();
   /** @internal Open links. */
   readonly sessions = new Set<Session>();
   private nextNd = 1;
   private nextXid = 1;
   private nextCid = 1;
   private nonces = 0;
-  /** Unknown names admitted in the current heartbeat period, and when that period began. */
-  private admitted = 0;
-  private admitFrom = 0;
+  /** Unknown names this node answers per heartbeat period. */
+  private readonly helloBudget: RateBudget;
   /** @internal The heartbeat timer, while a link is open (liveness.ts). */
   heartbeat: TimerHandle | null = null;
-  /** The frame every arriving one is decoded into (handlers read it synchronously). */
-  private readonly frame = reusableFrame();
+  /** @internal The frame every arriving one is decoded into (handlers read it synchronously). */
+  readonly frame = reusableFrame();
   private readonly listeners = new Set<(e: NetEvent) => void>();
 
   constructor(readonly k: KernelCore, options: NetOptions) {
@@ -80,6 +81,7 @@ export class NetManager implements NetHooks {
     this.asyncAcross = options.asyncAcrossNodes === true;
     this.maxPeers = positive(options.maxPeers, 1024);
     this.helloRate = positive(options.helloRate, 16);
+    this.helloBudget = new RateBudget(this.helloRate, this.heartbeatMs);
     this.squashUid = options.squashRemoteRoot === true ? (Number.isInteger(options.squashUid) && options.squashUid! >= 0 ? options.squashUid! : 65534) : -1;
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
@@ -138,9 +140,12 @@ export class NetManager implements NetHooks {
   /**
    * Join a link. With `peerName` (a loopback or worker link knows who is at the other end) the
    * peer is reachable at once: frames for it wait for its HELLO, at most the liveness bound.
-   * EAGAIN when `peerName` is a node this one does not know and its peer table is full.
+   * `transient`: the transport named the peer itself (it heard of it: NATS), so a peer that never
+   * answers is forgotten at the bound and its link closed ('handshake timeout'); otherwise the
+   * peer stays in the table and the link goes on saying HELLO. EAGAIN when `peerName` is a node
+   * this one does not know and its peer table is full.
    */
-  addLink(link: Link, peerName?: string): void {
+  addLink(link: Link, peerName?: string, transient = false): void {
     if (peerName !== undefined && !this.byName.has(peerName) && this.byName.size >= this.maxPeers) {
       throw new KernelError('EAGAIN', 'netmgr', undefined, { reason: `the peer table is full (maxPeers ${this.maxPeers})` });
     }
@@ -148,6 +153,7 @@ export class NetManager implements NetHooks {
     this.sessions.add(session);
     if (peerName !== undefined) {
       const peer = this.peerNamed(peerName);
+      if (!transient) peer.pinned = true;
       if (peer.session === null || peer.session.closed) {
         if (peer.session !== null) peer.session.peer = null;
         peer.session = session;
@@ -158,7 +164,7 @@ export class NetManager implements NetHooks {
         }
       }
     }
-    link.onFrame((bytes) => this.k.run(() => this.onFrame(session, bytes)));
+    link.onFrame((bytes) => this.k.run(() => takeFrame(this, session, bytes)));
     link.onState((state, reason) => {
       if (state === 'down') this.k.run(() => this.linkDown(session, reason));
       else this.k.run(() => linkSuspect(this, session, state === 'suspect', reason));
@@ -169,10 +175,7 @@ export class NetManager implements NetHooks {
 
   /** A new session nonce: never 0, from the incarnation (deterministic when the incarnation is given). */
   nonce(): number {
-    let x = (this.incarnation ^ Math.imul(++this.nonces, 0x9e3779b1)) >>> 0;
-    x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
-    x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
-    return (x ^ (x >>> 16)) >>> 0 || 1;
+    return mix32(this.incarnation ^ Math.imul(++this.nonces, 0x9e3779b1)) || 1;
   }
 
   /**
@@ -184,14 +187,7 @@ export class NetManager implements NetHooks {
   admit(name: string): boolean {
     if (this.byName.has(name)) return true;
     if (!validNodeName(name) || name === this.name || this.byName.size >= this.maxPeers) return false;
-    const now = this.k.scheduler.now();
-    if (now - this.admitFrom >= this.heartbeatMs) {
-      this.admitFrom = now;
-      this.admitted = 0;
-    }
-    if (this.admitted >= this.helloRate) return false;
-    this.admitted++;
-    return true;
+    return this.helloBudget.take(this.k.scheduler.now());
   }
 
   /** Whether this node has `name` in its peer table. */
@@ -216,123 +212,23 @@ export class NetManager implements NetHooks {
     }
   }
 
-  /** @internal Encode and send one frame on `session` (HELLO and everything the peer's session carries). */
+  /** @internal Encode and send one frame on `session` (frameOut.ts). */
   sendRaw(session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
-    if (session.closed) return;
-    const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload);
-    session.txSeq = (session.txSeq + 1) >>> 0;
-    this.counters.out(frame.length);
-    session.link.send(frame);
+    sendRaw(this, session, kind, id, body, payload, flags, dstInc);
   }
 
-  /** Send a frame to `peer`: now if it is up, after its HELLO while connecting, else nowhere. */
+  /** Send a frame to `peer`: now if it is up, after its HELLO while connecting, else nowhere (frameOut.ts). */
   sendTo(peer: Peer, kind: number, id: number, body: readonly number[], payload: Uint8Array = EMPTY, flags = 0): void {
-    if (peer.state === 'connecting') {
-      peer.outbox.push(() => this.sendTo(peer, kind, id, body, payload, flags));
-      return;
-    }
-    const session = peer.session;
-    if (peer.state !== 'up' || session === null) return;
-    const room = session.link.maxFrameBytes - HEADER_BYTES - body.length * 4;
-    if (payload.length <= room || room <= 0) {
-      this.sendRaw(session, kind, id, body, payload, flags, session.theirs);
-      return;
-    }
-    // fragments: every one carries the kind, id and body; MORE on all but the last
-    for (let at = 0; at < payload.length; at += room) {
-      const end = Math.min(payload.length, at + room);
-      this.sendRaw(session, kind, id, body, payload.subarray(at, end), end < payload.length ? flags | FLAG_MORE : flags, session.theirs);
-    }
+    sendTo(this, peer, kind, id, body, payload, flags);
   }
 
-  private onFrame(session: Session, bytes: Uint8Array): void {
-    if (session.closed) return;
-    const f = this.frame;
-    if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f)) {
-      this.drop(session.peer, 'malformed');
-      return;
-    }
-    this.counters.in(bytes.length);
-    if (f.kind === F.HELLO) {
-      onHello(this, session, f);
-      return;
-    }
-    const peer = session.peer;
-    if (peer === null || peer.session !== session || peer.state !== 'up') {
-      this.drop(peer, peer === null ? 'unknown-peer' : 'replayed', 'no session');
-      return;
-    }
-    // a frame of an ended session (a paused process's backlog, a replay): dropped, harmless
-    if (f.srcInc !== session.theirs || f.dstInc !== session.mine) {
-      this.drop(peer, 'replayed', 'another session');
-      return;
-    }
-    if (!this.inSequence(session, peer, f)) return;
-    peer.lastHeard = this.k.scheduler.now();
-    if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
-      const whole = reassemble(peer, f, this.maxMessageBytes);
-      if (whole === false) this.oversize(peer);
-      if (whole === null || whole === false) return;
-      f.payload = whole;
-    }
-    this.dispatch(peer, f);
-  }
-
-  /**
-   * @internal The frame's sequence number against the session's: the next one is taken; an
-   * earlier one is a duplicate (dropped); a later one means frames were lost (a sequence gap:
-   * the session ends, and heals by a new handshake).
-   */
+  /** @internal The frame's sequence number against the session's (frameIn.ts). */
   inSequence(session: Session, peer: Peer, f: Frame): boolean {
-    const d = (f.seq - session.rxSeq) | 0;
-    if (d < 0) {
-      this.drop(peer, 'duplicate');
-      return false;
-    }
-    if (d > 0) {
-      this.quarantine(peer, 'sequence gap');
-      return false;
-    }
-    session.rxSeq = (session.rxSeq + 1) >>> 0;
-    return true;
+    return inSequence(this, session, peer, f);
   }
 
-  /** A message reassembled past `maxMessageBytes`: dropped, and the session ends (its sender broke the limit). */
-  private oversize(peer: Peer): void {
-    this.drop(peer, 'oversize');
-    this.quarantine(peer, 'oversize message');
-  }
-
-  private dispatch(peer: Peer, f: Frame): void {
-    switch (f.kind) {
-      case F.HEARTBEAT:
-        this.sendTo(peer, F.HEARTBEAT_ACK, f.id, []);
-        return;
-      case F.HEARTBEAT_ACK:
-        if (f.id === peer.pingId) peer.rttMs = this.k.scheduler.now() - peer.pingAt;
-        return;
-      case F.CREDIT:
-        client.credit(this, peer, f.body[0] ?? 0);
-        return;
-      case F.RECEIVED: case F.REQUEUED: case F.REPLY: case F.ERROR:
-      case F.CONNECTED: case F.CONNECT_FAIL: case F.CHANNEL_GONE: case F.EVENT:
-        client.onFrame(this, peer, f);
-        return;
-      case F.RESOLVED:
-        this.paths.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
-        return;
-      case F.ASYNC_BATCH:
-      case F.ASYNC_CONSUMED:
-        onAsyncFrame(this, peer, f);
-        return;
-      default:
-        server.onFrame(this, peer, f);
-    }
-  }
-
-
-
-  private closeSession(session: Session, reason: string): void {
+  /** @internal End `session` for good: the link is closed. */
+  closeSession(session: Session, reason: string): void {
     if (session.closed) return;
     session.closed = true;
     session.retry?.unsubscribe();
@@ -382,45 +278,30 @@ export class NetManager implements NetHooks {
    * connections die (EBADF, COIDDEATH), its clients' proxies here end as processes do, its
    * global names go. The link stays: a new handshake (a new nonce, unless `keepNonce`: the peer
    * acknowledged ours already) starts at once, so the pair heals as soon as it can reach itself.
+   * `hello: false` when the peer's own HELLO ended the session: the answer to it is our HELLO
+   * (a HELLO acknowledging nothing would make the peer take yet another nonce).
    */
-  quarantine(peer: Peer, reason: string, keepNonce = false): void {
-    if (peer.state !== 'up' && peer.state !== 'connecting') return;
-    const inc = peer.incarnation;
-    peer.state = 'down';
-    peer.suspect = false;
-    peer.deadline?.unsubscribe();
-    peer.deadline = null;
-    peer.outbox.length = 0;
-    const k = this.k;
-    endCrossings(this, peer);
-    this.paths.lost(peer);
-    if (k.tracer !== null) k.trace('node', null, { node: peer.name, nd: peer.nd, state: 'down', reason });
-    this.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state: 'down', reason, incarnation: inc } });
-    const session = peer.session;
-    if (session !== null && !session.closed) restartHandshake(this, session, keepNonce);
+  quarantine(peer: Peer, reason: string, keepNonce = false, hello = true): void {
+    endSession(this, peer, reason, keepNonce, hello);
   }
 
-  /** @internal A peer being connected did not answer within the bound (liveness.ts). */
+  /** @internal A peer being connected did not answer within the bound: forgotten or down (liveness.ts). */
   unreachable(peer: Peer): void {
-    endWaiters(this, peer);
-    this.paths.lost(peer);
-    const session = peer.session;
-    const holds = peer.conns.size > 0 || peer.proxies.size > 0 || peer.asyncSent.size > 0;
-    if (!peer.pinned && !holds) {
-      // only a transport named it, and it never answered: forgotten (a forged name costs nothing lasting)
-      this.byName.delete(peer.name);
-      this.peers.delete(peer.nd);
-      if (session !== null) this.closeSession(session, 'handshake timeout');
-      peer.session = null;
-      peer.state = 'down';
-      return;
-    }
-    peer.state = 'down'; // sends fail EHOSTUNREACH at once; its link goes on saying HELLO
+    giveUp(this, peer);
+  }
+
+  /** @internal Forget a peer only a transport named (liveness.ts). */
+  forgetPeer(peer: Peer): void {
+    this.byName.delete(peer.name);
+    this.peers.delete(peer.nd);
+    if (peer.session !== null) this.closeSession(peer.session, 'handshake timeout');
+    peer.session = null;
   }
 
   // ---- /net paths ----
 
-  private readonly paths = new PathResolves();
+  /** @internal `/net` resolves in flight. */
+  readonly paths = new PathResolves();
 
   resolve(nd: number, path: string, done: (errno: number, pid: number, chid: number) => void): void {
     const peer = this.peers.get(nd);

@@ -1,6 +1,6 @@
 /**
  * The node frames (qnet.md §3.3–3.4): a 32-byte little-endian header, a fixed body of int32
- * fields per kind, then the payload. `decodeFrame` never throws: a malformed, truncated or
+ * fields per kind, the payload, then a 4-byte check of all of it. `decodeFrame` never throws: a malformed, truncated or
  * unknown frame is `null` (the net manager drops and counts it).
  * @internal
  * @packageDocumentation
@@ -10,6 +10,20 @@
 export const FRAME_VERSION = 1;
 /** Bytes of the fixed header. */
 export const HEADER_BYTES = 32;
+/** Bytes of the trailer: a 32-bit check of everything before it. */
+export const TRAILER_BYTES = 4;
+
+/**
+ * The frame's check (FNV-1a, 32 bits, over `n` bytes of `b` from `at`): a frame whose header,
+ * body or payload was corrupted on its way is dropped as malformed instead of misleading the
+ * node (a corrupted xid would leave a call waiting for a reply that went elsewhere). Not a MAC:
+ * against forgery, give the link a key.
+ */
+export function frameCheck(b: Uint8Array, at: number, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at, end = at + n; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
 
 /** Frame kinds (u8 at offset 1). */
 export const F = {
@@ -124,7 +138,7 @@ export function encodeParts(
   const fields = bodyFields(kind);
   if (fields < 0 || body.length !== fields) throw new RangeError(`frame kind ${kind} takes ${fields} body fields, got ${body.length}`);
   const bodyBytes = fields * 4;
-  const n = HEADER_BYTES + bodyBytes + payload.length;
+  const n = HEADER_BYTES + bodyBytes + payload.length + TRAILER_BYTES;
   let ab: ArrayBuffer;
   let dv: DataView;
   let at: number;
@@ -157,6 +171,7 @@ export function encodeParts(
   for (let i = 0; i < fields; i++) dv.setInt32(at + HEADER_BYTES + i * 4, body[i]! | 0, true);
   const out = new Uint8Array(ab, at, n);
   if (payload.length > 0) out.set(payload, HEADER_BYTES + bodyBytes);
+  dv.setUint32(at + n - TRAILER_BYTES, frameCheck(out, 0, n - TRAILER_BYTES), true);
   return out;
 }
 
@@ -180,7 +195,8 @@ export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): bo
   if (fields < 0) return false;
   const bodyBytes = u32(bytes, 24);
   const payloadBytes = u32(bytes, 28);
-  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes !== bytes.length) return false;
+  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes + TRAILER_BYTES !== bytes.length) return false;
+  if (u32(bytes, bytes.length - TRAILER_BYTES) !== frameCheck(bytes, 0, bytes.length - TRAILER_BYTES)) return false;
   f.kind = kind;
   f.flags = bytes[2]! | (bytes[3]! << 8);
   f.seq = u32(bytes, 4);
@@ -206,7 +222,8 @@ export function decodeFrame(bytes: unknown): Frame | null {
   if (fields < 0) return null;
   const bodyBytes = dv.getUint32(24, true);
   const payloadBytes = dv.getUint32(28, true);
-  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes !== bytes.length) return null;
+  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes + TRAILER_BYTES !== bytes.length) return null;
+  if (dv.getUint32(bytes.length - TRAILER_BYTES, true) !== frameCheck(bytes, 0, bytes.length - TRAILER_BYTES)) return null;
   const body: number[] = [];
   for (let i = 0; i < fields; i++) body.push(dv.getInt32(HEADER_BYTES + i * 4, true));
   const start = HEADER_BYTES + bodyBytes;

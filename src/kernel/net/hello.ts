@@ -5,13 +5,18 @@ export function validNodeName(name: unknown): name is string {
 
 /**
  * The handshake (qnet.md §3.3, §6.11). HELLO names the node, its incarnation and the sender's
- * session nonce (`srcInc`); `dstInc` acknowledges the peer's nonce (0: none yet). A side that
- * takes a HELLO with a new nonce is up at once and answers with its own HELLO, unless that HELLO
- * already acknowledged its nonce. A new nonce from a peer that is up ends the session it had
- * (its calls EHOSTDOWN) and starts the next: a restart when the incarnation changed, a session
- * reset when the peer quarantined us (a pause, a gap, forged input). So a quarantine on either
- * side is a session boundary on both, and two live nodes that can reach each other always end up
- * connected again.
+ * session nonce (`srcInc`); `dstInc` acknowledges the peer's nonce (0: none yet). The rules:
+ * - a side that quarantines a peer (heartbeat, gap, link, oversize) takes a new nonce and says
+ *   HELLO acknowledging nothing, so the peer sees the boundary too;
+ * - a HELLO with a new nonce acknowledging nothing or our nonce starts a session: a peer that was
+ *   up ends the one it had (its calls EHOSTDOWN; 'restarted' when the incarnation changed, else
+ *   'session reset') keeping its own nonce (the peer knows of the boundary), takes the nonce, is
+ *   up at once and answers with its HELLO unless ours was acknowledged already;
+ * - a HELLO acknowledging a nonce we no longer have is about an ended handshake: dropped;
+ * so every HELLO causes at most one HELLO, which causes none: HELLOs never chase each other,
+ * whatever a forger or a replay sends (without a link key a forged HELLO can still end a
+ * session: its frames then stop matching and the liveness bound ends it on the other side).
+ * Two live nodes that can reach each other always end up connected again.
  * @internal
  * @packageDocumentation
  */
@@ -27,14 +32,14 @@ export function sendHello(m: NetManager, session: Session): void {
 }
 
 /** Start a new handshake on `session`: a new nonce, HELLO now and every heartbeat period until answered. */
-export function restartHandshake(m: NetManager, session: Session, keepNonce = false): void {
+export function restartHandshake(m: NetManager, session: Session, keepNonce = false, hello = true): void {
   if (session.closed) return;
   if (!keepNonce) {
     session.mine = m.nonce();
     session.txSeq = 0;
   }
   session.theirs = 0;
-  sendHello(m, session);
+  if (hello) sendHello(m, session);
   armRetry(m, session);
 }
 
@@ -49,16 +54,25 @@ export function onHello(m: NetManager, session: Session, f: Frame): void {
   }
   const peer = bind(m, session, name);
   if (peer === null) return;
+  if (peer.state === 'up' && nonce === session.theirs) {
+    // a HELLO of the session we have: in sequence like any frame
+    if (!m.inSequence(session, peer, f)) return;
+    if (ack === session.mine) return;
+    if (ack === 0) sendHello(m, session); // a retry that crossed ours: it has not seen our nonce yet
+    // else it acknowledges a nonce we no longer have: an answer to an ended handshake of ours
+    // (or a forgery), never answered, so that HELLOs cannot chase each other for ever. If the
+    // peer really left our session, its frames stop matching ours and the liveness bound ends it.
+    else m.drop(peer, 'replayed', 'hello acknowledging an ended session');
+    return;
+  }
+  if (ack !== 0 && ack !== session.mine) {
+    m.drop(peer, 'replayed', 'hello of another session');
+    return;
+  }
   if (peer.state === 'up') {
-    if (nonce === session.theirs) {
-      // a HELLO of the session we have (a retry that crossed ours): in sequence like any frame
-      if (!m.inSequence(session, peer, f)) return;
-      if (ack !== session.mine) sendHello(m, session);
-      return;
-    }
-    // a new session from the peer: the one we had is over for it, so it is over here too. If it
-    // acknowledged our nonce it answers a handshake of ours: keep the nonce it knows.
-    m.quarantine(peer, inc !== peer.incarnation ? 'restarted' : 'session reset', ack === session.mine);
+    // a new session from the peer: the one we had is over for it, so it is over here too. The
+    // peer started it (it knows of the boundary): our nonce stays, our HELLO answers it.
+    m.quarantine(peer, inc !== peer.incarnation ? 'restarted' : 'session reset', true, false);
     if (session.closed || peer.session !== session) return;
   }
   accept(m, session, peer, f, name, inc);

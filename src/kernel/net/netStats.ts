@@ -1,6 +1,7 @@
 /**
  * The net manager's counters: frames and bytes in and out, drops by reason (qnet.md §6.12), and
- * each peer's state, round trip, missed beats and window, as `kernel.net.stats()` reports them.
+ * each peer's state, round trip, missed beats and window, as `kernel.net.stats()` reports them;
+ * the rate budget that bounds what unknown names cost.
  * @internal
  * @packageDocumentation
  */
@@ -60,4 +61,29 @@ export class NetCounters {
       })),
     };
   }
+}
+
+/** At most `n` takes per `periodMs` of scheduler time (a fixed window). */
+export class RateBudget {
+  private used = 0;
+  private from = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly n: number, private readonly periodMs: number) {}
+
+  take(now: number): boolean {
+    if (now - this.from >= this.periodMs) {
+      this.from = now;
+      this.used = 0;
+    }
+    if (this.used >= this.n) return false;
+    this.used++;
+    return true;
+  }
+}
+
+/** A 32-bit mix (murmur3's finalizer): spreads every input bit over the output. */
+export function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
 }

@@ -26,10 +26,17 @@ const SCOID_MAX = 0xffff;
 const EMPTY = new Uint8Array(0);
 const NOOP = (): void => {};
 
-/** The proxy of the peer's process `pid` (made on its first CONNECT); its claimed credentials are trusted (Qnet). */
-function proxyOf(peer: Peer, pid: number, uid: number, gid: number): Process {
+/**
+ * The proxy of the peer's process `pid` (made on its first CONNECT); its claimed credentials are
+ * trusted (Qnet), except a claimed root where the node squashes it (`squashRemoteRoot`, as NFS).
+ */
+function proxyOf(m: NetManager, peer: Peer, pid: number, uid: number, gid: number): Process {
   let p = peer.proxies.get(pid);
   if (p === undefined || !p.alive) {
+    if (m.squashUid >= 0) {
+      if (uid === 0) uid = m.squashUid;
+      if (gid === 0) gid = m.squashUid;
+    }
     p = new Process(pid, `${peer.name}/${pid}`, uid, gid, PRIORITY_DEFAULT, []);
     p.nd = peer.nd;
     peer.proxies.set(pid, p);
@@ -62,7 +69,7 @@ function onConnect(m: NetManager, peer: Peer, f: Frame): void {
     m.sendTo(peer, F.CONNECT_FAIL, cid, [errno]);
     return;
   }
-  const proxy = proxyOf(peer, clientPid, uid, gid);
+  const proxy = proxyOf(m, peer, clientPid, uid, gid);
   // the proxy's pid is the client's; its coid for this connection is the cid
   const conn = new Connection(proxy, ch!, target!, idx, _NTO_SIDE_CHANNEL | idx, null);
   target!.scoids.set(idx, conn);

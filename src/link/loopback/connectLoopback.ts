@@ -3,7 +3,8 @@
  * so that every network behaviour runs in virtual time, with faults injected on demand.
  * @packageDocumentation
  */
-import type { KernelScheduler, Link, LinkState } from '../../kernel/index.js';
+import type { Kernel, KernelScheduler, Link, LinkState } from '../../kernel/index.js';
+import { FrameSeal, keyBytes } from '../auth/FrameSeal.js';
 import { kernelOf, type HasKernel } from '../hasKernel.js';
 
 export type { HasKernel };
@@ -14,16 +15,35 @@ export interface LoopbackOptions {
   readonly latency?: number;
   /** The largest frame the link carries; larger messages are fragmented (default 1 MiB). */
   readonly maxFrameBytes?: number;
+  /**
+   * A shared key (≥ 16 bytes; a string is UTF-8): every frame carries its number on the link and
+   * an HMAC-SHA-256 over it, so a forged, corrupted or replayed frame is dropped before the node
+   * sees it, counted (`unauthenticated`, `replayed` in `netStats().drops`), and changes nothing.
+   */
+  readonly key?: string | Uint8Array;
 }
+
+/** One end of the pair: `'a'` (the first kernel given) or `'b'`. */
+export type LoopbackSide = 'a' | 'b';
 
 /** Two joined kernels, and the faults a test can inject between them. */
 export interface Loopback {
-  /** Cut the cable: every frame from now on is lost both ways, and nobody is told (heartbeats find out). */
+  /** Cut the cable: every frame from now on is lost both ways, and nobody is told (heartbeats find out) until {@link Loopback.resume}. */
   sever(): void;
-  /** Close the link: both nodes are told (as a worker's port `close` tells them) and quarantine each other. */
+  /** Close the link: both nodes are told (as a worker's port `close` tells them) and quarantine each other, for good. */
   close(reason?: string): void;
-  /** Lose the next `n` frames, whichever way they go (a sequence gap: the receiver quarantines the sender). */
+  /** Lose the next `n` frames, whichever way they go (a sequence gap: the receiver ends the session, which then heals). */
   drop(n: number): void;
+  /** Deliver each of the next `n` frames twice (the copy right after it). */
+  duplicate(n: number): void;
+  /** Flip one bit of each of the next `n` frames (which bit: from the frame's own count, deterministic). */
+  corrupt(n: number): void;
+  /** A frame nobody sent arrives at side `to` (forged input), after the frames already on their way. */
+  inject(to: LoopbackSide, frame: Uint8Array): void;
+  /** The last `n` frames delivered to side `to` arrive again (a replay), in their order. */
+  replay(to: LoopbackSide, n: number): void;
+  /** The last frames (up to 64) delivered to side `to`, as they crossed the wire (sealed, with a key): what a sniffer saw. */
+  sniffed(to: LoopbackSide): readonly Uint8Array[];
   /** Add `ms` to the latency of frames sent from now on (order is kept). */
   delay(ms: number): void;
   /**
@@ -31,12 +51,20 @@ export interface Loopback {
    * both nodes see each other `suspect`; frames are held, none lost, until {@link Loopback.resume}.
    */
   suspend(reason?: string): void;
-  /** The connection is back: held frames arrive in order and both nodes see each other `up` ('recovered'). */
+  /**
+   * A process pause (SIGSTOP, a long GC): frames are held both ways and nobody is told; past the
+   * liveness bound both sides quarantine each other, and on {@link Loopback.resume} the held
+   * frames arrive (the old session's are dropped) and the pair heals as a new session.
+   */
+  pause(): void;
+  /** The connection is back: held frames arrive in order, a severed cable carries frames again, and a suspended link is `up` ('recovered'). */
   resume(): void;
   /** Frames delivered so far. */
   readonly delivered: number;
 }
 
+/** Frames remembered per direction for {@link Loopback.replay}. */
+const HISTORY = 64;
 
 class End implements Link {
   readonly kind = 'loopback' as const;
@@ -50,13 +78,29 @@ class End implements Link {
   readonly queue: Array<Uint8Array | number> = [];
   /** A delivery task is scheduled for this direction. */
   armed = false;
+  /** Frames (as sent on the wire) delivered from this end, newest last. */
+  readonly history: Uint8Array[] = [];
+  /** With a key: sealing what leaves this end, checking what arrives at it. */
+  sealer: FrameSeal | null = null;
+  opener: FrameSeal | null = null;
 
-  constructor(readonly pair: Pair, readonly maxFrameBytes: number) {}
+  constructor(readonly pair: Pair, readonly maxFrameBytes: number, readonly kernel: Kernel) {}
 
   send(frame: Uint8Array): boolean {
     if (this.closed) return false;
-    this.pair.transmit(this, frame);
+    this.pair.transmit(this, this.sealer === null ? frame : this.sealer.seal(frame));
     return true;
+  }
+
+  /** A frame off the wire: opened (with a key: or dropped and counted) and handed to the node. */
+  take(wire: Uint8Array): void {
+    let frame: Uint8Array | 'unauthenticated' | 'replayed' = wire;
+    if (this.opener !== null) frame = this.opener.open(wire);
+    if (typeof frame === 'string') {
+      this.kernel.core.run(() => this.kernel.net?.noteDrop(frame as 'unauthenticated' | 'replayed', this.other.kernel.node ?? '', 'loopback'));
+      return;
+    }
+    this.frameHandler?.(frame);
   }
 
   onFrame(handler: (frame: Uint8Array) => void): void {
@@ -77,13 +121,16 @@ class Pair implements Loopback {
   readonly b: End;
   private severed = false;
   private dropping = 0;
+  private duplicating = 0;
+  private corrupting = 0;
   private extra = 0;
   private suspended = false;
+  private paused = false;
   delivered = 0;
 
-  constructor(private readonly scheduler: KernelScheduler, private readonly latency: number, maxFrameBytes: number) {
-    this.a = new End(this, maxFrameBytes);
-    this.b = new End(this, maxFrameBytes);
+  constructor(private readonly scheduler: KernelScheduler, private readonly latency: number, maxFrameBytes: number, ka: Kernel, kb: Kernel) {
+    this.a = new End(this, maxFrameBytes, ka);
+    this.b = new End(this, maxFrameBytes, kb);
     this.a.other = this.b;
     this.b.other = this.a;
   }
@@ -94,12 +141,30 @@ class Pair implements Loopback {
       this.dropping--;
       return;
     }
+    if (this.corrupting > 0) {
+      this.corrupting--;
+      frame = frame.slice();
+      const bit = (this.delivered * 7919 + frame.length * 31) % (frame.length * 8);
+      frame[bit >> 3]! ^= 1 << (bit & 7);
+    }
+    this.enqueue(from, frame);
+    if (this.duplicating > 0) {
+      this.duplicating--;
+      this.enqueue(from, frame);
+    }
+  }
+
+  private enqueue(from: End, frame: Uint8Array): void {
     const now = this.scheduler.now();
     const due = Math.max(now + this.latency + this.extra, from.lastDue);
     from.lastDue = due;
     // one scheduled task per direction delivers every frame that is due (fewer timers, same order)
     from.queue.push(frame, due);
-    if (!from.armed && !this.suspended) this.arm(from, due - now);
+    if (!from.armed && !this.holding()) this.arm(from, due - now);
+  }
+
+  private holding(): boolean {
+    return this.suspended || this.paused;
   }
 
   private arm(from: End, delay: number): void {
@@ -109,7 +174,7 @@ class Pair implements Loopback {
 
   private deliver(from: End): void {
     from.armed = false;
-    if (this.suspended) return;
+    if (this.holding()) return;
     const to = from.other;
     const q = from.queue;
     const now = this.scheduler.now();
@@ -119,7 +184,9 @@ class Pair implements Loopback {
       i += 2;
       if (to.closed || this.severed) continue;
       this.delivered++;
-      to.frameHandler?.(frame);
+      from.history.push(frame);
+      if (from.history.length > HISTORY) from.history.shift();
+      to.take(frame);
     }
     q.splice(0, i);
     if (q.length > 0 && !from.armed) this.arm(from, (q[1] as number) - now);
@@ -133,10 +200,8 @@ class Pair implements Loopback {
     for (const end of [this.a, this.b]) {
       if (end.closed) continue;
       end.closed = true;
-      // a cut cable carries no announcement: each side finds out by its heartbeats
-      if (this.severed) continue;
-      // each side hears of it once, after what was already on its way
-      const due = Math.max(this.scheduler.now() + this.latency, end.other.lastDue) - this.scheduler.now();
+      // each side hears of it once, after what was already on its way (nothing is, on a cut cable)
+      const due = this.severed ? 0 : Math.max(this.scheduler.now() + this.latency, end.other.lastDue) - this.scheduler.now();
       this.scheduler.schedule(() => end.stateHandler?.('down', reason), due);
     }
   }
@@ -147,14 +212,20 @@ class Pair implements Loopback {
     this.tell('suspect', reason);
   }
 
+  pause(): void {
+    this.paused = true;
+  }
+
   resume(): void {
-    if (!this.suspended) return;
+    const told = this.suspended;
     this.suspended = false;
+    this.paused = false;
+    this.severed = false;
     const now = this.scheduler.now();
     for (const end of [this.a, this.b]) {
       if (end.queue.length > 0 && !end.armed) this.arm(end, Math.max(0, (end.queue[1] as number) - now));
     }
-    this.tell('up', 'loopback resumed');
+    if (told) this.tell('up', 'loopback resumed');
   }
 
   /** Both ends hear `state` in the next task (never from inside the call). */
@@ -166,6 +237,29 @@ class Pair implements Loopback {
 
   drop(n: number): void {
     this.dropping += Math.max(0, Math.floor(n));
+  }
+
+  duplicate(n: number): void {
+    this.duplicating += Math.max(0, Math.floor(n));
+  }
+
+  corrupt(n: number): void {
+    this.corrupting += Math.max(0, Math.floor(n));
+  }
+
+  inject(to: LoopbackSide, frame: Uint8Array): void {
+    const from = to === 'a' ? this.b : this.a;
+    if (!(frame instanceof Uint8Array)) throw new TypeError('inject takes the frame as a Uint8Array');
+    this.enqueue(from, frame.slice());
+  }
+
+  replay(to: LoopbackSide, n: number): void {
+    const from = to === 'a' ? this.b : this.a;
+    for (const frame of from.history.slice(-Math.max(0, Math.floor(n)))) this.enqueue(from, frame);
+  }
+
+  sniffed(to: LoopbackSide): readonly Uint8Array[] {
+    return (to === 'a' ? this.b : this.a).history.map((f) => f.slice());
   }
 
   delay(ms: number): void {
@@ -184,15 +278,23 @@ class Pair implements Loopback {
  * const clock = new VirtualClock();
  * const a = createSystem({ node: 'a', scheduler: clock });
  * const b = createSystem({ node: 'b', scheduler: clock });
- * const link = connectLoopback(a, b, { latency: 1 });
+ * const link = connectLoopback(a, b, { latency: 1, key: 'a key of 16 bytes or more' });
  * link.sever(); // b is lost: a's waiters get EHOSTDOWN after the liveness bound
+ * link.resume(); // the cable is back: the pair heals as a new session
  * ```
  */
 export function connectLoopback(a: HasKernel, b: HasKernel, options: LoopbackOptions = {}): Loopback {
   const ka = kernelOf(a);
   const kb = kernelOf(b);
   if (ka.node === null || kb.node === null) throw new TypeError('connectLoopback joins two nodes: make each kernel with a node name');
-  const pair = new Pair(ka.scheduler, Math.max(0, options.latency ?? 0), options.maxFrameBytes ?? 1 << 20);
+  const pair = new Pair(ka.scheduler, Math.max(0, options.latency ?? 0), options.maxFrameBytes ?? 1 << 20, ka, kb);
+  if (options.key !== undefined) {
+    const key = keyBytes(options.key);
+    pair.a.sealer = new FrameSeal(key, `${ka.node}>${kb.node}`);
+    pair.b.opener = new FrameSeal(key, `${ka.node}>${kb.node}`);
+    pair.b.sealer = new FrameSeal(key, `${kb.node}>${ka.node}`);
+    pair.a.opener = new FrameSeal(key, `${kb.node}>${ka.node}`);
+  }
   ka.addLink(pair.a, kb.node);
   kb.addLink(pair.b, ka.node);
   return pair;

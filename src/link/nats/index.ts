@@ -3,4 +3,5 @@
  * 3.x, a peer dependency: only users of this entry install it).
  * @packageDocumentation
  */
-export { joinNats, type NatsNetwork, type NatsOptions } from './natsNetwork.js';
+export { joinNats, type NatsNetwork } from './natsNetwork.js';
+export type { NatsJoinOptions, NatsOptions, NatsOwnConnectionOptions, NatsServersOptions } from './natsOptions.js';

@@ -1,46 +1,22 @@
 /**
  * The NATS link (qnet.md §3.7): the node frames as plain publishes on `rxnto.<domain>.f.<node>`
- * (one subscription per node; each batch names its sender), and a hello on `rxnto.<domain>.hello` that makes every node of
- * the domain open a link to the newcomer. Each pair of nodes numbers its batches
- * ({@link NatsStream}), so a batch lost on the wire is sent again and a short loss of our own
- * connection costs nothing; liveness and the kernel's own sequence check stay the node's.
+ * (one subscription per node; each batch names its sender), and a hello on `rxnto.<domain>.hello`
+ * that makes every node of the domain ask the newcomer and link to it. Each pair of nodes numbers
+ * its batches ({@link NatsStream}), so a batch lost on the wire is sent again and a short loss of
+ * our own connection costs nothing; liveness and the kernel's own sequence check stay the node's.
+ * With a key, every message is authenticated (natsAuth.ts); with or without one, what arrives is
+ * checked before it makes any state, new names pass the node's admission (`maxPeers`,
+ * `helloRate`), and every message dropped is counted (qnet.md §6.10–§6.12).
  * @packageDocumentation
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { KernelError, type Kernel } from '../../kernel/index.js';
+import { KernelError } from '../../kernel/index.js';
 import { kernelOf, type HasKernel } from '../hasKernel.js';
-import { NatsPeerLink } from './NatsPeerLink.js';
-import { BATCH_HEADER, NatsStream, u32, type StreamPort } from './NatsStream.js';
-import { noResponders, serveGlobalNames } from './natsNames.js';
-
-/** Options of {@link joinNats}. */
-export interface NatsOptions {
-  /** The NATS server(s), e.g. `nats://127.0.0.1:4222`. */
-  readonly servers: string | string[];
-  /** Nodes see each other only within one domain (a subject prefix). Default `default`. */
-  readonly domain?: string;
-  /**
-   * A connection of your own (then `servers` is ignored and the connection stays yours to close;
-   * give it `maxReconnectAttempts: -1` and a `reconnectTimeWait` well under the nodes' heartbeat
-   * bound to ride out a server restart).
-   */
-  readonly connection?: NatsConnection;
-  /** The largest frame published (default 512 KiB, under NATS's default `max_payload` of 1 MiB). */
-  readonly maxFrameBytes?: number;
-  /**
-   * Every `probeMs` (default 1000) each peer is asked, by a NATS request on
-   * `rxnto.<domain>.hb.<peer>`, what it has received (so lost batches are sent again): "no
-   * responders" (its process is gone, so are its subscriptions) takes it down at once; a timeout
-   * is only a missed beat (the node's heartbeats decide).
-   */
-  readonly probeMs?: number;
-  /**
-   * Bytes sent to each peer and kept until it acknowledges them, to be sent again after a loss
-   * (default 8 MiB). Past it the oldest are let go: a loss among them ends the peer's session
-   * (a 'sequence gap'). Bounds the memory a slow or silent peer can cost.
-   */
-  readonly resendBytes?: number;
-}
+import { KIND, keyBytes, MIN_KEY_BYTES, NatsAuth, TAG_BYTES } from './natsAuth.js';
+import { serveGlobalNames } from './natsNames.js';
+import type { NatsOptions } from './natsOptions.js';
+import { NatsPeer, opened, type Net } from './NatsPeer.js';
+import { framesFit, isToken, nameField, parse, random, WORDS, compose } from './natsWire.js';
 
 /** A node joined to a NATS domain. */
 export interface NatsNetwork {
@@ -52,119 +28,27 @@ export interface NatsNetwork {
   close(): Promise<void>;
   /**
    * @internal Test hooks: lose every frame to and from `peer` (`sever`); lose the next `n` frames
-   * past repair (`drop`: a sequence gap); lose the next `n` publishes on the wire (`lose`: repaired).
+   * past repair (`drop`: a sequence gap); lose the next `n` publishes on the wire (`lose`: repaired);
+   * the names this node keeps NATS state for (`peers`).
    */
-  readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void; lose(peer: string, n: number): void };
+  readonly faults: { sever(peer: string): void; drop(peer: string, n: number): void; lose(peer: string, n: number): void; peers(): string[] };
 }
 
-const TOKEN = /^[A-Za-z0-9_-]+$/;
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
-
-/** This process's epoch on the network: random, never 0. */
-function newEpoch(): number {
-  const a = new Uint32Array(1);
-  do crypto.getRandomValues(a);
-  while (a[0] === 0);
-  return a[0]!;
-}
-
-/** One peer node: its stream (outliving sessions) and the link of the current session. */
-class NatsPeer implements StreamPort {
-  link: NatsPeerLink | null = null;
-  readonly stream: NatsStream;
-
-  constructor(private readonly net: Net, readonly name: string) {
-    this.stream = new NatsStream(this, net.resendBytes);
-  }
-
-  get epoch(): number {
-    return this.net.epoch;
-  }
-
-  /** The live link (made, and joined to the node, on first need). */
-  linked(): NatsPeerLink {
-    if (this.link === null || this.link.closed) {
-      const l = (this.link = new NatsPeerLink((batch) => this.stream.send(batch), this.net.maxFrameBytes, this.net.sender));
-      this.net.k.addLink(l, this.name);
-    }
-    return this.link;
-  }
-
-  publish(data: Uint8Array): void {
-    if (this.net.closed) return;
-    try {
-      this.net.nc.publish(`${this.net.prefix}.f.${this.name}`, data);
-    } catch {
-      // the connection is closed or draining: the batch stays held; the liveness rules decide
-    }
-  }
-
-  request(payload: Uint8Array): void {
-    const { nc, prefix, me, probeMs } = this.net;
-    const req = new Uint8Array(payload.length + me.length);
-    req.set(payload);
-    req.set(enc(me), payload.length);
-    nc.request(`${prefix}.hb.${this.name}`, req, { timeout: probeMs }).then(
-      (m) => {
-        if (this.net.closed) return;
-        if (m.data.length >= 16) this.heard(u32(m.data, 0)); // a reply from a restarted process is about its new stream
-        this.stream.onReply(m.data);
-      },
-      (e: unknown) => { if (this.stream.onSyncFailed(noResponders(e)) && !this.net.closed) this.link?.down('no responders'); },
-    );
-  }
-
-  deliver(batch: Uint8Array, at: number): void {
-    this.linked().deliver(batch, at);
-  }
-
-  lost(reason: string): void {
-    this.link?.down(reason);
-  }
-
-  recovered(): void {
-    this.link?.suspect(false, 'NATS connection back');
-  }
-
-  /** A batch or sync from the peer's process `epoch`: a new one means it restarted. */
-  heard(epoch: number): void {
-    if (this.stream.peerEpoch === epoch) return;
-    if (this.stream.peerEpoch === 0) {
-      this.stream.peerEpoch = epoch; // first word from it
-      return;
-    }
-    this.link?.down('restarted');
-    this.stream.restart(epoch);
-  }
-}
-
-/** A joined network's state, shared by its peers. */
-interface Net {
-  readonly k: Kernel;
-  readonly nc: NatsConnection;
-  readonly me: string;
-  readonly prefix: string;
-  readonly epoch: number;
-  /** This node's name as every batch carries it: a length byte, then its bytes. */
-  readonly sender: Uint8Array;
-  readonly maxFrameBytes: number;
-  readonly probeMs: number;
-  readonly resendBytes: number;
-  closed: boolean;
-}
+const failed = (reason: string): KernelError => new KernelError('EINVAL', 'joinNats', undefined, { reason });
 
 /**
  * Join the kernel (a node: made with a `node` name) to the NATS domain `domain`: it links with
  * every node of the domain, present and to come. Node names must be NATS subject tokens
  * (letters, digits, `-`, `_`). If our connection to NATS drops, every peer turns `suspect`
  * (`nodes$`) and its frames are held; reconnected within the heartbeat bound, the peers are `up`
- * again with nothing lost; later, they are down (EHOSTDOWN for their callers).
+ * again with nothing lost; later, they are down (EHOSTDOWN for their callers) and connect again
+ * as soon as they can reach each other. With `key`, only holders of the domain's key can speak
+ * for a node (see {@link NatsJoinOptions.key}).
  *
  * @example
  * ```ts
  * const system = createSystem({ node: 'h1' });
- * const net = await joinNats(system, { servers: 'nats://127.0.0.1:4222', domain: 'lab' });
+ * const net = await joinNats(system, { servers: 'nats://127.0.0.1:4222', domain: 'lab', key: labKey, user: 'lab', pass });
  * system.process().open('sensor', { global: true }); // served by any node of 'lab'
  * await net.close();
  * ```
@@ -172,75 +56,121 @@ interface Net {
 export async function joinNats(node: HasKernel, options: NatsOptions): Promise<NatsNetwork> {
   const k = kernelOf(node);
   const me = k.node;
-  const domain = options.domain ?? 'default';
-  if (me === null || !TOKEN.test(me)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the kernel must be a node whose name is a NATS subject token' });
-  if (!TOKEN.test(domain)) throw new KernelError('EINVAL', 'joinNats', undefined, { reason: 'the domain must be a NATS subject token' });
+  const { domain = 'default', key, maxFrameBytes, probeMs, resendBytes, connection, servers, ...natsOptions } = options;
+  if (me === null || !isToken(me)) throw failed('the kernel must be a node whose name is a NATS subject token');
+  if (!isToken(domain)) throw failed('the domain must be a NATS subject token');
+  const secret = key === undefined ? null : keyBytes(key);
+  if (key !== undefined && secret === null) throw failed(`the key must be a string or bytes of at least ${MIN_KEY_BYTES} bytes`);
   const netmgr = k.net!;
   const bound = netmgr.heartbeatMs * netmgr.missed;
-  const own = options.connection === undefined;
-  const nc = options.connection ?? (await connect({
-    servers: options.servers,
+  const own = connection === undefined;
+  const nc: NatsConnection = connection ?? (await connect({
     name: `rxnto ${domain}/${me}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: Math.max(50, Math.min(2000, Math.floor(bound / 6))),
     reconnectJitter: 50,
+    ...definedOnly(natsOptions),
+    servers,
   }));
-  const net: Net = {
-    k, nc, me, prefix: `rxnto.${domain}`, epoch: newEpoch(), closed: false, sender: Uint8Array.of(me.length, ...enc(me)),
-    maxFrameBytes: options.maxFrameBytes ?? 512 * 1024,
-    probeMs: options.probeMs ?? 1000,
-    resendBytes: options.resendBytes ?? 8 * 1024 * 1024,
-  };
-  const { prefix } = net;
+  const auth = secret === null ? null : new NatsAuth(secret, domain);
+  const prefix = `rxnto.${domain}`;
   const peers = new Map<string, NatsPeer>();
-  const peer = (name: string): NatsPeer => {
-    let p = peers.get(name);
-    if (p === undefined) peers.set(name, (p = new NatsPeer(net, name)));
+  const net: Net = {
+    k, nc, me, prefix, auth, peers, epoch: random(), closed: false, ended: false, sender: nameField(me),
+    scopes: auth === null ? null : { synced: auth.scope(KIND.synced, me) },
+    maxFrameBytes: maxFrameBytes ?? 512 * 1024,
+    probeMs: probeMs ?? 1000,
+    resendBytes: resendBytes ?? 8 * 1024 * 1024,
+    drop: (reason, from, detail) => { k.core.run(() => netmgr.noteDrop(reason, from, detail)); },
+  };
+  const scope = (kind: number, to: string): Uint8Array | undefined => auth?.scope(kind, to);
+  const tag = (msg: Uint8Array, kind: number, to: string): Uint8Array => (auth === null ? msg : auth.sign(auth.scope(kind, to), msg));
+  const tagBytes = auth === null ? 0 : TAG_BYTES;
+  /** A peer for a name not seen yet, if the node admits it (counted as `unknown-peer` if not). */
+  const admitted = (name: string): NatsPeer | null => {
+    if ((peers.size >= netmgr.maxPeers && !netmgr.knows(name)) || !netmgr.admit(name)) {
+      net.drop('unknown-peer', name, 'not admitted (peer table full or hello rate passed)');
+      return null;
+    }
+    const p = new NatsPeer(net, name);
+    peers.set(name, p);
     return p;
   };
-  const valid = (name: string): boolean => name !== me && TOKEN.test(name);
+  /** `data` checked (MAC, then layout: `words` and a sender that is not this node); null, counted, when not. */
+  const read = (kindScope: Uint8Array | undefined, data: Uint8Array, words: number, exact = true) => {
+    const body = opened(net, kindScope, data);
+    if (body === null) return null;
+    const p = parse(body, words, exact);
+    if (p === null || p.name === me || p.words[0] === 0) {
+      net.drop('malformed', p?.name ?? '', 'a NATS message');
+      return null;
+    }
+    return { words: p.words, name: p.name, end: p.end, body };
+  };
+
+  /** Our own hello, echoed by the server (exactly: a copy changed in any byte is another message). */
+  const hello = tag(compose([net.epoch], net.sender, 0, tagBytes), KIND.hello, '*');
+  const isEcho = (data: Uint8Array): boolean => {
+    return data.length === hello.length && data.every((x, i) => x === hello[i]);
+  };
 
   const subs: Subscription[] = [];
-  // frames to this node, from anyone (each batch names its sender), taken as they arrive
-  subs.push(nc.subscribe(`${prefix}.f.${me}`, {
-    callback: (_e, m) => {
-      const d = m.data;
-      if (net.closed || d.length < BATCH_HEADER + 1) return;
-      const at = BATCH_HEADER + 1 + d[BATCH_HEADER]!;
-      const from = dec(d.subarray(BATCH_HEADER + 1, at));
-      if (at > d.length || !valid(from)) return;
-      const p = peer(from);
-      p.heard(u32(d, 0));
-      p.stream.receive(d, at);
-    },
-  }));
+  const listen = (subject: string, callback: (data: Uint8Array, respond: (reply: Uint8Array) => boolean) => void): void => {
+    subs.push(nc.subscribe(`${prefix}.${subject}`, { callback: (_e, m) => { if (!net.closed) callback(m.data, (r) => m.respond(r)); } }));
+  };
+  // frames to this node: each batch names its sender; only a peer's current stream is taken
+  const batchScope = scope(KIND.batch, me);
+  listen(`f.${me}`, (data) => {
+    const m = read(batchScope, data, WORDS.batch, false);
+    if (m === null) return;
+    if (!framesFit(m.body, m.end)) { net.drop('malformed', m.name, 'a batch whose frames do not fit'); return; }
+    const p = peers.get(m.name);
+    if (p === undefined) { net.drop('unknown-peer', m.name, 'a batch from a node not met'); return; }
+    p.onBatch(m.body, m.words[0]!, m.words[1]!, m.end);
+  });
   // sync requests: while this process lives, so does this subscription (its absence is "no responders")
-  subs.push(nc.subscribe(`${prefix}.hb.${me}`, {
-    callback: (_e, m) => {
-      const from = m.data.length > 12 ? dec(m.data.subarray(12)) : '';
-      if (net.closed || !valid(from)) { m.respond(); return; }
-      const p = peer(from);
-      if (p.link?.severed === true) return;
-      p.heard(u32(m.data, 0));
-      p.linked();
-      m.respond(p.stream.answer(m.data));
-    },
-  }));
-  // a newcomer's hello: link to it (our HELLO frame then tells it about us)
-  subs.push(nc.subscribe(`${prefix}.hello`, { callback: (_e, m) => { const from = dec(m.data); if (!net.closed && valid(from)) peer(from).linked(); } }));
+  const syncScope = scope(KIND.sync, me);
+  listen(`hb.${me}`, (data, respond) => {
+    const m = read(syncScope, data, WORDS.sync);
+    if (m === null) return;
+    const p = peers.get(m.name) ?? admitted(m.name);
+    if (p === null || p.severed) return;
+    const reply = p.onSync(m.words);
+    if (reply !== null) respond(reply);
+  });
+  // a newcomer's hello (or a known node's new process): asked, and linked once it answers
+  const helloScope = scope(KIND.hello, '*');
+  listen('hello', (data) => {
+    if (isEcho(data)) return;
+    const m = read(helloScope, data, WORDS.hello);
+    if (m === null) return;
+    const p = peers.get(m.name);
+    if (p !== undefined) p.onHello(m.words[0]!);
+    else admitted(m.name)?.stream.sync();
+  });
   // a node that leaves says so: its peers take it down at once instead of at the liveness bound
-  subs.push(nc.subscribe(`${prefix}.bye`, { callback: (_e, m) => { if (!net.closed) peers.get(dec(m.data))?.lost('left the NATS domain'); } }));
-  const stopNames = serveGlobalNames(k, nc, prefix, net.probeMs, (n) => {
-    if (!valid(n)) return false;
-    peer(n).linked(); // reached from now on, if it was not yet
-    return true;
+  const byeScope = scope(KIND.bye, '*');
+  listen('bye', (data) => {
+    const m = read(byeScope, data, WORDS.hello);
+    if (m === null) return;
+    const p = peers.get(m.name);
+    if (p === undefined) net.drop('unknown-peer', m.name, 'a bye from a node not met');
+    else p.onBye(m.words[0]!);
+  });
+  const stopNames = serveGlobalNames({
+    k, nc, prefix, auth, epoch: net.epoch, sender: net.sender, timeoutMs: net.probeMs, drop: net.drop,
+    reach: (name, epoch) => {
+      if (!isToken(name) || name === me) return false;
+      const p = peers.get(name) ?? admitted(name);
+      if (p === null) return false;
+      p.found(epoch);
+      return p.linked() !== null; // reached from now on (its frames wait for its stream's proof)
+    },
   });
 
-  // every probeMs, each live peer is synced (lost batches found and sent again)
+  // every probeMs, each peer not gone is synced: lost batches found and sent again, links made again
   const probe = setInterval(() => {
-    for (const p of peers.values()) {
-      if (p.link !== null && !p.link.closed && !p.link.severed && !p.stream.paused) p.stream.sync();
-    }
+    for (const p of [...peers.values()]) if (!p.severed && !p.gone && !p.stream.paused) p.stream.sync();
   }, net.probeMs);
   (probe as { unref?: () => void }).unref?.();
   // our own connection: lost, every peer suspect and its frames held; back, each peer synced until it answers
@@ -260,7 +190,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
         const until = Date.now() + bound;
         const retry = (): void => {
           let waiting = false;
-          for (const p of peers.values()) {
+          for (const p of [...peers.values()]) {
             if (!p.stream.resuming) continue;
             if (Date.now() > until) p.stream.unpause(); // the heartbeat bound decides now
             else { waiting = true; p.stream.sync(); }
@@ -275,18 +205,25 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
     }
   })();
   await nc.flush();
-  nc.publish(`${prefix}.hello`, enc(me));
-  // our own connection closing takes every peer down
+  nc.publish(`${prefix}.hello`, hello);
+  // our own connection closing takes every peer down, for good
   void nc.closed().then(() => {
+    net.ended = true;
     for (const p of peers.values()) p.link?.down('NATS connection closed');
   });
 
+  const must = (name: string): NatsPeer => {
+    const p = peers.get(name);
+    if (p === undefined) throw new Error(`no NATS peer '${name}'`);
+    return p;
+  };
   return {
     domain,
     faults: {
-      sever: (name) => { peer(name).linked().severed = true; },
-      drop: (name, n) => { peer(name).linked().dropping += n; },
-      lose: (name, n) => { peer(name).stream.losing += n; },
+      sever: (name) => { must(name).severed = true; },
+      drop: (name, n) => { const l = must(name).linked(); if (l !== null) l.dropping += n; },
+      lose: (name, n) => { must(name).stream.losing += n; },
+      peers: () => [...peers.keys()],
     },
     async close(): Promise<void> {
       if (net.closed) return;
@@ -295,7 +232,7 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
       if (resume !== null) clearInterval(resume);
       stopNames();
       try {
-        nc.publish(`${prefix}.bye`, enc(me));
+        nc.publish(`${prefix}.bye`, tag(compose([net.epoch], net.sender, 0, tagBytes), KIND.bye, '*'));
         await nc.flush();
       } catch {
         // a connection already lost: the peers find out by their probes and heartbeats
@@ -311,4 +248,11 @@ export async function joinNats(node: HasKernel, options: NatsOptions): Promise<N
       }
     },
   };
+}
+
+/** `o` without its undefined entries (so they do not hide our defaults). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o) as Array<[keyof T, T[keyof T]]>) if (v !== undefined) out[k] = v;
+  return out;
 }

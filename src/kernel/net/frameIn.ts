@@ -1,0 +1,100 @@
+/**
+ * Frames coming in (qnet.md §3.4–3.6): decoded and checked (malformed, no session, another
+ * session's, out of sequence), reassembled, and handed to the client side, the server side, the
+ * handshake or the asynchronous messages. Every drop is counted by reason.
+ * @internal
+ * @packageDocumentation
+ */
+import { onAsyncFrame } from './asyncRemote.js';
+import * as client from './clientSide.js';
+import { decodeInto, F, FLAG_MORE, type Frame } from './frames.js';
+import { reassemble } from './fragments.js';
+import { onHello } from './hello.js';
+import type { NetManager } from './NetManager.js';
+import type { Peer, Session } from './Peer.js';
+import * as server from './serverSide.js';
+
+export function takeFrame(m: NetManager, session: Session, bytes: Uint8Array): void {
+  if (session.closed) return;
+  const f = m.frame;
+  if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f)) {
+    m.drop(session.peer, 'malformed');
+    return;
+  }
+  m.counters.in(bytes.length);
+  if (f.kind === F.HELLO) {
+    onHello(m, session, f);
+    return;
+  }
+  const peer = session.peer;
+  if (peer === null || peer.session !== session || peer.state !== 'up') {
+    m.drop(peer, peer === null ? 'unknown-peer' : 'replayed', 'no session');
+    return;
+  }
+  // a frame of an ended session (a paused process's backlog, a replay): dropped, harmless
+  if (f.srcInc !== session.theirs || f.dstInc !== session.mine) {
+    m.drop(peer, 'replayed', 'another session');
+    return;
+  }
+  if (!inSequence(m, session, peer, f)) return;
+  peer.lastHeard = m.k.scheduler.now();
+  if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
+    const whole = reassemble(peer, f, m.maxMessageBytes);
+    if (whole === false) oversize(m, peer);
+    if (whole === null || whole === false) return;
+    f.payload = whole;
+  }
+  dispatch(m, peer, f);
+}
+
+/**
+ * The frame's sequence number against the session's: the next one is taken; an earlier one is
+ * a duplicate (dropped); a later one means frames were lost (a sequence gap: the session ends,
+ * and heals by a new handshake).
+ */
+export function inSequence(m: NetManager, session: Session, peer: Peer, f: Frame): boolean {
+  const d = (f.seq - session.rxSeq) | 0;
+  if (d < 0) {
+    m.drop(peer, 'duplicate');
+    return false;
+  }
+  if (d > 0) {
+    m.quarantine(peer, 'sequence gap');
+    return false;
+  }
+  session.rxSeq = (session.rxSeq + 1) >>> 0;
+  return true;
+}
+
+/** A message reassembled past `maxMessageBytes`: dropped, and the session ends (its sender broke the limit). */
+function oversize(m: NetManager, peer: Peer): void {
+  m.drop(peer, 'oversize');
+  m.quarantine(peer, 'oversize message');
+}
+
+function dispatch(m: NetManager, peer: Peer, f: Frame): void {
+  switch (f.kind) {
+    case F.HEARTBEAT:
+      m.sendTo(peer, F.HEARTBEAT_ACK, f.id, []);
+      return;
+    case F.HEARTBEAT_ACK:
+      if (f.id === peer.pingId) peer.rttMs = m.k.scheduler.now() - peer.pingAt;
+      return;
+    case F.CREDIT:
+      client.credit(m, peer, f.body[0] ?? 0);
+      return;
+    case F.RECEIVED: case F.REQUEUED: case F.REPLY: case F.ERROR:
+    case F.CONNECTED: case F.CONNECT_FAIL: case F.CHANNEL_GONE: case F.EVENT:
+      client.onFrame(m, peer, f);
+      return;
+    case F.RESOLVED:
+      m.paths.resolved(f.id, f.body[0]!, f.body[1]!, f.body[2]!);
+      return;
+    case F.ASYNC_BATCH:
+    case F.ASYNC_CONSUMED:
+      onAsyncFrame(m, peer, f);
+      return;
+    default:
+      server.onFrame(m, peer, f);
+  }
+}
