@@ -40,6 +40,19 @@ clock.advanceBy(5);
 link.sever();
 clock.advanceBy(5000);
 out.lost = errors[0];
+// the cable comes back: the pair heals as a new session (issue 20), and netStats says so
+link.resume();
+clock.advanceBy(2000);
+out.healed = a.nodes()[0].state;
+out.sessions = a.netStats().peers[0].sessions;
+// a keyed link: a forged frame is dropped and counted, and changes nothing
+const c = createSystem({ node: 'c', scheduler: clock });
+const d = createSystem({ node: 'd', scheduler: clock });
+const keyed = connectLoopback(c, d, { latency: 1, key: 'a domain key of 16+ bytes' });
+clock.advanceBy(5);
+keyed.inject('c', new Uint8Array(64));
+clock.advanceBy(5);
+out.keyed = { state: c.nodes()[0].state, unauthenticated: c.netStats().drops.unauthenticated };
 out.cjs = typeof createRequire(import.meta.url)('rxnto/testing').connectLoopback;
 try {
   a.process().asyncConnect({ node: 'b', pid: 1, chid: 1 });

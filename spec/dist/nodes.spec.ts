@@ -19,11 +19,12 @@ describe('examples/nodes (built package)', () => {
     });
   }
 
-  it('should offer nodes from dist: createSystem({ node }), connectLoopback, global names, netmgr_*, EHOSTDOWN', () => {
+  it('should offer nodes from dist: createSystem({ node }), connectLoopback (with a key), global names, netmgr_*, EHOSTDOWN, healing, netStats', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['spec/dist/nodes.mjs'], { encoding: 'utf8' }));
     expect(out).toEqual({
       reply: 'HI', nd: 1, self: 0, dir: '/net/b/', lost: 'EHOSTDOWN', cjs: 'function', enoremote: 'ENOREMOTE',
-      suspect: 'suspect', late: 'LATE', states: ['suspect reconnecting', 'up recovered', 'down heartbeat'],
+      suspect: 'suspect', late: 'LATE', states: ['suspect reconnecting', 'up recovered', 'down heartbeat', 'up healed'],
+      healed: 'up', sessions: 2, keyed: { state: 'up', unauthenticated: 1 },
     });
   });
 });

@@ -63,7 +63,7 @@ export interface NetHooks {
   /** `netmgr_strtond`: the nd of a node name or `/net/<node>/…` path, and where the node part ends. */
   strtond(name: string): { nd: number; end: number };
   /** Every peer node this node knows, with the proxy processes of its clients here (for `snapshot`). */
-  allPeers(): ReadonlyArray<PeerRef & { readonly proxies: ReadonlyMap<number, Process> }>;
+  allPeers(): ReadonlyArray<PeerRef & { readonly proxies: ReadonlyMap<number, Process>; readonly calls: ReadonlyMap<number, SendWait> }>;
   /** This node's name. */
   readonly name: string;
   /** The global name table. */

@@ -6,7 +6,6 @@ import { STATE_CONDVAR, STATE_DEAD, STATE_NANOSLEEP, STATE_READY, STATE_RECEIVE,
 import type { KernelCore } from './core.js';
 import { Pulse, ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
 import type { KernelSnapshot, ThreadSnapshot, ThreadStateName } from './types.js';
-import type { NetManager } from './net/NetManager.js';
 
 const NAMES: Record<number, ThreadStateName> = {
   [STATE_DEAD]: 'DEAD',
@@ -52,7 +51,7 @@ const DEFUNCT = '<defunct>';
  * channel: they have left the process table, but the thread lingers (a zombie) until the server
  * answers, held in the channel's reply set (or, for a send to another node, in its peer's calls).
  */
-function lingering(k: KernelCore, net: NetManager | null): Process[] {
+function lingering(k: KernelCore, net: KernelCore['net']): Process[] {
   const found = new Set<Process>();
   const add = (w: SendWait): void => {
     const p = w.thread.process;
@@ -69,7 +68,7 @@ function lingering(k: KernelCore, net: NetManager | null): Process[] {
  * thread (state REPLY) and nothing else, until the server replies or errors.
  */
 export function snapshot(k: KernelCore): KernelSnapshot {
-  const net = k.net as NetManager | null;
+  const net = k.net;
   const processes = [...k.processes.values(), ...lingering(k, net)]
     .sort((a, b) => a.pid - b.pid)
     .map((p) => ({

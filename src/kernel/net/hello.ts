@@ -21,7 +21,8 @@ export function validNodeName(name: unknown): name is string {
  * @packageDocumentation
  */
 import { bytesText, F, textBytes, type Frame } from './frames.js';
-import { armDeadline, armRetry } from './liveness.js';
+import { armDeadline } from './liveness.js';
+import { refTimer } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer, Session } from './Peer.js';
 import { announceNames } from './serverSide.js';
@@ -124,4 +125,16 @@ function accept(m: NetManager, session: Session, peer: Peer, f: Frame, name: str
   const waiting = peer.outbox.splice(0);
   for (const send of waiting) send();
   announceNames(m, peer);
+}
+
+/** HELLO again on `session` every heartbeat period until the handshake completes (or the link ends). */
+export function armRetry(m: NetManager, session: Session): void {
+  session.retry?.unsubscribe();
+  session.retry = m.k.schedule(() => {
+    session.retry = null;
+    if (session.closed || session.theirs !== 0) return;
+    sendHello(m, session);
+    armRetry(m, session);
+  }, m.heartbeatMs);
+  refTimer(session.retry, false); // a handshake alone never keeps the process alive
 }

@@ -13,7 +13,6 @@ import type { NetManager } from './NetManager.js';
 import { refTimer } from './keepAlive.js';
 import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
-import { restartHandshake, sendHello } from './hello.js';
 
 /** Every `heartbeatMs`, a heartbeat (or the credit owed) to each peer that is up, while a link is open. */
 export function armHeartbeat(m: NetManager): void {
@@ -55,18 +54,6 @@ export function armDeadline(m: NetManager, peer: Peer): void {
     refTimer(peer.deadline, peer.busy);
   };
   arm(bound);
-}
-
-/** HELLO again on `session` every heartbeat period until the handshake completes (or the link ends). */
-export function armRetry(m: NetManager, session: Session): void {
-  session.retry?.unsubscribe();
-  session.retry = m.k.schedule(() => {
-    session.retry = null;
-    if (session.closed || session.theirs !== 0) return;
-    sendHello(m, session);
-    armRetry(m, session);
-  }, m.heartbeatMs);
-  refTimer(session.retry, false); // a handshake alone never keeps the process alive
 }
 
 /**
@@ -139,38 +126,3 @@ export function linkSuspect(m: NetManager, session: Session, suspect: boolean, r
   m.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state, reason: why, incarnation: peer.incarnation } });
 }
 
-/**
- * The peer's session ends (qnet.md §3.6, §6.11): remote sends to it fail EHOSTDOWN, its
- * connections die (EBADF, COIDDEATH), its clients' proxies here end as processes do, its global
- * names go, `/net` resolves on it fail. The link stays: a new handshake starts at once (see
- * `NetManager.quarantine`).
- */
-export function endSession(m: NetManager, peer: Peer, reason: string, keepNonce: boolean, hello: boolean): void {
-  if (peer.state !== 'up' && peer.state !== 'connecting') return;
-  const inc = peer.incarnation;
-  peer.state = 'down';
-  peer.suspect = false;
-  peer.deadline?.unsubscribe();
-  peer.deadline = null;
-  peer.outbox.length = 0;
-  const k = m.k;
-  endCrossings(m, peer);
-  m.paths.lost(peer);
-  if (k.tracer !== null) k.trace('node', null, { node: peer.name, nd: peer.nd, state: 'down', reason });
-  m.emit({ type: 'node', event: { node: peer.name, nd: peer.nd, state: 'down', reason, incarnation: inc } });
-  const session = peer.session;
-  if (session !== null && !session.closed) restartHandshake(m, session, keepNonce, hello);
-}
-
-/**
- * A peer being connected did not answer within the bound: its waiters fail EHOSTUNREACH; one
- * only a transport named, holding nothing, is forgotten (a forged name costs nothing lasting);
- * any other is 'down' (sends fail at once) while its link goes on saying HELLO.
- */
-export function giveUp(m: NetManager, peer: Peer): void {
-  endWaiters(m, peer);
-  m.paths.lost(peer);
-  peer.state = 'down';
-  const holds = peer.conns.size > 0 || peer.proxies.size > 0 || peer.asyncSent.size > 0;
-  if (!peer.pinned && !holds) m.forgetPeer(peer);
-}

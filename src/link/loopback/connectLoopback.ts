@@ -23,8 +23,8 @@ export interface LoopbackOptions {
   readonly key?: string | Uint8Array;
 }
 
-/** One end of the pair: `'a'` (the first kernel given) or `'b'`. */
-export type LoopbackSide = 'a' | 'b';
+/** One end of the pair: `'a'` (the first kernel given) or `'b'`, or that node's name. */
+export type LoopbackSide = 'a' | 'b' | (string & {});
 
 /** Two joined kernels, and the faults a test can inject between them. */
 export interface Loopback {
@@ -247,19 +247,26 @@ class Pair implements Loopback {
     this.corrupting += Math.max(0, Math.floor(n));
   }
 
+  /** The end frames toward `to` leave from. */
+  private toward(to: LoopbackSide): End {
+    if (to === 'a' || to === this.a.kernel.node) return this.b;
+    if (to === 'b' || to === this.b.kernel.node) return this.a;
+    throw new TypeError(`'${to}' is neither side of this link: 'a', 'b', '${this.a.kernel.node}' or '${this.b.kernel.node}'`);
+  }
+
   inject(to: LoopbackSide, frame: Uint8Array): void {
-    const from = to === 'a' ? this.b : this.a;
+    const from = this.toward(to);
     if (!(frame instanceof Uint8Array)) throw new TypeError('inject takes the frame as a Uint8Array');
     this.enqueue(from, frame.slice());
   }
 
   replay(to: LoopbackSide, n: number): void {
-    const from = to === 'a' ? this.b : this.a;
+    const from = this.toward(to);
     for (const frame of from.history.slice(-Math.max(0, Math.floor(n)))) this.enqueue(from, frame);
   }
 
   sniffed(to: LoopbackSide): readonly Uint8Array[] {
-    return (to === 'a' ? this.b : this.a).history.map((f) => f.slice());
+    return this.toward(to).history.map((f) => f.slice());
   }
 
   delay(ms: number): void {
