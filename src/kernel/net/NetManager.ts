@@ -23,7 +23,7 @@ import { inSequence, takeFrame } from './frameIn.js';
 import { EndOfCall } from './endOfCall.js';
 import { PathResolves } from './pathResolves.js';
 import { armConnectDeadline, armHeartbeat, linkSuspect } from './liveness.js';
-import { endSession, giveUp } from './sessionEnd.js';
+import { endSession, giveUp, holdsAnything, takeOver } from './sessionEnd.js';
 import { restartHandshake, validNodeName } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { DropReason, Link, NetEvent, NetOptions, NetStats, NodeEvent } from './Link.js';
@@ -150,7 +150,7 @@ export class NetManager implements NetHooks {
     if (peerName !== undefined && !this.byName.has(peerName) && this.byName.size >= this.maxPeers) {
       throw new KernelError('EAGAIN', 'netmgr', undefined, { reason: `the peer table is full (maxPeers ${this.maxPeers})` });
     }
-    const session = new Session(link, this.nonce());
+    const session = new Session(link, this.nonce(), peerName ?? null);
     this.sessions.add(session);
     if (peerName !== undefined) {
       const peer = this.peerNamed(peerName);
@@ -250,6 +250,7 @@ export class NetManager implements NetHooks {
     peer.session = null;
     session.peer = null;
     this.quarantine(peer, `closed: ${reason}`);
+    if (!takeOver(this, peer) && !peer.pinned && !holdsAnything(peer)) this.forgetPeer(peer);
   }
 
   /** @internal A frame dropped: counted by reason, traced, told to `onNet` listeners. */

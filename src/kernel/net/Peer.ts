@@ -32,8 +32,12 @@ export class Session {
   /** HELLO again every heartbeat period while the handshake is not complete. */
   retry: TimerHandle | null = null;
 
-  constructor(readonly link: Link, mine: number) {
+  /** The peer this link was joined for (`addLink(link, name)`), or null: it is whoever says HELLO. */
+  readonly named: string | null;
+
+  constructor(readonly link: Link, mine: number, named: string | null = null) {
     this.mine = mine;
+    this.named = named;
   }
 }
 

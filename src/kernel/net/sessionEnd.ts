@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { restartHandshake } from './hello.js';
-import { endCrossings, endWaiters } from './liveness.js';
+import { armConnectDeadline, endCrossings, endWaiters } from './liveness.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer } from './Peer.js';
 
@@ -41,6 +41,27 @@ export function giveUp(m: NetManager, peer: Peer): void {
   endWaiters(m, peer);
   m.paths.lost(peer);
   peer.state = 'down';
-  const holds = peer.conns.size > 0 || peer.proxies.size > 0 || peer.asyncSent.size > 0;
-  if (!peer.pinned && !holds) m.forgetPeer(peer);
+  if (!peer.pinned && !holdsAnything(peer)) m.forgetPeer(peer);
+}
+
+/** Whether anything of this node still refers to `peer` (connections to it, its clients' proxies, messages sent). */
+export function holdsAnything(peer: Peer): boolean {
+  return peer.conns.size > 0 || peer.proxies.size > 0 || peer.asyncSent.size > 0;
+}
+
+/**
+ * The link of `peer` is gone: another link joined for it meanwhile (a restarted worker, a new
+ * NATS session) takes over at once, saying HELLO now. False when there is none.
+ */
+export function takeOver(m: NetManager, peer: Peer): boolean {
+  for (const spare of m.sessions) {
+    if (spare.closed || spare.peer !== null || spare.named !== peer.name) continue;
+    spare.peer = peer;
+    peer.session = spare;
+    peer.state = 'connecting';
+    armConnectDeadline(m, peer);
+    restartHandshake(m, spare, true);
+    return true;
+  }
+  return false;
 }
