@@ -5,7 +5,8 @@
 // the bound ('heartbeat') and the call in flight ends EHOSTDOWN, its coid EBADF; no permanent
 // partition: within 2× the bound of SIGCONT srv is up again as a new session of the same
 // process ('healed', netStats sessions 2, srv's names back), srv's late answer of the old
-// session reaches nobody, and a new open and send of the same name are answered.
+// session reaches nobody, a new open and send of the same name are answered, the old coid stays
+// EBADF. Fails before the healing (ae2b63c: srv stays down for good).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,11 @@ describe('a NATS node process stopped (SIGSTOP) past the liveness bound, then co
   it('should fail the call in flight EHOSTDOWN (then EBADF), and heal within 2× the bound: a new session, a new open and send answered', async () => {
     const domain = 'pause1';
     child = spawn(process.execPath, ['spec/link/fixtures/natsNode.mjs', server.url, domain], { stdio: ['pipe', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child!.stdout!.once('data', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child!.stdout!.once('data', () => resolve());
+      child!.once('exit', (code) => reject(new Error(`srv's process ended (${String(code)}) before it was ready (is dist/ built?)`)));
+      setTimeout(() => reject(new Error('srv not ready within 10 s')), 10_000).unref();
+    });
     const pid = child.pid!;
     const cli: System = createSystem({ node: 'cli', net: { heartbeatMs: HB, missed: MISSED } });
     const events: string[] = [];
@@ -81,6 +86,10 @@ describe('a NATS node process stopped (SIGSTOP) past the liveness bound, then co
     // answer to 'first', due while it was stopped, reached nobody)
     const fresh = await firstValueFrom(client.open('slow', { global: true, codec: utf8 }));
     expect((await firstValueFrom(fresh.send('second'))).data).toBe('SECOND');
+    // the new session revives no coid of the old one
+    const still = watch(conn.send('still stale'));
+    await until('the stale send ends', () => still.ends.length > 0);
+    expect(still.ends).toEqual(['EBADF']);
     expect(inFlight).toEqual({ values: [], ends: ['EHOSTDOWN'] });
     expect(events).toEqual(['srv up hello', 'srv down heartbeat', 'srv up healed']);
   }, 20_000);

@@ -3,7 +3,8 @@
 // its link live on) is quarantined by the main side: the call REPLY-blocked on it ends EHOSTDOWN,
 // its coid EBADF. No permanent partition: once the worker's loop runs again both are up within
 // 2× the bound as a new session (reason 'healed', netStats sessions 2), the late answer of the
-// old session reaches nobody, and a new open and send of the same name are answered.
+// old session reaches nobody, a new open and send of the same name are answered, the old coid
+// stays EBADF. Fails before the healing (ae2b63c: the quarantine closed the link for good).
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSystem, utf8, type System } from '../../src/index.js';
@@ -77,6 +78,10 @@ describe('a worker node whose event loop was blocked past the liveness bound', (
     // session's late answer to 'first', sent once w1 ran again, reached nobody)
     const fresh = await firstValueFrom(client.open('slow', { global: true, codec: utf8 }));
     expect((await firstValueFrom(fresh.send('second'))).data).toBe('SECOND');
+    // the new session revives no coid of the old one
+    const still = watch(conn.send('still stale'));
+    await until('the stale send ends', () => still.ends.length > 0);
+    expect(still.ends).toEqual(['EBADF']);
     expect(inFlight).toEqual({ values: [], ends: ['EHOSTDOWN'] });
     expect(events).toEqual(['w1 up hello', 'w1 down heartbeat', 'w1 up healed']);
   }, 20_000);
