@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { IdMap } from '../../src/kernel/IdMap.js';
 import { _NTO_SIDE_CHANNEL } from '../../src/kernel/index.js';
-import { world } from './helpers.js';
+import { rng, world } from './helpers.js';
 
 // Issue 20 item 7.1: the id tables' free structure follows the live ids, not the history.
 
 const CYCLES = 300_000;
 
-/** A tiny deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('IdMap memory', () => {
   it('should hold O(live) free entries after 300k take/free cycles of the lowest id', () => {

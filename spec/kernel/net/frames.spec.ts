@@ -3,18 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, emptyMsgInfo, type Link, _NTO_SIDE_CHANNEL } from '../../../src/kernel/index.js';
 import { F, HEADER_BYTES, TRAILER_BYTES, bodyFields, decodeFrame, encodeFrame, type Frame } from '../../../src/kernel/net/frames.js';
+import { rng } from '../helpers.js';
 
-/** A small seeded generator (mulberry32): the same cases every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = Object.values(F);
 
