@@ -78,9 +78,9 @@ describe('cancellation reaches the server', () => {
 
       const routed = h.process('router').channel();
       const routeWork = cold('----r', { r: new Uint8Array([1]) });
-      new Router(routed).message(0x20, 0x20, () => routeWork).start();
+      new Router(routed).message(0x220, 0x220, () => routeWork).start();
       const rc = h.client(routed);
-      expectObservable(rc.sendBytes(new Uint8Array([0x20, 0]), { timeout: 1 })).toBe('-#', {}, kerr('ETIMEDOUT'));
+      expectObservable(rc.sendBytes(new Uint8Array([0x20, 0x02]), { timeout: 1 })).toBe('-#', {}, kerr('ETIMEDOUT'));
       expectSubscriptions(routeWork.subscriptions).toBe('^!');
     });
     expect(reasons).toHaveLength(1);

@@ -25,10 +25,10 @@ const r = firstValueFrom(client.connect(slow, { codec: utf8 }).send('x', { timeo
 clock.advanceBy(5);
 out.cancel = [await r, cancelledAt];
 
-const api = remote(client.connect(server.channel()), defineProtocol({ add: 0x10 }), json());
+const api = remote(client.connect(server.channel()), defineProtocol({ add: 0x210 }), json());
 const served = server.channel();
-served.pipe(messages(), serveProtocol(defineProtocol({ add: 0x10 }), json(), { add: ({ a, b }) => a + b })).subscribe();
-out.remote = await firstValueFrom(remote(client.connect(served), defineProtocol({ add: 0x10 }), json()).add({ a: 2, b: 3 }));
+served.pipe(messages(), serveProtocol(defineProtocol({ add: 0x210 }), json(), { add: ({ a, b }) => a + b })).subscribe();
+out.remote = await firstValueFrom(remote(client.connect(served), defineProtocol({ add: 0x210 }), json()).add({ a: 2, b: 3 }));
 void api;
 
 const inbox = server.asyncChannel({ codec: utf8, maxNumBuffer: 2 });

@@ -5,9 +5,10 @@
  * @packageDocumentation
  */
 import { Observable, Subject, Subscription, ignoreElements, tap } from 'rxjs';
-import { MSG_FLAG_ALLOC_PULSE, MSG_FLAG_DEFAULT_FUNC, _IO_BASE, _IO_MAX, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../kernel/index.js';
+import { KernelError, MSG_FLAG_ALLOC_PULSE, MSG_FLAG_DEFAULT_FUNC, _IO_BASE, _IO_MAX, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../kernel/index.js';
 import { dispatchTo, type Dispatched, type MessageHandler, type PulseHandler, type RouteHandler } from '../operators/dispatchTo.js';
 import type { Channel } from '../rx/Channel.js';
+import { reservedTypeReason } from '../rx/protocol.js';
 import { DispatchTable } from './DispatchTable.js';
 import type { iofunc_attr_t } from './OcbTable.js';
 import { PoolPolicy } from './PoolPolicy.js';
@@ -65,8 +66,16 @@ export class Router<T, R = T> {
     this.policy = new PoolPolicy({ lo_water: options.loWater ?? 1, hi_water: options.hiWater ?? 4, increment: options.increment ?? 1, maximum: options.maximum ?? 16 });
   }
 
-  /** Handle message types `low..high` (inclusive, 0..0xffff; EINVAL outside, EEXIST on overlap). */
+  /**
+   * Handle message types `low..high` (inclusive, above `_IO_MAX` 0x1FF and at most 0xffff: EINVAL
+   * otherwise, naming the reserved range 0x000..0x1FF; EEXIST on overlap). The I/O range is
+   * {@link Router.resmgr}'s; the C facade's `message_attach` keeps QNX's rule (any `uint16`).
+   */
   message(low: number, high: number, handler: MessageHandler<T, R>): this {
+    // a range reaching into 0x000..0x1FF: refused with the reason (the table checks the rest)
+    if (Number.isInteger(low) && low >= 0 && low <= _IO_MAX) {
+      throw new KernelError('EINVAL', 'message_attach', undefined, { reason: `range 0x${low.toString(16)}..0x${Number(high).toString(16)}: ${reservedTypeReason(low)!}` });
+    }
     this.table.attach('message_attach', low, high, false, { kind: 'message', fn: handler }, null, 0);
     return this;
   }

@@ -12,3 +12,4 @@ export { serveProtocol, type ProtocolHandlers, type MethodHandlers } from './ser
 export { triggerBatch, type TriggerOptions } from './triggerBatch.js';
 export { dispatchTo, type Dispatched, type MessageHandler, type PulseHandler, type RouteHandler } from './dispatchTo.js';
 export { holdMap, type Holdable } from './holdMap.js';
+export { putTo, type PutToOptions } from './putTo.js';

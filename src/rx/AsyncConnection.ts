@@ -77,7 +77,11 @@ export class AsyncConnection<T> extends Observable<AsyncDelivery<T>> implements 
     };
   }
 
-  /** A non-blocking put; throws `EAGAIN` when the ring is full, `EBADF` when the channel is gone. */
+  /**
+   * A non-blocking put: returns once the ring has accepted the message (its delivery is reported
+   * to the subscribers later); throws `EAGAIN` when the ring is full, `EBADF` when the channel is
+   * gone. For a producer that should wait instead, see {@link AsyncConnection.put}.
+   */
   next(value: T): void {
     if (this.detached) return;
     const { owner, coid, codec } = this.cfg;
@@ -88,9 +92,22 @@ export class AsyncConnection<T> extends Observable<AsyncDelivery<T>> implements 
 
   /**
    * A put that waits while the ring is full (a logical thread blocked in `asyncmsg_put`), then
-   * completes once the message was delivered; errors with EMSGSIZE (truncated) or EBADF (detached
-   * before delivery, or the receiver died), or ESRCH when this process exits first. Unsubscribing
-   * while it waits for a slot withdraws it.
+   * completes once the message was **delivered** — when a receiver's `asyncmsg_get` took it (its
+   * callback ran), not when the ring accepted it; errors with EMSGSIZE (truncated) or EBADF
+   * (detached before delivery, or the receiver died), or ESRCH when this process exits first.
+   * Unsubscribing while it waits for a slot withdraws it; after that, the message stays in the
+   * ring and is still delivered.
+   *
+   * Which concurrency: `concatMap((v) => conn.put(v))` keeps one message in the ring, so every
+   * batch is a batch of 1, delivered by the time trigger (with a count trigger above 1 and no time
+   * trigger, never). Keep the ring full instead: `mergeMap((v) => conn.put(v), ringSize - 1)`,
+   * or the `putTo(conn, { ringSize })` operator (from `rxnto/operators`), which is that.
+   *
+   * @example
+   * ```ts
+   * const out = client.asyncConnect(inbox, { codec: utf8, ringSize: 16, count: 8, time: 5 });
+   * readings$.pipe(mergeMap((r) => out.put(r), 15)).subscribe(); // or putTo(out, { ringSize: 16 })
+   * ```
    */
   put(value: T): Observable<void> {
     return new Observable<void>((subscriber) => {

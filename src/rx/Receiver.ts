@@ -1,4 +1,5 @@
-import { ERRNO, KernelError, _IO_BASE, _IO_CONNECT, _IO_MAX, emptyMsgInfo, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import { ERRNO, KernelError, _FTYPE_ANY, _FTYPE_NAME, _IO_CONNECT, _IO_CONNECT_OPEN, emptyMsgInfo, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import { IO_CONNECT_HEADER } from '../kernel/ioMessages.js';
 import type { Codec } from './codecs.js';
 import type { InHand } from './inHand.js';
 import type { Subject } from 'rxjs';
@@ -13,7 +14,11 @@ export interface ReceiveContext<T, R> {
   readonly codec: Codec<T>;
   readonly replyCodec: Codec<R>;
   readonly bufferSize: number;
-  /** A named channel: accept each `_IO_CONNECT` (name_open) and answer other `_IO_*` messages ENOSYS. */
+  /**
+   * A named channel: accept each `_IO_CONNECT` that `name_open` / `open` sends (recognised by its
+   * whole header, see {@link isOpenHandshake}). Every other message reaches the subscriber,
+   * whatever its first bytes.
+   */
   readonly acceptOpens: boolean;
   /** The channel has `_NTO_CHF_UNBLOCK`: a subscriber holding a message still takes pulses. */
   readonly unblock: boolean;
@@ -29,8 +34,9 @@ export type ReceiveDone<T, R> = (err: KernelError | null, item: Received<T, R> |
 /**
  * A receiving logical thread: `arm()` is one `MsgReceive` into the thread's scratch buffer.
  * `done` gets the received item, a `KernelError`, or `undefined` when the binding answered the
- * message itself (an `_IO_CONNECT` on a named channel): arm again. A message longer than the
- * buffer is completed with `MsgRead`, so `bytes` is always the whole message (borrowed from a
+ * message itself (the `_IO_CONNECT` handshake of `name_open` / `open` on a named channel): arm
+ * again. A message longer than the buffer is completed with `MsgRead`, so `bytes` is always the
+ * whole message, checked as a whole for the handshake (borrowed from a
  * buffer the receiver reuses: valid until the message is settled). `arm()` throws at
  * once for an unknown channel. One continuation serves every receive, and one info block
  * every receive until a message keeps it (pulses and answered opens never do).
@@ -66,16 +72,6 @@ export class Receiver<T, R> {
       this.done(null, pulseItem(scratch));
       return;
     }
-    if (ctx.acceptOpens && info.msglen >= 2) {
-      const type = scratch[0]! | (scratch[1]! << 8);
-      if (type >= _IO_BASE && type <= _IO_MAX) {
-        // the name_open handshake, and system messages a named server does not implement
-        if (type === _IO_CONNECT) ctx.kernel.msgReply(ctx.control, rcvid, ERRNO.EOK, null);
-        else ctx.kernel.msgError(ctx.control, rcvid, ERRNO.ENOSYS);
-        this.done(null, undefined);
-        return;
-      }
-    }
     const total = info.srcmsglen;
     const borrowed = total > info.msglen;
     let bytes: Uint8Array;
@@ -90,8 +86,32 @@ export class Receiver<T, R> {
       // the scratch buffer is the thread's, reused by its next receive: a short message is copied
       bytes = scratch.slice(0, info.msglen);
     }
+    if (ctx.acceptOpens && isOpenHandshake(bytes)) {
+      // the name_open / open handshake: accepted here, never shown (the info block stays ours)
+      ctx.kernel.msgReply(ctx.control, rcvid, ERRNO.EOK, null);
+      this.done(null, undefined);
+      return;
+    }
     // the message keeps this info block: the next receive gets a fresh one (pulses reuse theirs)
     this.info = emptyMsgInfo();
     this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes, borrowed));
   };
+}
+
+/**
+ * Whether `msg` (the whole message) is exactly the `_IO_CONNECT` / `_IO_CONNECT_OPEN` that
+ * `name_open` or `open` sends (`ioConnectMessage`): type, subtype, a file type of `_FTYPE_NAME`
+ * or `_FTYPE_ANY`, and a `path_len` that accounts for every byte after the 40-byte header, the
+ * last one the path's NUL. Matching the first two bytes alone would take application data that
+ * happens to start `00 01` for a handshake.
+ * @internal
+ */
+export function isOpenHandshake(msg: Uint8Array): boolean {
+  const n = msg.length;
+  if (n <= IO_CONNECT_HEADER || (msg[0]! | (msg[1]! << 8)) !== _IO_CONNECT) return false;
+  const dv = new DataView(msg.buffer, msg.byteOffset, n);
+  if (dv.getUint16(2, true) !== _IO_CONNECT_OPEN) return false;
+  const fileType = dv.getUint32(4, true);
+  if (fileType !== _FTYPE_NAME && fileType !== _FTYPE_ANY) return false;
+  return IO_CONNECT_HEADER + dv.getUint16(36, true) === n && msg[n - 1] === 0;
 }

@@ -1,5 +1,5 @@
 import { map, type Observable } from 'rxjs';
-import { KernelError } from '../kernel/index.js';
+import { KernelError, _IO_MAX } from '../kernel/index.js';
 import type { Codec } from './codecs.js';
 import type { Connection, SendOptions } from './Connection.js';
 import type { Reply } from './Received.js';
@@ -31,6 +31,19 @@ export type MessageType<P extends Protocol<P>> = keyof P & number;
 export type RequestOf<P extends Protocol<P>, K extends MessageType<P>> = P[K]['request'];
 /** The reply of message type `K`. */
 export type ReplyOf<P extends Protocol<P>, K extends MessageType<P>> = P[K]['reply'];
+
+/**
+ * Why `type` cannot be an application's message type, or `null` if it can: a type must be a
+ * `uint16` above `_IO_MAX`, since QNX keeps 0x000..0x1FF for system and I/O messages (`_IO_BASE`
+ * 0x100..`_IO_MAX` are what `open`/`name_open` and a resource manager's clients send:
+ * `resmgr_attach` claims them). `defineProtocol` and `Router.message` refuse such a type.
+ * @internal
+ */
+export function reservedTypeReason(type: number): string | null {
+  if (!Number.isInteger(type) || type < 0 || type > 0xffff) return `message type ${String(type)} is not 0..0xffff`;
+  if (type <= _IO_MAX) return `message type 0x${type.toString(16).padStart(3, '0')} is in the range 0x000..0x${_IO_MAX.toString(16)} reserved for QNX system and I/O messages (_IO_MAX); use a type above 0x${_IO_MAX.toString(16)}`;
+  return null;
+}
 
 /** `[type: uint16 LE][payload]`. */
 export function encodeTyped<T>(type: number, codec: Codec<T>, value: T): Uint8Array {

@@ -6,7 +6,7 @@
 import { map, type Observable } from 'rxjs';
 import type { Codec } from './codecs.js';
 import type { Connection } from './Connection.js';
-import { encodeTyped } from './protocol.js';
+import { encodeTyped, reservedTypeReason } from './protocol.js';
 import type { SendOptions } from './sendOptions.js';
 
 /** One method of a {@link MethodProtocol}: its message type, what is sent, what comes back. */
@@ -40,7 +40,7 @@ export interface ProtocolDefinition<P extends MethodProtocol<P>> {
 
 /**
  * The run-time half of a {@link MethodProtocol}: each method's message type (checked against the
- * interface, and for duplicates: a `RangeError`).
+ * interface, for duplicates and for the reserved range 0x000..0x1FF: a `RangeError`).
  *
  * @example
  * ```ts
@@ -50,7 +50,8 @@ export interface ProtocolDefinition<P extends MethodProtocol<P>> {
 export function defineProtocol<P extends MethodProtocol<P>>(types: { readonly [K in keyof P]: P[K]['type'] }): ProtocolDefinition<P> {
   const seen = new Set<number>();
   for (const [name, type] of Object.entries(types) as Array<[string, number]>) {
-    if (!Number.isInteger(type) || type < 0 || type > 0xffff) throw new RangeError(`defineProtocol: ${name}: message type ${String(type)} is not 0..0xffff`);
+    const reserved = reservedTypeReason(type);
+    if (reserved !== null) throw new RangeError(`defineProtocol: ${name}: ${reserved}`);
     if (seen.has(type)) throw new RangeError(`defineProtocol: ${name}: message type 0x${type.toString(16)} is used twice`);
     seen.add(type);
   }
