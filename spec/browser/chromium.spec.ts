@@ -1,6 +1,7 @@
 // A real headless Chromium (Debian's chromium, driven by playwright-core) loads a page whose main
 // thread is a node and whose two Web Workers are nodes; it runs the browser subset of the link
 // suite (round trip, global names, pulses, unblock, a terminated worker) on the built package.
+// A second page (options.html) starts Workers with the browser's Worker options and workerData.
 // The page's bare imports are mapped by this test's server (module workers ignore import maps).
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -79,6 +80,26 @@ describe('rxnto in a real Chromium', () => {
     expect(results, logs.join('\n')).toEqual({
       roundtrip: 'HI', nodes: ['w1 up', 'w2 up'], pulses: '10', unblock: 'yes',
       terminated: 'EHOSTDOWN', terminatedWithin100ms: true, afterwards: 'EBADF',
+    });
+  }, 60_000);
+
+  it('should pass browser Worker options ({ type, name, credentials }) and workerData to module Web Workers', async () => {
+    const page = await browser.newPage();
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push(String(e)));
+    page.on('requestfailed', (r) => logs.push(`failed: ${r.url()}`));
+    await page.goto(`${base}/spec/browser/options.html`);
+    await page.waitForFunction(() => (globalThis as unknown as { results?: unknown }).results !== undefined, undefined, { timeout: 20_000 })
+      .catch((e: unknown) => { throw new Error(`${String(e)}\n${logs.join('\n')}`); });
+    const results = await page.evaluate(() => (globalThis as unknown as { results: unknown }).results);
+    expect(results, logs.join('\n')).toEqual({
+      withData: { node: 'o1', name: 'opts-one', data: { greeting: 'hello', list: [1, 2, 3], when: '1970-01-01T00:00:00.000Z' }, dateCloned: true, module: true },
+      withoutData: { node: 'o2', name: '', data: '(undefined)', dateCloned: false, module: true },
+      topLevel: 'top-level',
+      // data that cannot be cloned: startWorkerNode throws, and the kernel never had a node o4
+      uncloneable: 'DataCloneError',
+      nodes: ['o1 up', 'o2 up', 'o3 up'],
     });
   }, 60_000);
 });

@@ -4,6 +4,16 @@
  * `worker_threads` and browser `Worker`s (this entry imports no `node:` module).
  * @packageDocumentation
  */
-export { startWorkerNode, joinParent, type StartWorkerOptions, type WorkerNode, type JoinOptions } from './workers.js';
+export {
+  startWorkerNode,
+  joinParent,
+  type StartWorkerOptions,
+  type NodeWorkerOptions,
+  type BrowserWorkerOptions,
+  type WorkerResourceLimits,
+  type WorkerNode,
+  type JoinOptions,
+  type JoinedSystem,
+} from './workers.js';
 export { portLink, PortLink, type PortLike, type PortLinkOptions } from './portLink.js';
 export { RingLink, makeRing, ringsAvailable, RING_BYTES } from './ringLink.js';
