@@ -6,9 +6,8 @@ const main = createSystem({ node: 'main' });
 main.nodes$.subscribe((e) => console.log(`node ${e.node} ${e.state} (${e.reason})`));
 const worker = startWorkerNode(main, new URL('./workers/upper.worker.mjs', import.meta.url), { node: 'w1' });
 
-// the worker's global name reaches this node once it is up
-while (main.kernel.net.names.providers('upper').length === 0) await new Promise((r) => setTimeout(r, 5));
-const conn = await firstValueFrom(main.process().open('upper', { global: true, codec: utf8 }));
+// wait until the worker's global name reaches this node (at most 5 s)
+const conn = await firstValueFrom(main.process().open('upper', { global: true, wait: 5000, codec: utf8 }));
 console.log((await firstValueFrom(conn.send('hello'))).data);
 
 // a client waiting on the worker when it ends gets EHOSTDOWN at once, later sends EBADF

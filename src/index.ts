@@ -16,6 +16,7 @@ export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';
 export { Channel } from './rx/Channel.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
 export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';
+export { RemoteError, isRemoteError, REMOTE_MESSAGE_MAX, type RemoteErrorInit } from './rx/RemoteError.js';
 export { defineProtocol, remote, type MethodProtocol, type MethodSpec, type ProtocolDefinition, type Remote } from './rx/remote.js';
 export { ProtocolClient, encodeTyped, payloadCodec, type Protocol, type MessageSpec, type MessageType, type RequestOf, type ReplyOf } from './rx/protocol.js';
 // Codecs

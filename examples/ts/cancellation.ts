@@ -27,9 +27,9 @@ const timed = firstValueFrom(conn.send('audit', { timeout: 20 }));
 clock.advanceBy(20);
 await timed.catch((e: { code: string }) => console.log(`client: ${e.code}`));
 
-// an AbortSignal: the client gets EINTR
+// an AbortSignal: the client gets the signal's reason (as fetch does); the server's signal says why
 const controller = new AbortController();
 const aborted = firstValueFrom(conn.send('export', { signal: controller.signal }));
 clock.advanceBy(5);
 controller.abort();
-await aborted.catch((e: { code: string }) => console.log(`client: ${e.code}`));
+await aborted.catch((e: unknown) => console.log(`client: ${e === controller.signal.reason ? 'the signal\'s reason' : String(e)}`));

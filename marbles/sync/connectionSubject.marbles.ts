@@ -67,13 +67,14 @@ describe('Connection as a Subject', () => {
       cold('(ab|)', { a: 'p', b: 'q' }).subscribe(conn);
       cold('-x', { x: 'ignored' }).subscribe((v) => conn.next(v));
       expectObservable(conn.pipe(data)).toBe('--P-(Q|)', { P: 'P', Q: 'Q' });
-      // a late subscriber gets the completion at once
-      expectObservable(conn.pipe(data), '------^').toBe('------|');
+      // a late subscriber re-attaches, as webSocket() re-connects (issue 21); R is its reply
+      cold('-------r', { r: 'again' }).subscribe((v) => conn.next(v));
+      expectObservable(conn.pipe(data), '------^').toBe('---------R', { R: 'AGAIN' });
     });
-    expect(log).toEqual(['0s', '2R', '2s', '4R', '4d']);
+    expect(log).toEqual(['0s', '2R', '2s', '4R', '4d', '7s', '9R']);
   });
 
-  it('should error (and detach) on a server MsgError, dropping the queue; a late subscriber gets the error', () => {
+  it('should error (and detach) on a server MsgError, dropping the queue; a late subscriber re-attaches', () => {
     ts.run(({ cold, expectObservable }) => {
       const h = new MarbleHarness(ts);
       const ch = h.process('server').channel({ codec: utf8 });
@@ -86,10 +87,12 @@ describe('Connection as a Subject', () => {
       cold('-a-(bc)', { a: 'ok', b: 'bad', c: 'never' }).subscribe((v) => conn.next(v));
       const err = new KernelError('EACCES', 'MsgSend');
       expectObservable(conn.pipe(data)).toBe('-a-#', { a: 'ok' }, err);
-      expectObservable(conn.pipe(data), '-----^').toBe('-----#', {}, err);
+      // a late subscriber re-attaches (issue 21): 'again' is sent on the new coid
+      cold('------a', { a: 'again' }).subscribe((v) => conn.next(v));
+      expectObservable(conn.pipe(data), '-----^').toBe('------a', { a: 'again' });
     });
-    // 'never' is dropped: two sends, then the detach
-    expect(log.filter((l) => !l.endsWith('R'))).toEqual(['1s', '3s', '3d']);
+    // 'never' is dropped: two sends, then the detach; 'again' after the re-attach
+    expect(log.filter((l) => !l.endsWith('R'))).toEqual(['1s', '3s', '3d', '6s']);
   });
 
   it('should detach at once on error(), dropping what is queued and cancelling what is in flight', () => {

@@ -14,7 +14,7 @@ function shown(file: string): { code: string; output: string } {
 }
 
 describe('docs/guide.md', () => {
-  for (const name of ['server-and-clients', 'cancellation', 'batching', 'async-puts', 'marble-spec']) {
+  for (const name of ['server-and-clients', 'cancellation', 'failover', 'errors', 'batching', 'async-puts', 'marble-spec']) {
     const file = `examples/ts/${name}.ts`;
     it(`should show ${file} as it is and print what it prints`, async () => {
       const { code, output } = shown(file);

@@ -1,7 +1,7 @@
 import { EMPTY, NEVER, Observable, map, mergeMap, of, throwError, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { KernelError, utf8, type ReceivedMessage } from '../../src/index.js';
+import { KernelError, RemoteError, utf8, type ReceivedMessage } from '../../src/index.js';
 import { messages, replyWith } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../../marbles/testScheduler.js';
@@ -52,7 +52,7 @@ describe('replyWith', () => {
     });
   });
 
-  it('should turn a thrown KernelError into MsgError with its errno, and other errors into EIO', () => {
+  it('should turn a thrown KernelError into MsgError with its errno, and other errors into EIO (a RemoteError for the client)', () => {
     ts.run(({ cold, expectObservable }) => {
       const h = new MarbleHarness(ts);
       const { answered, conn } = setup(h, (s) => {
@@ -61,7 +61,7 @@ describe('replyWith', () => {
       });
       expectObservable(answered).toBe('ab', { a: 'errno:13', b: 'errno:5' });
       expectObservable(cold('k|').pipe(mergeMap((x) => conn.send(x)))).toBe('#', undefined, kerr('EACCES'));
-      expectObservable(cold('-x|').pipe(mergeMap((x) => conn.send(x)))).toBe('-#', undefined, kerr('EIO'));
+      expectObservable(cold('-x|').pipe(mergeMap((x) => conn.send(x)))).toBe('-#', undefined, new RemoteError({ name: 'Error', message: 'bug' }));
     });
   });
 

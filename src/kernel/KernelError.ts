@@ -24,7 +24,8 @@ export interface KernelErrorInfo {
  * ```
  */
 export class KernelError extends Error {
-  override readonly name = 'KernelError';
+  // a string, not the literal: RemoteError (the binding's) names itself
+  override readonly name: string = 'KernelError';
   /** QNX's errno number. */
   readonly errno: number;
   /**

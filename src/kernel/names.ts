@@ -96,6 +96,8 @@ export function nameOpen(k: KernelCore, t: Thread, name: string, flags: number, 
   callable(t, call);
   int(flags, call, 'flags');
   if (!validName(name)) throw fail('EINVAL', call);
+  // no network, no global names (as name_attach: qnet.md §3.8; QNX fails without gns)
+  if ((flags & NAME_FLAG_ATTACH_GLOBAL) !== 0 && k.net === null) throw fail('ENOTSUP', call);
   const entry = k.paths.get(namePath(name, flags));
   if (entry !== undefined) {
     openEntry(k, t, entry, ioConnectMessage(name), call, done);

@@ -80,7 +80,8 @@ export function replyWith<T, R>(
         let why = error;
         try {
           if (errno === 0) message.reply(reply);
-          else message.error(errno);
+          // a handler's error goes with its EIO: the client gets a RemoteError saying what it was
+          else message.error(errno, error);
         } catch (e) {
           // the receiving thread is free again either way (ReceivedMessage releases it); ESRCH
           // means nobody heard the answer: answered already, or the client left first

@@ -1,18 +1,24 @@
-import { Observable, Subject, type Observer } from 'rxjs';
-import { ERRNO, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
+import { Observable, Subject, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
+import { ERRNO, KernelError, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
 import { explained } from './explain.js';
 import { checkPulse } from './pulseCheck.js';
 import { Reply } from './Received.js';
 import { replyBuffer, replyBytes } from './replyBuffers.js';
-import { SendObservable, type SendTarget } from './sendCall.js';
+import { SendObservable, sendError, type SendTarget } from './sendCall.js';
 import { NO_OPTIONS, type SendOptions } from './sendOptions.js';
 
 export type { SendOptions, TimeoutStates } from './sendOptions.js';
 
 /** A pulse for {@link Connection.pulse}: a code, or code, value and priority. */
 export type PulseInit = number | { readonly code: number; readonly value?: number; readonly priority?: number };
+
+/**
+ * @internal Attaches a connection again, after it errored or completed: `done(null, coid)` or
+ * `done(error, -1)`, once (maybe at once); returns what withdraws it (then `done` is not called).
+ */
+export type Reattach = (done: (error: unknown, coid: number) => void) => () => void;
 
 /** @internal */
 export interface ConnectionConfig<T, R> {
@@ -23,6 +29,21 @@ export interface ConnectionConfig<T, R> {
   readonly priority: number | undefined;
   /** A fixed reply buffer (the model's truncation), or undefined: the whole reply. */
   readonly replySize: number | undefined;
+  /** How to attach again when subscribed after an error or completion; undefined: never (a file). */
+  readonly reattach?: Reattach | undefined;
+}
+
+/**
+ * The connection's client thread for `next()` in one attachment: the continuation of its sends
+ * knows which attachment they belong to, so a late answer to a detached one is only cleaned up.
+ */
+class NextSender {
+  constructor(
+    private readonly conn: { replied(s: NextSender, err: number, status: number, length: number): void },
+    readonly thread: Thread,
+  ) {}
+
+  readonly done = (err: number, status: number, length: number): void => this.conn.replied(this, err, status, length);
 }
 
 /**
@@ -36,8 +57,14 @@ export interface ConnectionConfig<T, R> {
  *   per-request errors use {@link Connection.send} and `catchError`.
  * - Unsubscribing every subscriber does not detach (a `take(1)` subscriber ends nothing).
  * - `complete()` detaches once the queued sends are answered; `error()` detaches at once and
- *   drops what is queued; `next()` after either is ignored, and a late subscriber gets the
- *   completion or the error at once.
+ *   drops what is queued; `next()` after either is ignored and `send()` fails EBADF, saying which
+ *   of them happened.
+ * - Subscribed again after an error or a completion, the connection **re-attaches**, as
+ *   `webSocket()` re-connects: one from `open(name)` opens the name again (another provider of a
+ *   global name, if this one is gone; waiting for one if the open had `wait`), one from
+ *   `connect(channel)` attaches to the channel again. `next()` queues meanwhile; `send()` fails
+ *   EBADF until it is attached. So `conn.pipe(retry({ delay: 100 }))` fails over; a failed
+ *   re-attach errors the new subscribers (and `retry` tries again).
  * - {@link Connection.pulse} sends a pulse; {@link Connection.send} is one `MsgSend` as an
  *   Observable of one {@link Reply}, on a logical thread of its own (correlation, `mergeMap`).
  *
@@ -54,25 +81,42 @@ export interface ConnectionConfig<T, R> {
  * conn.pulse(3, 42);
  * conn.complete(); // detaches after 'hello' is answered
  * ```
+ * @example Fail over to another provider of a global name
+ * ```ts
+ * client.open('store', { global: true, wait: true, codec: json() }).pipe(
+ *   switchMap((conn) => { ticks.subscribe((t) => conn.next(t)); return conn.pipe(retry({ delay: 100 })); }),
+ * ).subscribe((r) => console.log(r.data));
+ * ```
  */
 export class Connection<T, R = T> extends Observable<Reply<R>> implements Observer<T> {
-  private readonly replies = new Subject<Reply<R>>();
+  private replies = new Subject<Reply<R>>();
   /** Sends queued by next(), encoded. */
   private readonly queue: Uint8Array[] = [];
-  /** The connection's own client thread (next()), made at the first next(). */
-  private sender: Thread | null = null;
+  /** The connection's own client thread (next()) in this attachment, made at the first next(). */
+  private sender: NextSender | null = null;
   private inFlight = false;
-  /** The thread of the send in flight from `next()`. */
-  private flight: Thread | null = null;
   private closing = false;
+  /** No live coid: closed (see `ended`), or re-attaching (see `attaching`). */
   private detached = false;
+  /** Withdraws the re-attach under way, or null. */
+  private attaching: (() => void) | null = null;
+  /** What closed the connection: `{ error }` for an error, null for a completion (while detached). */
+  private ended: { readonly error: unknown } | null = null;
+  /** The coid of this attachment (or the last one). */
+  private id: number;
 
   /** @internal */
   constructor(private readonly cfg: ConnectionConfig<T, R>) {
-    super((subscriber) => this.replies.subscribe(subscriber));
+    super((subscriber) => {
+      // subscribed after an error or a completion: attach again (webSocket()'s re-connect)
+      if (this.detached && this.attaching === null && this.cfg.reattach !== undefined) this.reattach(this.cfg.reattach);
+      return this.replies.subscribe(subscriber);
+    });
+    this.id = cfg.coid;
     const connection = this;
     this.target = {
-      owner: cfg.owner, coid: cfg.coid, replyCodec: cfg.replyCodec, priority: cfg.priority, replySize: cfg.replySize,
+      owner: cfg.owner, replyCodec: cfg.replyCodec, priority: cfg.priority, replySize: cfg.replySize,
+      get coid() { return connection.id; },
       get detached() { return connection.detached; },
     };
   }
@@ -80,14 +124,14 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** What every `send()` of this connection needs (made once). */
   private readonly target: SendTarget<R>;
 
-  /** The connection id in the client process. */
+  /** The connection id in the client process (of the current attachment, or the last one). */
   get coid(): number {
-    return this.cfg.coid;
+    return this.id;
   }
 
-  /** Whether `complete()` or `error()` has been called (later `next()`s are ignored). */
+  /** Whether `complete()` or `error()` has been called (later `next()`s are ignored until it is subscribed again). */
   get closed(): boolean {
-    return this.closing || this.detached;
+    return this.closing || (this.detached && this.attaching === null);
   }
 
   private get kernel(): Kernel {
@@ -96,10 +140,10 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
 
   /** Send `msg` after the sends already queued; its reply goes to the subscribers. A value the codec cannot encode throws at once. */
   next(msg: T): void {
-    if (this.closing || this.detached) return;
+    if (this.closed) return;
     const bytes = this.cfg.codec.encode(msg);
-    // nothing ahead of it: it goes at once, without a trip through the queue
-    if (this.inFlight || this.queue.length > 0) {
+    // nothing ahead of it (and attached): it goes at once, without a trip through the queue
+    if (this.inFlight || this.detached || this.queue.length > 0) {
       this.queue.push(bytes);
       this.pump();
     } else this.start(bytes);
@@ -107,16 +151,16 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
 
   /** Detach once the sends queued by `next()` are answered, then complete the subscribers. */
   complete(): void {
-    if (this.closing || this.detached) return;
+    if (this.closed) return;
     this.closing = true;
-    if (!this.inFlight) this.finish();
+    if (!this.inFlight && !this.detached) this.finish();
   }
 
   /** Detach at once, dropping the queued sends (one in flight is unblocked), then error the subscribers. */
   error(err: unknown): void {
-    if (this.detached) return;
+    if (this.detached && this.attaching === null) return;
     this.queue.length = 0;
-    this.detach();
+    this.detach({ error: err });
     this.replies.error(err);
   }
 
@@ -124,7 +168,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
    * `MsgSendPulse(coid, priority, code, value)`: never blocks. `code` must be an application code
    * (0..127: negative codes are the kernel's), `value` an int32 and `priority` 1..255 (default:
    * the process's): otherwise a `RangeError` is thrown and nothing is sent. A connection that is
-   * detached or whose server is gone throws a `KernelError` (`EBADF`).
+   * closed, re-attaching or whose server is gone throws a `KernelError` (`EBADF`).
    */
   pulse(code: number, value?: number, priority?: number): void;
   /** The same, from a {@link PulseInit} (a code, or `{ code, value, priority }`): handy as `subscribe((p) => conn.pulse(p))`. */
@@ -135,26 +179,38 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       ({ code, value = 0, priority } = codeOrInit);
     } else code = codeOrInit;
     checkPulse(code, value, priority);
-    if (this.detached || this.closing) throw explained(ERRNO.EBADF, 'send', { coid: this.coid });
+    if (this.detached) throw this.refusal('MsgSendPulse');
+    if (this.closing) throw new KernelError(ERRNO.EBADF, 'MsgSendPulse', { coid: this.id }, { reason: 'the connection is completing (complete() was called)' });
     try {
-      this.kernel.msgSendPulse(this.cfg.owner.control, this.cfg.coid, priority ?? -1, code, value);
+      this.kernel.msgSendPulse(this.cfg.owner.control, this.id, priority ?? -1, code, value);
     } catch (e) {
-      throw isKernelError(e) ? explained(e.errno, 'MsgSendPulse', { coid: this.coid }) : e;
+      throw isKernelError(e) ? explained(e.errno, 'MsgSendPulse', { coid: this.id }) : e;
     }
   }
 
   /**
    * `MsgSend`: an Observable that sends `msg` on subscription and emits one {@link Reply}, then
    * completes; a server's `MsgError` (or a transport failure) is a `KernelError` notification.
-   * Each subscription is one send by a logical thread of its own.
+   * Each subscription is one send by a logical thread of its own. On a closed connection it fails
+   * EBADF, saying whether it was completed or errored (and with what: the error's `cause`).
    */
   send(msg: T, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return this.sendBytes(this.cfg.codec.encode(msg), options);
+    return new ConnectionSend(this, new SendObservable(this.target, msg, options, this.cfg.codec as Codec<unknown>));
   }
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
   sendBytes(bytes: Uint8Array, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return new SendObservable(this.target, bytes, options);
+    return new ConnectionSend(this, new SendObservable(this.target, bytes, options));
+  }
+
+  /** @internal Why a send or pulse is refused now (the connection is detached): EBADF, with what happened. */
+  refusal(call: string): KernelError {
+    const info = { coid: this.id };
+    if (this.attaching !== null) return new KernelError(ERRNO.EBADF, call, info, { reason: 'the connection is re-attaching (subscribed again after it closed)' });
+    if (this.ended === null) return new KernelError(ERRNO.EBADF, call, info, { reason: 'the connection was completed' });
+    const { error } = this.ended;
+    const what = error instanceof Error ? error.message : String(error);
+    return new KernelError(ERRNO.EBADF, call, info, { reason: `the connection errored (${what}); subscribe to it again to re-attach`, cause: error });
   }
 
   /** Start the next queued send on the connection's own thread, if none is in flight. */
@@ -168,70 +224,123 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
     this.start(bytes);
   }
 
-  /** Send `bytes` on the connection's own thread (none is in flight). */
+  /** Send `bytes` on the connection's own thread (attached, none in flight). */
   private start(bytes: Uint8Array): void {
-    const { owner, coid } = this.cfg;
-    let thread = this.sender;
-    if (thread === null || !thread.alive) {
-      thread = this.sender = owner.acquireThread(this.cfg.priority);
+    const { owner } = this.cfg;
+    const coid = this.id;
+    let sender = this.sender;
+    if (sender === null || !sender.thread.alive) {
+      const s = sender = this.sender = new NextSender(this, owner.acquireThread(this.cfg.priority));
       // this process's death ends the Subject as it ends a send
-      thread.onExit = () => { if (!this.detached) this.error(explained(ERRNO.ESRCH, 'MsgSend', { coid })); };
+      s.thread.onExit = () => { if (this.sender === s) this.error(explained(ERRNO.ESRCH, 'MsgSend', { coid })); };
     }
     this.inFlight = true;
-    this.flight = thread;
+    const thread = sender.thread;
     const replyIov = replyBuffer(owner, thread, this.cfg.replySize);
     try {
-      this.kernel.msgSend(thread, coid, bytes, replyIov, this.onReply, this.cfg.replySize === undefined);
+      this.kernel.msgSend(thread, coid, bytes, replyIov, sender.done, this.cfg.replySize === undefined);
     } catch (e) {
       this.inFlight = false;
-      this.flight = null;
       this.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
     }
   }
 
-  /** The reply to the send in flight from `next()` (one continuation for every such send). */
-  private readonly onReply = (err: number, status: number, length: number): void => {
-    const thread = this.flight!;
-    this.flight = null;
-    this.inFlight = false;
+  /** @internal The reply to a send from `next()` made by `s` (one continuation per attachment). */
+  replied(s: NextSender, err: number, status: number, length: number): void {
+    const thread = s.thread;
     const replyIov = thread.localIov!;
     const buf = replyIov[0]!;
     replyIov[0] = thread.local ?? buf;
-    if (this.detached) {
+    if (s !== this.sender) {
       // error() unblocked this send: the thread is no longer the connection's
       this.cfg.owner.releaseThread(thread);
       return;
     }
+    this.inFlight = false;
     if (err !== 0) {
-      this.error(explained(err, 'MsgSend', { coid: this.cfg.coid }));
+      // read from the reply buffer: the server may have described its failure there
+      this.error(sendError(err, buf, length, this.id));
       return;
     }
     // a grown buffer is this reply's alone (no copy); the scratch buffer is copied out
     const bytes = replyBytes(buf, thread.local, length);
     this.replies.next(new Reply(status, bytes, this.cfg.replyCodec, length));
     this.pump();
-  };
+  }
 
   /** Every queued send answered after complete(): detach, complete the subscribers. */
   private finish(): void {
     if (this.detached) return;
-    this.detach();
+    this.detach(null);
     this.replies.complete();
   }
 
-  /** Detached from now on; a send in flight is unblocked (its continuation frees its thread). */
-  private detach(): void {
-    this.detached = true;
+  /** Detached from now on; a send in flight is unblocked (its continuation frees its thread), a re-attach withdrawn. */
+  private detach(ended: { readonly error: unknown } | null): void {
+    this.ended = ended;
+    this.closing = false;
+    this.inFlight = false;
     const sender = this.sender;
     this.sender = null;
     if (sender !== null) {
-      if (sender.wait !== null) this.kernel.unblock(sender, ERRNO.EINTR);
-      else this.cfg.owner.releaseThread(sender);
+      const thread = sender.thread;
+      if (thread.wait !== null) this.kernel.unblock(thread, ERRNO.EINTR);
+      else this.cfg.owner.releaseThread(thread);
     }
+    const attaching = this.attaching;
+    this.attaching = null;
+    if (attaching !== null) {
+      attaching();
+      return;
+    }
+    if (this.detached) return;
+    this.detached = true;
     try {
-      this.kernel.connectDetach(this.cfg.owner.control, this.cfg.coid);
+      this.kernel.connectDetach(this.cfg.owner.control, this.id);
     } catch (e) {
       if (!isKernelError(e)) throw e;
     }
   }
+
+  /** Subscribed after an error or a completion: a new Subject, and the connection attached again. */
+  private reattach(reattach: Reattach): void {
+    this.replies = new Subject<Reply<R>>();
+    this.ended = null;
+    this.closing = false;
+    let attaching = true;
+    const cancel = reattach((error, coid) => {
+      attaching = false;
+      this.attaching = null;
+      if (error !== null) {
+        this.queue.length = 0;
+        this.closing = false;
+        this.ended = { error };
+        this.replies.error(error);
+        return;
+      }
+      this.id = coid;
+      this.detached = false;
+      this.pump();
+    });
+    if (attaching) this.attaching = cancel;
+  }
+}
+
+/** What `send()` returns: refused with what happened when the connection is detached, else one `MsgSend`. */
+class ConnectionSend<R> extends Observable<Reply<R>> {
+  constructor(
+    readonly conn: Connection<unknown, R>,
+    readonly send: SendObservable<R>,
+  ) {
+    super(subscribeConnectionSend);
+  }
+}
+
+function subscribeConnectionSend<R>(this: Observable<Reply<R>>, subscriber: Subscriber<Reply<R>>): TeardownLogic {
+  const { conn, send } = this as ConnectionSend<R>;
+  if (send.target.detached) {
+    subscriber.error(conn.refusal('send'));
+    return;
+  }
+  return send.subscribe(subscriber);
 }

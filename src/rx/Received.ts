@@ -1,7 +1,9 @@
 import { ERRNO, KernelError, emptyMsgInfo, isKernelError, readPulse, type ErrnoCode, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
 import { _NTO_MI_UNBLOCK_REQ } from '../kernel/constants.js';
+import { heldSend } from '../kernel/rcvids.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
 import { explain } from './explain.js';
+import { encodeFailure, isRemoteError } from './RemoteError.js';
 
 /** A pulse taken from a channel. */
 export interface ReceivedPulse {
@@ -106,9 +108,13 @@ export class ReceivedMessage<T, R = T> {
   /**
    * Aborted when the client asks to leave (its send timed out, was unsubscribed or aborted) and
    * the channel has `_NTO_CHF_UNBLOCK` (the binding's default): the work for this message may
-   * stop, and the message should be answered `error(-1)` (the client then gets EINTR, or
-   * ETIMEDOUT after a timeout). `replyWith`, `serveProtocol`, `dispatchTo` and `Router` do this
-   * for you; pass it on to `fetch` and other abortable work.
+   * stop, and the message should be answered `error(-1)` (the client's send then fails as it
+   * asked: ETIMEDOUT, its `signal.reason`, or EINTR). `replyWith`, `serveProtocol`, `dispatchTo`
+   * and `Router` do this for you; pass it on to `fetch` and other abortable work.
+   *
+   * Its `reason` is a `KernelError` whose code says why: `ETIMEDOUT` (the send's `timeout`),
+   * `ECANCELED` (the client aborted its `signal`) or `EINTR` (it unsubscribed, or its thread was
+   * unblocked).
    */
   get signal(): AbortSignal {
     return this.controller().signal;
@@ -122,7 +128,12 @@ export class ReceivedMessage<T, R = T> {
   /** @internal The client asked to leave (an unblock pulse named this message). */
   cancel(): void {
     if (this.root.isAnswered) return;
-    this.controller().abort(new KernelError(ERRNO.EINTR, 'MsgReceive', { rcvid: this.rcvid }, { reason: 'the client asked to leave (timeout, unsubscribe or abort)' }));
+    // the unblock pulse names the send, not why it leaves: the kernel kept the errno it will get
+    // (ETIMEDOUT, ECANCELED for an AbortSignal, EINTR), also for a remote client (its UNBLOCK frame)
+    const err = heldSend(this.thread.process, this.rcvid)?.unblockErr ?? 0;
+    const errno = err === 0 ? ERRNO.EINTR : err;
+    const why = LEAVING[errno] ?? 'the client asked to leave';
+    this.controller().abort(new KernelError(errno, 'MsgReceive', { rcvid: this.rcvid }, { reason: `${why}: stop the work and answer error(-1)` }));
   }
 
   /** @internal Called once when the message is answered, or can never be. */
@@ -191,14 +202,40 @@ export class ReceivedMessage<T, R = T> {
     this.answered$();
   }
 
-  /** `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it). */
-  error(errno: number | ErrnoCode): void {
+  /**
+   * `MsgError`: the client's send fails with `errno` (EOK makes it return 0; ERESTART resends it;
+   * -1 hands over the errno of its unblock request).
+   *
+   * With `error` and errno `EIO`, an rxnto client gets a {@link RemoteError} carrying `error`'s
+   * name and message (and cause where it can travel): a description is written into its reply
+   * buffer (`MsgWrite`) before the `MsgError`, across nodes too. A C client sees a plain `EIO`.
+   * A plain `KernelError` as `error` is not described: its errno says it all.
+   */
+  error(errno: number | ErrnoCode, error?: unknown): void {
+    const n = typeof errno === 'number' ? errno : ERRNO[errno];
     try {
-      this.kernel.msgError(this.thread, this.rcvid, typeof errno === 'number' ? errno : ERRNO[errno]);
+      if (n === ERRNO.EIO && error !== undefined && (isRemoteError(error) || !isKernelError(error))) {
+        this.kernel.msgWrite(this.thread, this.rcvid, encodeFailure(error), undefined, 0);
+      }
+      this.kernel.msgError(this.thread, this.rcvid, n);
     } catch (e) {
       this.failed(e);
     }
     this.answered$();
+  }
+
+  /**
+   * Answer with what your code threw or rejected with: a `KernelError` goes as its errno
+   * (`MsgError`), anything else as `EIO` with its description, which the client receives as a
+   * {@link RemoteError} (`error(EIO, error)`). What `replyWith`, `serveProtocol` and `Router` do
+   * with a handler's error.
+   *
+   * ```ts
+   * try { m.reply(await lookup(m.data)); } catch (e) { m.fail(e); }
+   * ```
+   */
+  fail(error: unknown): void {
+    this.error(isKernelError(error) && !isRemoteError(error) ? error.errno : ERRNO.EIO, error);
   }
 
   /** An answer went out: the message is answered and its receiving thread receives again. */
@@ -259,6 +296,14 @@ export class ReceivedMessage<T, R = T> {
     return (info.flags & _NTO_MI_UNBLOCK_REQ) !== 0;
   }
 }
+
+/** Why a client leaves, by the errno of its unblock request (the message's `signal.reason`). */
+const LEAVING: Partial<Record<number, string>> = {
+  [ERRNO.ETIMEDOUT]: "the client's send timed out",
+  [ERRNO.ECANCELED]: 'the client aborted its send (its AbortSignal)',
+  [ERRNO.EINTR]: 'the client unsubscribed from its send (or its thread was unblocked)',
+  [ERRNO.EBADF]: "the client's connection was detached",
+};
 
 /** What {@link Connection.send} emits: the reply status and data. */
 export class Reply<R> {

@@ -2,12 +2,12 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { InHand } from './inHand.js';
 import { FileHandle } from './FileHandle.js';
 import {
-  CLOCK_MONOTONIC, ERRNO, KernelError, NAME_FLAG_ATTACH_GLOBAL, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
+  CLOCK_MONOTONIC, ERRNO, KernelError, MAX_TIMER_DELAY, isKernelError, scheduleAfter, type TimerHandle, NAME_FLAG_ATTACH_GLOBAL, PRIORITY_MAX, SIGEV_PULSE, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK, _NTO_SIDE_CHANNEL, type Kernel,
   type Process, type Thread,
 } from '../kernel/index.js';
 import { Channel } from './Channel.js';
 import { bytes as bytesCodec, type Codec } from './codecs.js';
-import { Connection } from './Connection.js';
+import { Connection, type Reattach } from './Connection.js';
 import { checkSendOptions } from './sendOptions.js';
 import { explained } from './explain.js';
 import { AsyncChannel } from './AsyncChannel.js';
@@ -52,9 +52,20 @@ export interface ConnectOptions<T, R> {
 /** Options of {@link RxProcess.open}: a connection's, and a signal that withdraws the open. */
 export interface OpenOptions<T, R> extends ConnectOptions<T, R> {
   readonly signal?: AbortSignal;
-  /** `NAME_FLAG_ATTACH_GLOBAL`: a global name, provided on this node or another (one provider is bound). */
+  /** `NAME_FLAG_ATTACH_GLOBAL`: a global name, provided on this node or another (one provider is bound). ENOTSUP when the system is not a node. */
   readonly global?: boolean;
+  /**
+   * Nobody serves the name yet: `true` waits until a provider is attached (here, or on another
+   * node for a global name), a number waits at most that many milliseconds (then ETIMEDOUT).
+   * Default false: ENOENT at once. A re-open (the connection subscribed again) waits the same way.
+   */
+  readonly wait?: boolean | number;
 }
+
+/** name_open failures that mean "nobody serves it (yet)": an open that waits tries again. */
+const NOT_YET = new Set<number>([ERRNO.ENOENT, ERRNO.ESRCH, ERRNO.EBADF, ERRNO.EHOSTDOWN, ERRNO.ETIMEDOUT]);
+
+const NOOP = (): void => {};
 
 /** Options of {@link RxProcess.timer}. */
 export interface TimerOptions {
@@ -211,13 +222,38 @@ export class RxProcess {
   connect(to: ChannelAddress, options?: ConnectOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Connection<Uint8Array, Uint8Array>;
   connect<T, R = T>(to: ChannelAddress, options: ConnectOptions<T, R> & { readonly codec: Codec<T> }): Connection<T, R>;
   connect<T, R>(to: ChannelAddress, options: ConnectOptions<T, R> = {}): Connection<T, R> {
-    const coid = this.kernel.connectAttach(this.control, this.ndOf(to), to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
-    return this.wrapConnection(coid, options);
+    const attach = (): number => this.kernel.connectAttach(this.control, this.ndOf(to), to.pid, to.chid, _NTO_SIDE_CHANNEL, options.flags ?? 0);
+    // subscribed again after an error or a completion: the same ConnectAttach
+    const reattach: Reattach = (done) => {
+      let coid: number;
+      try {
+        coid = attach();
+      } catch (e) {
+        done(e, -1);
+        return NOOP;
+      }
+      done(null, coid);
+      return NOOP;
+    };
+    return this.wrapConnection(attach(), options, reattach);
   }
 
   /**
    * `name_open`: an Observable of one connection, once the server accepts the `_IO_CONNECT`.
    * Unsubscribing, or aborting `signal`, while the open waits withdraws it (EINTR).
+   *
+   * Nobody serves the name: ENOENT at once, unless `wait` is set: then the open is tried again
+   * (every 10 ms of the kernel's clock, or a tenth of the heartbeat on a node) until a provider
+   * is attached, here or (`global`) on another node; `wait: ms` gives up with ETIMEDOUT after
+   * `ms` milliseconds. A global open on a system that is not a node is ENOTSUP.
+   *
+   * The connection re-opens the name when subscribed again after an error or a completion (see
+   * {@link Connection}), reaching another provider of a global name if its own is gone.
+   *
+   * @example
+   * ```ts
+   * const conn = await firstValueFrom(client.open('upper', { global: true, wait: 5000, codec: utf8 }));
+   * ```
    */
   open(name: string, options?: OpenOptions<Uint8Array, Uint8Array> & { readonly codec?: undefined }): Observable<Connection<Uint8Array, Uint8Array>>;
   open<T, R = T>(name: string, options: OpenOptions<T, R> & { readonly codec: Codec<T> }): Observable<Connection<T, R>>;
@@ -228,34 +264,116 @@ export class RxProcess {
         subscriber.error(new KernelError('EINTR', 'name_open', undefined, { reason: 'the open was aborted', cause: signal.reason }));
         return;
       }
-      const thread = this.acquireThread(options.priority);
-      let settled = false;
-      const abort = (): void => { if (!settled) this.kernel.unblock(thread, ERRNO.EINTR); };
-      signal?.addEventListener('abort', abort, { once: true });
-      // this process may die while the open waits: the continuation would never run
-      thread.onExit = () => subscriber.error(new KernelError('ESRCH', 'name_open'));
-      try {
-        this.kernel.nameOpen(thread, name, options.global === true ? NAME_FLAG_ATTACH_GLOBAL : 0, (err, coid) => {
-          settled = true;
-          signal?.removeEventListener('abort', abort);
-          this.releaseThread(thread);
-          if (err !== 0) subscriber.error(explained(err, 'name_open'));
-          else {
-            subscriber.next(this.wrapConnection(coid, options));
-            subscriber.complete();
-          }
-        });
-      } catch (e) {
-        settled = true;
-        signal?.removeEventListener('abort', abort);
-        this.releaseThread(thread);
-        subscriber.error(e);
+      const wait = options.wait;
+      if (wait !== undefined && typeof wait !== 'boolean' && !(typeof wait === 'number' && wait >= 0 && wait <= MAX_TIMER_DELAY)) {
+        subscriber.error(new KernelError('EINVAL', 'name_open', undefined, { reason: `wait must be a boolean or 0..${MAX_TIMER_DELAY} ms` }));
+        return;
       }
+      if (options.global === true && this.kernel.node === null) {
+        subscriber.error(new KernelError('ENOTSUP', 'name_open', undefined, { reason: 'a global name needs a node (createSystem({ node }))' }));
+        return;
+      }
+      let withdraw: (() => void) | null = null;
+      const abort = (): void => {
+        withdraw?.();
+        subscriber.error(new KernelError('EINTR', 'name_open', undefined, { reason: 'the open was aborted', cause: signal!.reason }));
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      const reopen: Reattach = (done) => this.nameOpenCoid(name, options, done);
+      withdraw = reopen((error, coid) => {
+        signal?.removeEventListener('abort', abort);
+        if (error !== null) {
+          subscriber.error(error);
+          return;
+        }
+        let conn: Connection<T, R>;
+        try {
+          conn = this.wrapConnection(coid, options, reopen);
+        } catch (e) {
+          subscriber.error(e);
+          return;
+        }
+        subscriber.next(conn);
+        subscriber.complete();
+      });
       return () => {
         signal?.removeEventListener('abort', abort);
-        if (!settled) this.kernel.unblock(thread, ERRNO.EINTR);
+        withdraw!();
       };
     });
+  }
+
+  /**
+   * `name_open` of `name` to a coid, tried again while nobody serves it if `options.wait` says so:
+   * `done(null, coid)` or `done(error, -1)`, once. Returns what withdraws it (no `done` after; a
+   * coid the open still gets is detached).
+   */
+  private nameOpenCoid(name: string, options: OpenOptions<unknown, unknown>, done: (error: unknown, coid: number) => void): () => void {
+    const kernel = this.kernel;
+    const flags = options.global === true ? NAME_FLAG_ATTACH_GLOBAL : 0;
+    const wait = options.wait ?? false;
+    // virtual-time friendly: the kernel's clock; a tenth of the heartbeat on a node (NAME_ADD
+    // frames or the transport's resolver bring remote names), else 10 ms
+    const every = Math.max(1, (kernel.net?.heartbeatMs ?? 100) / 10);
+    let over = false;
+    /** The attempt's thread while the kernel holds it. */
+    let pending: Thread | null = null;
+    let retry: TimerHandle | null = null;
+    let deadline: TimerHandle | null = null;
+    const withdraw = (): void => {
+      if (over) return;
+      over = true;
+      retry?.unsubscribe();
+      deadline?.unsubscribe();
+      if (pending !== null) kernel.unblock(pending, ERRNO.EINTR);
+    };
+    const end = (error: unknown, coid: number): void => {
+      withdraw();
+      done(error, coid);
+    };
+    const attempt = (): void => {
+      retry = null;
+      let thread: Thread;
+      try {
+        thread = this.acquireThread(options.priority);
+      } catch (e) {
+        end(e, -1);
+        return;
+      }
+      const t = thread;
+      const settled = (err: number, coid: number, thrown?: unknown): void => {
+        if (pending === t) pending = null;
+        this.releaseThread(t);
+        if (over) {
+          // withdrawn while the answer was on its way: the coid goes back
+          if (err === 0) try { kernel.connectDetach(this.control, coid); } catch { /* gone already */ }
+          return;
+        }
+        if (err === 0) end(null, coid);
+        else if (wait !== false && NOT_YET.has(err) && this.process.alive) retry = scheduleAfter(kernel.scheduler, attempt, every);
+        else end(thrown ?? explained(err, 'name_open'), -1);
+      };
+      // this process may die while the open waits: the continuation would never run
+      t.onExit = () => { if (pending === t) pending = null; if (!over) end(new KernelError('ESRCH', 'name_open'), -1); };
+      pending = t;
+      try {
+        kernel.nameOpen(t, name, flags, (err, coid) => settled(err, coid));
+      } catch (e) {
+        if (isKernelError(e)) settled(e.errno, -1, e);
+        else {
+          pending = null;
+          this.releaseThread(t);
+          end(e, -1);
+        }
+      }
+    };
+    if (typeof wait === 'number') {
+      deadline = scheduleAfter(kernel.scheduler, () => {
+        end(new KernelError('ETIMEDOUT', 'name_open', undefined, { reason: `nobody served ${JSON.stringify(name)} within ${wait} ms` }), -1);
+      }, wait);
+    }
+    attempt();
+    return withdraw;
   }
 
   /**
@@ -283,7 +401,7 @@ export class RxProcess {
     });
   }
 
-  private wrapConnection<T, R>(coid: number, options: ConnectOptions<T, R>): Connection<T, R> {
+  private wrapConnection<T, R>(coid: number, options: ConnectOptions<T, R>, reattach?: Reattach): Connection<T, R> {
     const bad = checkSendOptions({ priority: options.priority, replySize: options.replySize });
     if (bad !== null) {
       // refused before anything is kept: the coid goes back
@@ -298,6 +416,7 @@ export class RxProcess {
       replyCodec: (options.replyCodec ?? codec) as unknown as Codec<R>,
       priority: options.priority,
       replySize: options.replySize,
+      reattach,
     });
   }
 

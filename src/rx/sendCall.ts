@@ -10,6 +10,7 @@ import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
 import { explained } from './explain.js';
 import { Reply } from './Received.js';
+import { decodeFailure } from './RemoteError.js';
 import { replyBuffer, replyBytes } from './replyBuffers.js';
 import { NO_OPTIONS, armTimeout, checkSendOptions, type SendOptions } from './sendOptions.js';
 
@@ -23,6 +24,14 @@ export interface SendTarget<R> {
   readonly replySize: number | undefined;
   /** The connection is detached: sends fail EBADF. */
   readonly detached: boolean;
+}
+
+/**
+ * @internal The error of a send that failed with `err`, its reply buffer holding `length` bytes:
+ * a {@link RemoteError} when the server described its failure there (EIO), else the errno explained.
+ */
+export function sendError(err: number, buf: Uint8Array, length: number, coid: number): KernelError {
+  return (err === ERRNO.EIO && length > 0 ? decodeFailure(buf, length, 'MsgSend', { coid }) : null) ?? explained(err, 'MsgSend', { coid });
 }
 
 const NO_BUFFER = new Uint8Array(0);
@@ -39,6 +48,8 @@ class SendCall {
   into: Uint8Array | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
   abort: (() => void) | null = null;
+  /** The send's signal aborted it: an EINTR or ECANCELED answer is then `signal.reason`. */
+  aborted = false;
   /** Counts sends, so that a late teardown never touches a later send of this thread. */
   generation = 0;
 
@@ -46,18 +57,22 @@ class SendCall {
 
   /** The one continuation of every `MsgSend` this thread makes from `send()`. */
   readonly done = (err: number, status: number, length: number): void => {
-    const { subscriber, target, thread, rmsg, into } = this;
+    const { subscriber, target, thread, rmsg, into, signal, aborted } = this;
     this.end();
     const buf = rmsg instanceof Uint8Array ? rmsg : rmsg[0]!;
     // a grown reply buffer was this send's alone: the iov gets the thread's scratch back
     if (!(rmsg instanceof Uint8Array)) rmsg[0] = thread.local ?? buf;
-    const reply = err !== 0 ? null : into === undefined ? replyBytes(buf, thread.local, length) : length < into.length ? into.subarray(0, length) : into;
-    target!.owner.releaseThread(thread);
-    if (reply === null) subscriber!.error(explained(err, 'MsgSend', { coid: target!.coid }));
-    else {
-      subscriber!.next(new Reply(status, reply, target!.replyCodec, length));
-      subscriber!.complete();
+    if (err !== 0) {
+      // read before the thread goes back: its scratch buffer may hold the server's description
+      const error = aborted && (err === ERRNO.ECANCELED || err === ERRNO.EINTR) ? signal!.reason : sendError(err, buf, length, target!.coid);
+      target!.owner.releaseThread(thread);
+      subscriber!.error(error);
+      return;
     }
+    const reply = into === undefined ? replyBytes(buf, thread.local, length) : length < into.length ? into.subarray(0, length) : into;
+    target!.owner.releaseThread(thread);
+    subscriber!.next(new Reply(status, reply, target!.replyCodec, length));
+    subscriber!.complete();
   };
 
   /** The client process died mid-call: the send's continuation never runs. */
@@ -77,6 +92,7 @@ class SendCall {
     this.into = undefined;
     this.signal = undefined;
     this.abort = null;
+    this.aborted = false;
     this.generation++;
   }
 }
@@ -91,7 +107,7 @@ function callOf(thread: Thread): SendCall {
 }
 
 /** One subscription of a {@link SendObservable}: one `MsgSend` on a logical thread of its own. */
-function startSend<R>(target: SendTarget<R>, bytes: Uint8Array, options: SendOptions, subscriber: Subscriber<Reply<R>>): TeardownLogic {
+function startSend<R>(target: SendTarget<R>, message: unknown, codec: Codec<unknown> | null, options: SendOptions, subscriber: Subscriber<Reply<R>>): TeardownLogic {
   const { owner, coid } = target;
   // bad options are refused before a logical thread is taken: nothing leaks, nothing changes
   const bad = options === NO_OPTIONS ? null : checkSendOptions(options);
@@ -105,8 +121,22 @@ function startSend<R>(target: SendTarget<R>, bytes: Uint8Array, options: SendOpt
   }
   const signal = options.signal;
   if (signal?.aborted === true) {
-    subscriber.error(explained(ERRNO.EINTR, 'MsgSend', { coid }, signal.reason));
+    // as fetch does: an aborted send fails with the signal's reason
+    subscriber.error(signal.reason);
     return;
+  }
+  // encoded here, not in send(): the Observable is cold, and a value the codec refuses is this
+  // subscription's error notification
+  let bytes: Uint8Array;
+  if (codec === null) bytes = message as Uint8Array;
+  else {
+    try {
+      bytes = codec.encode(message);
+    } catch (e) {
+      const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      subscriber.error(new KernelError(ERRNO.EINVAL, 'MsgSend', { coid }, { reason: `the ${codec.name} codec could not encode the message (${what})`, cause: e }));
+      return;
+    }
   }
   const thread = owner.acquireThread(options.priority ?? target.priority);
   const into = options.replyInto;
@@ -131,7 +161,12 @@ function startSend<R>(target: SendTarget<R>, bytes: Uint8Array, options: SendOpt
   thread.onExit = call.exit;
   if (signal !== undefined) {
     call.signal = signal;
-    call.abort = () => { if (call.generation === generation) kernel.unblock(thread, ERRNO.EINTR); };
+    call.abort = () => {
+      if (call.generation !== generation) return;
+      call.aborted = true;
+      // ECANCELED, not the EINTR of an unsubscribe: the server's message.signal.reason tells them apart
+      kernel.unblock(thread, ERRNO.ECANCELED);
+    };
     signal.addEventListener('abort', call.abort);
   }
   try {
@@ -158,19 +193,24 @@ function startSend<R>(target: SendTarget<R>, bytes: Uint8Array, options: SendOpt
 
 function subscribeSend<R>(this: Observable<Reply<R>>, subscriber: Subscriber<Reply<R>>): TeardownLogic {
   const self = this as SendObservable<R>;
-  return startSend(self.target, self.bytes, self.options, subscriber);
+  return startSend(self.target, self.message, self.codec, self.options, subscriber);
 }
 
 /**
- * @internal What `Connection.send()` returns: each subscription is one `MsgSend` of `bytes`.
+ * @internal What `Connection.send()` returns: each subscription is one `MsgSend` of `message`,
+ * encoded with `codec` at that subscription (`message` is already bytes when `codec` is left out).
  * A class rather than `new Observable(closure)`: one small object per `send()`.
  */
 export class SendObservable<R> extends Observable<Reply<R>> {
+  readonly codec: Codec<unknown> | null;
+
   constructor(
     readonly target: SendTarget<R>,
-    readonly bytes: Uint8Array,
+    readonly message: unknown,
     readonly options: SendOptions,
+    codec?: Codec<unknown>,
   ) {
     super(subscribeSend);
+    this.codec = codec ?? null;
   }
 }

@@ -31,7 +31,13 @@ export interface SendOptions {
   readonly timeout?: number;
   /** States the timeout covers (default `'both'`: the whole round trip). */
   readonly timeoutStates?: TimeoutStates;
-  /** Aborting it is an unblock request, as unsubscribing is (`EINTR`, or the server's answer). */
+  /**
+   * Aborting it is an unblock request, as unsubscribing is: the send then fails with
+   * `signal.reason` (as `fetch` does), already at subscription when the signal is aborted. On an
+   * `_NTO_CHF_UNBLOCK` channel (the binding's default) the server decides: its handler's
+   * `message.signal` aborts with reason code `ECANCELED`, and a reply it still sends is the
+   * send's reply.
+   */
   readonly signal?: AbortSignal;
 }
 

@@ -6,6 +6,7 @@ import type { ConnectOptions, ChannelAddress } from '../rx/RxProcess.js';
 import { RxProcess } from '../rx/RxProcess.js';
 import { createSystem, type System } from '../rx/System.js';
 import { sendTo } from '../operators/sendTo.js';
+import { checkPromises } from '../rx/handlerResult.js';
 
 /** One letter per trace kind, for {@link MarbleHarness.trace}. Kinds left out are not drawn. */
 export type TraceLetters = Partial<Record<TraceEvent['kind'], string>>;
@@ -15,10 +16,31 @@ export const DEFAULT_TRACE_LETTERS: TraceLetters = {
   send: 's', receive: 'r', reply: 'R', error: 'E', pulse: 'p', unblock: 'u', timeout: 't', death: 'd', disconnect: 'x',
 };
 
+/** Options of {@link MarbleHarness}. */
+export interface MarbleHarnessOptions {
+  /**
+   * Let handlers return Promises (default false). A Promise settles in a microtask, after the
+   * whole run: its answer is never seen in the diagram. Allow them only for a Promise the spec
+   * does not wait for (one that only listens to `message.signal`, say).
+   */
+  readonly allowPromises?: boolean;
+}
+
+/** Whether `scheduler` is inside `run()` (RxJS keeps it in a private field). */
+function inRun(scheduler: TestScheduler): boolean {
+  return (scheduler as unknown as { runMode?: unknown }).runMode === true;
+}
+
 /**
  * A kernel on a `TestScheduler`, to specify servers with marble diagrams: every kernel timer
  * (timeouts, timer pulses, `trigger_time`) runs in the scheduler's virtual frames.
  * Make it inside `testScheduler.run(...)`.
+ *
+ * Handlers that return Promises cannot be specified this way: a Promise settles in a microtask,
+ * after the run, so its answer would silently never come. The harness fails the run at once
+ * instead, at the frame the handler returned it, saying so (the client's send also fails, with a
+ * `RemoteError` of the same message). Return an Observable (`of(x)`, `timer(2).pipe(map(...))`),
+ * or test Promise code with `runVirtual()` and a `VirtualClock`.
  *
  * @example
  * ```ts
@@ -35,9 +57,30 @@ export class MarbleHarness {
   readonly system: System;
   private clients = 0;
 
-  constructor(readonly scheduler: TestScheduler) {
+  constructor(
+    readonly scheduler: TestScheduler,
+    options: MarbleHarnessOptions = {},
+  ) {
     // a continuation that throws is a test failure: surface it at once
     this.system = createSystem({ scheduler, onUnhandledError: (e) => { throw e; } });
+    if (options.allowPromises !== true && inRun(scheduler)) {
+      checkPromises({
+        // the run is over: a later Promise is real asynchronous code, not this harness's business
+        active: () => inRun(scheduler),
+        refuse: () => {
+          const error = new Error(
+            `MarbleHarness: a handler returned a Promise at frame ${scheduler.now()}; it would settle only after ` +
+              'TestScheduler.run() (Promises are microtasks, outside virtual time), so its answer would never be seen. ' +
+              'Return an Observable instead (of(value), defer(() => of(f(x))), timer(2).pipe(map(() => value))), ' +
+              'test Promise code with runVirtual() and a VirtualClock (rxnto/testing), or make the harness with ' +
+              '{ allowPromises: true } if the spec never waits for the Promise.',
+          );
+          // fail the run at this frame, whatever the server does with the handler's error
+          scheduler.schedule(() => { throw error; });
+          return error;
+        },
+      });
+    }
   }
 
   /** A process named `name`. */

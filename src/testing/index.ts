@@ -5,7 +5,7 @@
  */
 export { VirtualClock } from '../kernel/scheduler.js';
 export { runVirtual, type RunVirtualOptions } from './runVirtual.js';
-export { MarbleHarness, DEFAULT_TRACE_LETTERS, type TraceLetters } from './MarbleHarness.js';
+export { MarbleHarness, DEFAULT_TRACE_LETTERS, type MarbleHarnessOptions, type TraceLetters } from './MarbleHarness.js';
 export { normalizeFrames, type ErrorShape } from './normalizeFrames.js';
 export { traceDiagram, type TraceDiagramOptions } from './traceDiagram.js';
 export { connectLoopback, type Loopback, type LoopbackOptions, type LoopbackSide, type HasKernel } from '../link/loopback/connectLoopback.js';

@@ -222,13 +222,13 @@ export function answer(m: NetManager, w: SendWait, err: number, result: number):
     crossed(peer);
   }
   if (peer.state !== 'up') return;
-  if (err !== 0) {
-    m.sendTo(peer, F.ERROR, net.xid, [err, 0]);
-  } else {
-    const part = Array.isArray(w.rmsg) ? (w.rmsg as Uint8Array[])[0]! : (w.rmsg as Uint8Array);
-    const n = Math.min(w.aux, part.length);
-    m.sendTo(peer, F.REPLY, net.xid, [result, w.aux], n === part.length ? part : part.subarray(0, n));
-  }
+  // what the server wrote into the reply buffer goes with a REPLY, and with an ERROR too (bytes
+  // MsgWrite'd before MsgError: the binding's description of a failure, see RemoteError)
+  const part = Array.isArray(w.rmsg) ? (w.rmsg as Uint8Array[])[0]! : (w.rmsg as Uint8Array);
+  const n = Math.min(w.aux, part.length);
+  const bytes = n === part.length ? part : part.subarray(0, n);
+  if (err !== 0) m.sendTo(peer, F.ERROR, net.xid, [err, w.aux], bytes);
+  else m.sendTo(peer, F.REPLY, net.xid, [result, w.aux], bytes);
   const proxy = w.thread.process;
   if (proxy.coids.size === 0) maybeForget(peer, proxy);
 }
