@@ -3,6 +3,7 @@ import typescript from '@rollup/plugin-typescript';
 const input = {
   index: 'src/index.ts',
   'operators/index': 'src/operators/index.ts',
+  'constants/index': 'src/constants/index.ts',
   'neutrino/index': 'src/neutrino/index.ts',
   'testing/index': 'src/testing/index.ts',
   'link/worker/index': 'src/link/worker/index.ts',

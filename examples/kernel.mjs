@@ -1,4 +1,5 @@
-import { Kernel, VirtualClock, KernelError, formatPidin, _NTO_SIDE_CHANNEL, _NTO_CHF_UNBLOCK } from 'rxnto';
+import { Kernel, VirtualClock, KernelError, formatPidin } from 'rxnto';
+import { _NTO_SIDE_CHANNEL, _NTO_CHF_UNBLOCK } from 'rxnto/constants';
 
 const kernel = new Kernel({ scheduler: new VirtualClock() });
 const server = kernel.createThread(kernel.createProcess({ name: 'server' }));

@@ -1,5 +1,6 @@
 import { firstValueFrom, from, lastValueFrom, map, timer, toArray } from 'rxjs';
-import { createSystem, VirtualClock, json, utf8, _NTO_CHF_DISCONNECT } from 'rxnto';
+import { createSystem, VirtualClock, json, utf8 } from 'rxnto';
+import { _NTO_CHF_DISCONNECT } from 'rxnto/constants';
 import { messages, replyWith, sendTo, split } from 'rxnto/operators';
 
 const system = createSystem({ scheduler: new VirtualClock() }); // virtual time; omit for real time

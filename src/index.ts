@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 // Kernel
-export * from './kernel/index.js';
+export * from './kernel/api.js';
 // Binding
 export { createKernel, type CreateKernelOptions } from './rx/createKernel.js';
 export { createSystem, System } from './rx/System.js';

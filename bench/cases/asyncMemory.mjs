@@ -2,7 +2,8 @@
 // run in a fresh process so that its peak RSS is this case's alone. Prints one JSON line.
 // The sender fills the ring until it is full; the receiver then takes what the count trigger (16)
 // made visible. Every put has a callback, so entries, completions and callbacks all cycle.
-import { Kernel, VirtualClock, _NTO_CHF_ASYNC_NONBLOCK } from 'rxnto';
+import { Kernel, VirtualClock } from 'rxnto';
+import { _NTO_CHF_ASYNC_NONBLOCK } from 'rxnto/constants';
 
 const PUTS = Number(process.argv[2] ?? 10_000_000);
 const kernel = new Kernel({ scheduler: new VirtualClock() });

@@ -1,6 +1,7 @@
 // net.loopback.roundtrip: a 64-byte send → reply between two kernels (nodes a and b) over the
 // loopback link with zero latency, on one VirtualClock (each frame is one scheduler task).
-import { Kernel, VirtualClock, _NTO_SIDE_CHANNEL } from 'rxnto';
+import { Kernel, VirtualClock } from 'rxnto';
+import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 import { connectLoopback } from 'rxnto/testing';
 
 const PAYLOAD = 64;

@@ -1,9 +1,8 @@
 // Scale cases: one kernel operation with 1, 10 k or 100 k objects of its kind alive. Each make
 // function builds the world of `size` objects and returns `(n) => run the operation n times`,
 // leaving the world as it found it (so samples can repeat).
-import {
-  CLOCK_MONOTONIC, Kernel, SIGEV_PULSE, VirtualClock, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND,
-} from 'rxnto';
+import { Kernel, VirtualClock } from 'rxnto';
+import { CLOCK_MONOTONIC, SIGEV_PULSE, _NTO_CHF_PRIVATE, _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND } from 'rxnto/constants';
 
 function world() {
   const clock = new VirtualClock();

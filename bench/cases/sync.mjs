@@ -1,6 +1,7 @@
 // Synchronous round trips: the kernel's send → receive → reply of 64 bytes, and its baselines.
 import { Subject } from 'rxjs';
-import { Kernel, VirtualClock, _NTO_SIDE_CHANNEL } from 'rxnto';
+import { Kernel, VirtualClock } from 'rxnto';
+import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 
 const PAYLOAD = 64;
 

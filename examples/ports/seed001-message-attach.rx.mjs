@@ -1,5 +1,6 @@
 import { concat, concatMap, lastValueFrom, map, of, toArray } from 'rxjs';
-import { createSystem, Router, VirtualClock, utf8, O_RDWR, S_IFNAM, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from 'rxnto';
+import { createSystem, Router, VirtualClock, utf8 } from 'rxnto';
+import { O_RDWR, S_IFNAM, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from 'rxnto/constants';
 
 const clock = new VirtualClock();
 const system = createSystem({ scheduler: clock });

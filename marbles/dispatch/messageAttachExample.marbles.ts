@@ -4,7 +4,8 @@
 import { concat, concatMap, filter, map, of, toArray } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { O_RDWR, Router, S_IFNAM, utf8, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/index.js';
+import { Router, utf8 } from '../../src/index.js';
+import { O_RDWR, S_IFNAM, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/constants/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../testScheduler.js';
 

@@ -2,7 +2,8 @@
 import { map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { utf8, _NTO_CHF_DISCONNECT, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../../src/index.js';
+import { utf8 } from '../../src/index.js';
+import { _NTO_CHF_DISCONNECT, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../../src/constants/index.js';
 import { pulses } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler } from '../testScheduler.js';

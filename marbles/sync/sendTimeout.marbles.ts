@@ -2,7 +2,8 @@
 import { NEVER, map, mergeMap, switchMap, timer } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { utf8, _NTO_CHF_UNBLOCK, type Received } from '../../src/index.js';
+import { utf8, type Received } from '../../src/index.js';
+import { _NTO_CHF_UNBLOCK } from '../../src/constants/index.js';
 import { messages, replyWith, sendTo } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../testScheduler.js';

@@ -3,7 +3,8 @@
 import { concat, firstValueFrom, lastValueFrom, toArray, map } from 'rxjs';
 import { ioConnectMessage } from '../../src/kernel/ioMessages.js';
 import { describe, expect, it } from 'vitest';
-import { _FTYPE_ANY, O_RDONLY, O_RDWR, O_WRONLY, Router, S_IFNAM, VirtualClock, createSystem, utf8, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/index.js';
+import { Router, VirtualClock, createSystem, utf8 } from '../../src/index.js';
+import { O_RDONLY, O_RDWR, O_WRONLY, S_IFNAM, _FTYPE_ANY, _NTO_CHF_DISCONNECT, _NTO_CHF_UNBLOCK } from '../../src/constants/index.js';
 
 function setup() {
   const system = createSystem({ scheduler: new VirtualClock() });

@@ -14,7 +14,7 @@ function shown(file: string): { code: string; output: string } {
 }
 
 describe('README examples', () => {
-  for (const file of ['examples/kernel.mjs', 'examples/neutrino.mjs', 'examples/rx.mjs', 'examples/marbles.mjs', 'examples/async.mjs', 'examples/asyncmsg.mjs', 'examples/reliability.mjs', 'examples/large.mjs', 'examples/nodes.mjs', 'examples/workers.mjs', 'examples/ports/seed001-message-attach.rx.mjs', 'examples/ports/seed001-message-attach.neutrino.mjs']) {
+  for (const file of ['examples/hello.mjs', 'examples/kernel.mjs', 'examples/neutrino.mjs', 'examples/rx.mjs', 'examples/marbles.mjs', 'examples/async.mjs', 'examples/asyncmsg.mjs', 'examples/reliability.mjs', 'examples/large.mjs', 'examples/nodes.mjs', 'examples/workers.mjs', 'examples/ports/seed001-message-attach.rx.mjs', 'examples/ports/seed001-message-attach.neutrino.mjs']) {
     it(`should show ${file} as it is and print what it prints`, () => {
       const { code, output } = shown(file);
       expect(code).toBe(readFileSync(file, 'utf8'));

@@ -1,7 +1,6 @@
 // Issue 10 through the built package (ESM): the hardening guarantees as a consumer meets them.
-import {
-  Kernel, VirtualClock, KernelError, MAX_TIMER_DELAY, PROCMGR_AID_ABLE_PRIV, createSystem, utf8, _NTO_SIDE_CHANNEL,
-} from 'rxnto';
+import { Kernel, VirtualClock, KernelError, MAX_TIMER_DELAY, createSystem, utf8 } from 'rxnto';
+import { PROCMGR_AID_ABLE_PRIV, _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 import { messages, replyWith } from 'rxnto/operators';
 import * as C from 'rxnto/neutrino';
 import { runVirtual } from 'rxnto/testing';

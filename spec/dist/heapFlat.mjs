@@ -1,6 +1,7 @@
 // Issue 20 item 7.1 through the built package: a million ConnectAttach/ConnectDetach and
 // ChannelCreate/ChannelDestroy cycles leave the heap where 100 k left it. Run with --expose-gc.
-import { Kernel, VirtualClock, _NTO_SIDE_CHANNEL } from 'rxnto';
+import { Kernel, VirtualClock } from 'rxnto';
+import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run me with node --expose-gc');
 

@@ -1,5 +1,6 @@
 // Runs against the built package through its own name (package self-reference), as ESM.
-import { Kernel, VirtualClock, KernelError, _NTO_SIDE_CHANNEL } from 'rxnto';
+import { Kernel, VirtualClock, KernelError } from 'rxnto';
+import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 import * as neutrino from 'rxnto/neutrino';
 import * as testing from 'rxnto/testing';
 import * as operators from 'rxnto/operators';

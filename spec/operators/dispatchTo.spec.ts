@@ -4,7 +4,8 @@
 import { EMPTY, NEVER, map, mergeMap, of, throwError, timer, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, it } from 'vitest';
-import { DispatchTable, KernelError, RemoteError, _NTO_CHF_UNBLOCK, type Received } from '../../src/index.js';
+import { DispatchTable, KernelError, RemoteError, type Received } from '../../src/index.js';
+import { _NTO_CHF_UNBLOCK } from '../../src/constants/index.js';
 import { dispatchTo, type Dispatched, type RouteHandler } from '../../src/operators/index.js';
 import { MarbleHarness } from '../../src/testing/index.js';
 import { createTestScheduler, kerr } from '../../marbles/testScheduler.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve('.');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/neutrino', 'rxnto/testing', 'rxnto/worker'];
+const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/constants', 'rxnto/neutrino', 'rxnto/testing', 'rxnto/worker'];
 let dir = '';
 
 const run = (cmd: string, args: string[], cwd = dir): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,6 +37,19 @@ console.log(JSON.stringify([${subpaths.map((_, i) => `Object.keys(m${i}).length`
     expect(counts.every((n) => n > 3)).toBe(true);
   });
 
+  it('should keep QNX constants out of the main entry (issue 21): they are in rxnto/constants and rxnto/neutrino', () => {
+    writeFileSync(join(dir, 'constants.mjs'), `import * as main from 'rxnto';
+import * as constants from 'rxnto/constants';
+import * as neutrino from 'rxnto/neutrino';
+const qnx = (m) => Object.keys(m).filter((k) => /^_[A-Z]|^(O|S|SIGEV|ND2S|NAME_FLAG|STATE)_/.test(k));
+console.log(JSON.stringify({ main: qnx(main), constants: qnx(constants).length, inNeutrino: qnx(constants).every((k) => k in neutrino), chf: constants._NTO_CHF_UNBLOCK }));`);
+    const out = JSON.parse(run(process.execPath, ['constants.mjs'])) as { main: string[]; constants: number; inNeutrino: boolean; chf: number };
+    expect(out.main).toEqual([]);
+    expect(out.constants).toBeGreaterThan(100);
+    expect(out.inNeutrino).toBe(true);
+    expect(out.chf).toBe(0x0002);
+  });
+
   it('should require every subpath through CommonJS', () => {
     writeFileSync(join(dir, 'cjs.cjs'), `const counts = [${subpaths.map((s) => `Object.keys(require('${s}')).length`).join(', ')}];
 const { Kernel, VirtualClock } = require('rxnto');
@@ -61,6 +74,9 @@ import { messages, replyWith, triggerBatch } from 'rxnto/operators';
 import { MsgSend, asyncmsg_put, dispatch_create, netmgr_strtond, type _msg_info } from 'rxnto/neutrino';
 import { MarbleHarness, connectLoopback, type Loopback } from 'rxnto/testing';
 import { joinNats, type NatsNetwork, type NatsOptions } from 'rxnto/nats';
+import { _NTO_CHF_DISCONNECT } from 'rxnto/constants';
+import { putTo } from 'rxnto/operators';
+import { RemoteError, isRemoteError, type NetStats } from 'rxnto';
 const natsOptions: NatsOptions = { servers: 'nats://127.0.0.1:4222', domain: 'lab', probeMs: 500, resendBytes: 1 << 20 };
 const joined: (s: ReturnType<typeof createSystem>) => Promise<NatsNetwork> = (s) => joinNats(s, natsOptions);
 const system = createSystem({ scheduler: new VirtualClock() });
@@ -79,10 +95,16 @@ a.nodes$.subscribe((e) => (e.state === 'down' || e.state === 'suspect') && e.rea
 link.suspend('reconnecting');
 link.resume();
 const remote = a.process().connect({ node: 'b', pid: 1, chid: 1 });
-export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined };
+const stats: NetStats = a.netStats();
+const keyed = connectLoopback(a, createSystem({ node: 'c', scheduler: clock }), { key: 'a domain key of 16+ bytes' });
+const waiting = a.process().open('svc', { global: true, wait: 1000 });
+const flags: number = _NTO_CHF_DISCONNECT;
+const failed: boolean = isRemoteError(new RemoteError({ name: 'Error', message: 'x' }));
+const puts = putTo;
+export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts };
 `;
     writeFileSync(join(dir, 'consumer.mts'), consumer);
-    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined };'));
+    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts };'));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const flags = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
     expect(() => run(process.execPath, [tsc, ...flags, 'consumer.mts', 'consumer.cts'])).not.toThrow();

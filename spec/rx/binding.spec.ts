@@ -1,9 +1,7 @@
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  ERRNO, VirtualClock, createSystem, json, utf8, _NTO_CHF_UNBLOCK, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK,
-  type Received,
-} from '../../src/index.js';
+import { ERRNO, VirtualClock, createSystem, json, utf8, type Received } from '../../src/index.js';
+import { _NTO_CHF_UNBLOCK, _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK } from '../../src/constants/index.js';
 import { messages, replyWith, sendTo, decode, split } from '../../src/operators/index.js';
 
 function setup(flags = 0) {

@@ -4,7 +4,8 @@
 // reserved range 0x000..0x1FF (the C facade's message_attach keeps QNX's rule: any uint16).
 import { firstValueFrom, lastValueFrom, of, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { O_RDWR, Router, VirtualClock, _FTYPE_ANY, _IO_CONNECT, createSystem, isKernelError, utf8 } from '../../src/index.js';
+import { Router, VirtualClock, createSystem, isKernelError, utf8 } from '../../src/index.js';
+import { O_RDWR, _FTYPE_ANY, _IO_CONNECT } from '../../src/constants/index.js';
 import { ioConnectMessage } from '../../src/kernel/ioMessages.js';
 import { dispatch_create, message_attach } from '../../src/neutrino/index.js';
 import { messages, replyWith, sendTo } from '../../src/operators/index.js';
