@@ -14,14 +14,22 @@ export const HEADER_BYTES = 32;
 export const TRAILER_BYTES = 4;
 
 /**
- * The frame's check (FNV-1a, 32 bits, over `n` bytes of `b` from `at`): a frame whose header,
+ * The frame's check (32 bits, FNV-style over 4-byte words, over `n` bytes of `b` from `at`): a frame whose header,
  * body or payload was corrupted on its way is dropped as malformed instead of misleading the
  * node (a corrupted xid would leave a call waiting for a reply that went elsewhere). Not a MAC:
  * against forgery, give the link a key.
  */
 export function frameCheck(b: Uint8Array, at: number, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = at, end = at + n; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  // four bytes a step (a murmur-style mix per word), then the tail byte by byte
+  let h = 0x811c9dc5 ^ n;
+  const end = at + n;
+  let i = at;
+  for (; i + 4 <= end; i += 4) {
+    const w = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    h = Math.imul(h ^ Math.imul(w, 0xcc9e2d51), 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h >>> 0;
 }
 

@@ -78,8 +78,9 @@ class End implements Link {
   readonly queue: Array<Uint8Array | number> = [];
   /** A delivery task is scheduled for this direction. */
   armed = false;
-  /** Frames (as sent on the wire) delivered from this end, newest last. */
+  /** The last frames (as sent on the wire) delivered from this end: a ring, `next` the oldest once full. */
   readonly history: Uint8Array[] = [];
+  private next = 0;
   /** With a key: sealing what leaves this end, checking what arrives at it. */
   sealer: FrameSeal | null = null;
   opener: FrameSeal | null = null;
@@ -90,6 +91,20 @@ class End implements Link {
     if (this.closed) return false;
     this.pair.transmit(this, this.sealer === null ? frame : this.sealer.seal(frame));
     return true;
+  }
+
+  /** Remember a delivered frame (the last {@link HISTORY}). */
+  remember(frame: Uint8Array): void {
+    if (this.history.length < HISTORY) this.history.push(frame);
+    else {
+      this.history[this.next] = frame;
+      this.next = (this.next + 1) % HISTORY;
+    }
+  }
+
+  /** The remembered frames, oldest first. */
+  recent(): Uint8Array[] {
+    return [...this.history.slice(this.next), ...this.history.slice(0, this.next)];
   }
 
   /** A frame off the wire: opened (with a key: or dropped and counted) and handed to the node. */
@@ -184,8 +199,7 @@ class Pair implements Loopback {
       i += 2;
       if (to.closed || this.severed) continue;
       this.delivered++;
-      from.history.push(frame);
-      if (from.history.length > HISTORY) from.history.shift();
+      from.remember(frame);
       to.take(frame);
     }
     q.splice(0, i);
@@ -262,11 +276,11 @@ class Pair implements Loopback {
 
   replay(to: LoopbackSide, n: number): void {
     const from = this.toward(to);
-    for (const frame of from.history.slice(-Math.max(0, Math.floor(n)))) this.enqueue(from, frame);
+    for (const frame of from.recent().slice(-Math.max(0, Math.floor(n)))) this.enqueue(from, frame);
   }
 
   sniffed(to: LoopbackSide): readonly Uint8Array[] {
-    return this.toward(to).history.map((f) => f.slice());
+    return this.toward(to).recent().map((f) => f.slice());
   }
 
   delay(ms: number): void {
