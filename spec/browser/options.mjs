@@ -5,15 +5,8 @@
 import { firstValueFrom } from 'rxjs';
 import { createSystem, utf8 } from 'rxnto';
 import { startWorkerNode } from 'rxnto/worker';
+import { sleep, until } from './wait.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(f, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 const results = {};
 try {
   const main = createSystem({ node: 'main', net: { heartbeatMs: 1000 } });
