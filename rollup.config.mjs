@@ -10,8 +10,9 @@ const input = {
   'link/nats/index': 'src/link/nats/index.ts',
 };
 
-// rxjs, ix and node built-ins stay imports; everything of ours is emitted one file per module
-const external = (id) => /^(rxjs|ix|@nats-io\/transport-node)(\/|$)/.test(id) || id.startsWith('node:');
+// rxjs, @nats-io/transport-node and node built-ins stay imports; everything of ours is emitted one
+// file per module (nothing imports ix: receive() returns a plain AsyncIterable, issue 22)
+const external = (id) => /^(rxjs|@nats-io\/transport-node)(\/|$)/.test(id) || id.startsWith('node:');
 
 const ts = () =>
   typescript({

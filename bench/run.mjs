@@ -125,4 +125,4 @@ console.log('Scale rows: the cost with 100 k objects over the cost with 1 (lower
 if (only !== null) process.exit(0);
 const memory = memoryCase(quick ? 2_000_000 : 10_000_000);
 console.log(`\n${memory.case}: ${memory.puts.toLocaleString('en-US')} puts in ${memory.ms} ms, peak RSS growth ${memory.peak_rss_growth_mib} MiB (goal < ${memory.goal_mib} MiB)`);
-if (!quick) writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify([...results.map(({ q1, q3, verdict: _v, ...r }) => r), memory], null, 2) + '\n');
+if (!quick) writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify([...results, memory], null, 2) + '\n');

@@ -14,6 +14,7 @@ export {
 export { AsyncChannel, AsyncReceived, type AsyncBatch } from './rx/AsyncChannel.js';
 export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';
 export { Channel } from './rx/Channel.js';
+export type { PullIterable } from './rx/PullIterable.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';
 export { ReceivedMessage, Reply, type Received, type ReceivedPulse } from './rx/Received.js';
 export { RemoteError, isRemoteError, REMOTE_MESSAGE_MAX, type RemoteErrorInit } from './rx/RemoteError.js';

@@ -13,7 +13,6 @@ const root = resolve('.');
 const BARE: Record<string, string> = {
   rxjs: '/node_modules/rxjs/dist/esm/index.js',
   tslib: '/node_modules/tslib/tslib.es6.mjs',
-  'ix/asynciterable': '/node_modules/ix/asynciterable/index.mjs',
   rxnto: '/dist/esm/index.js',
   'rxnto/operators': '/dist/esm/operators/index.js',
   'rxnto/worker': '/dist/esm/link/worker/index.js',

@@ -1,6 +1,6 @@
 // Issue 20 item 7.4: a client killed while REPLY-blocked on an _NTO_CHF_UNBLOCK channel lingers
 // until the server answers; the snapshot and pidin show it, REPLY-blocked, its process marked
-// <defunct>, and it vanishes once the server replies or errors (README, "Reliability").
+// <defunct>, and it vanishes once the server replies or errors (docs/choices.md).
 import { describe, expect, it } from 'vitest';
 import { _NTO_CHF_UNBLOCK, _PULSE_CODE_UNBLOCK, ERRNO, formatPidin, readPulse, type KernelSnapshot } from '../../src/kernel/index.js';
 import { recorder, world } from './helpers.js';

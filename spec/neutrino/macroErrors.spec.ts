@@ -1,5 +1,5 @@
 // Issue 20 item 7.3: the C macros that fill or read the caller's own structs and buffers have no
-// errno. Given a wrong argument they throw what JavaScript throws, as README's "Reliability" says:
+// errno. Given a wrong argument they throw what JavaScript throws, as docs/reliability.md says:
 // a TypeError for a wrong type, a RangeError for a number out of range. Never a KernelError.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -60,9 +60,9 @@ describe('C macros given a wrong argument (issue 20 item 7.3)', () => {
     expect([iov.iov_base, iov.iov_len]).toEqual([new Uint8Array([0x61, 0x62, 0]), 3]);
   });
 
-  it("should say the same in README's Reliability section", () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## Reliability'));
+  it("should say the same in docs/reliability.md", () => {
+    const readme = readFileSync('docs/reliability.md', 'utf8');
+    const section = readme.slice(readme.indexOf('# Reliability'));
     const sentence = section.split(/(?<=\.)\s+/).find((s) => s.includes('SETIOV'));
     expect(sentence).toMatch(/TypeError/);
     expect(sentence).toMatch(/RangeError/);

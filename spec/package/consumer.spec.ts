@@ -1,8 +1,9 @@
 // The published package as a user gets it: `npm pack`, install the tarball in a fresh project,
 // import every subpath through ESM and CommonJS, and type-check a TypeScript consumer against the
-// shipped .d.ts files (ESM and CJS resolution). `npm test` builds first.
+// shipped .d.ts files (ESM and CJS resolution). `npm test` builds first. ix (IxJS) is an optional
+// peer (issue 22): it is not installed here, so every import and the type-check run without it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,22 @@ afterAll(() => {
 });
 
 describe('installed tarball', () => {
+  it('should install without ix (an optional peer, issue 22) and ship no import of it', () => {
+    expect(existsSync(join(dir, 'node_modules/rxnto/package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules/ix'))).toBe(false);
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/rxnto/package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+    expect(pkg.dependencies?.ix).toBeUndefined();
+    expect(pkg.peerDependenciesMeta?.ix?.optional).toBe(true);
+    // nothing in the installed package imports or requires ix (in code or in its .d.ts)
+    const grep = run(process.execPath, ['-e', `const fs = require('node:fs'), path = require('node:path');
+const hits = [];
+const walk = (d) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p);
+  else if (/\\.(c|m)?js$|\\.d\\.(c|m)?ts$/.test(n) && /(from\\s*|import\\s*\\(\\s*|require\\s*\\(\\s*)['"]ix(\\/|['"])/.test(fs.readFileSync(p, 'utf8').replace(/\\/\\*[\\s\\S]*?\\*\\//g, ''))) hits.push(p); } };
+walk('node_modules/rxnto/dist');
+console.log(JSON.stringify(hits));`]);
+    expect(JSON.parse(grep)).toEqual([]);
+  });
+
   it('should import every subpath through ESM', () => {
     writeFileSync(join(dir, 'esm.mjs'), `${subpaths.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}
 console.log(JSON.stringify([${subpaths.map((_, i) => `Object.keys(m${i}).length`).join(', ')}]));`);
@@ -76,7 +93,7 @@ import { MarbleHarness, connectLoopback, type Loopback } from 'rxnto/testing';
 import { joinNats, type NatsNetwork, type NatsOptions } from 'rxnto/nats';
 import { _NTO_CHF_DISCONNECT } from 'rxnto/constants';
 import { putTo } from 'rxnto/operators';
-import { RemoteError, isRemoteError, type NetStats } from 'rxnto';
+import { RemoteError, isRemoteError, type NetStats, type PullIterable, type Received, type AsyncBatch } from 'rxnto';
 const natsOptions: NatsOptions = { servers: 'nats://127.0.0.1:4222', domain: 'lab', probeMs: 500, resendBytes: 1 << 20 };
 const joined: (s: ReturnType<typeof createSystem>) => Promise<NatsNetwork> = (s) => joinNats(s, natsOptions);
 const system = createSystem({ scheduler: new VirtualClock() });
@@ -101,10 +118,20 @@ const waiting = a.process().open('svc', { global: true, wait: 1000 });
 const flags: number = _NTO_CHF_DISCONNECT;
 const failed: boolean = isRemoteError(new RemoteError({ name: 'Error', message: 'x' }));
 const puts = putTo;
-export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts };
+// receive() is a plain AsyncIterable (no ix types needed): for await, and an iterator given a signal
+const pulled: PullIterable<Received<string, string>> = ch.receive({ signal: AbortSignal.timeout(1000) });
+const batches: AsyncIterable<AsyncBatch<string>> = system.process().asyncChannel({ codec: utf8 }).receive();
+async function drain(): Promise<string[]> {
+  const got: string[] = [];
+  for await (const m of pulled) if (m.kind === 'message') { got.push(m.data); m.reply(m.data); break; }
+  for await (const b of batches) { got.push(...b.map((m) => m.data)); break; }
+  await pulled[Symbol.asyncIterator](new AbortController().signal).return?.();
+  return got;
+}
+export { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts, drain };
 `;
     writeFileSync(join(dir, 'consumer.mts'), consumer);
-    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts };'));
+    writeFileSync(join(dir, 'consumer.cts'), consumer.replace(/^export .*$/m, 'export = { router, n, p, info, triggerBatch, dispatch_create, MarbleHarness, link, nd, remote, joined, stats, keyed, waiting, flags, failed, puts, drain };'));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const flags = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types')];
     expect(() => run(process.execPath, [tsc, ...flags, 'consumer.mts', 'consumer.cts'])).not.toThrow();

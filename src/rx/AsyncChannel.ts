@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
-import { AsyncIterableX } from 'ix/asynciterable';
 import { abortable } from './abortable.js';
+import type { PullIterable } from './PullIterable.js';
 import { ERRNO, KernelError, type AsyncMessage } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
@@ -150,14 +150,29 @@ export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
   /**
    * Pull-style receiving: each `next()` of the iterator is one `asyncmsg_get` by a logical thread
    * of its own, so nothing is taken from the senders before the loop asks (back-pressure).
-   * Aborting `signal` (or the iterator's) ends a get that waits, as an unblock does.
+   * Aborting `signal` (or the iterator's) ends a get that waits, as an unblock does (the loop
+   * throws the signal's reason); leaving the loop ends the thread.
+   *
+   * The result is a standard `AsyncIterable` (a {@link PullIterable}): use it with `for await`,
+   * no library needed. IxJS users wrap it with `from()` of `ix/asynciterable` (`ix` is an
+   * optional peer of rxnto) to use IxJS operators; `signal` aborts a get that waits inside the
+   * pipeline.
    *
    * @example
    * ```ts
    * for await (const batch of inbox.receive({ signal })) await store(batch.map((m) => m.data));
    * ```
+   *
+   * @example With IxJS operators
+   * ```ts
+   * import { from } from 'ix/asynciterable';
+   * import { map, take } from 'ix/asynciterable/operators';
+   *
+   * const firstThree = from(inbox.receive({ signal })).pipe(map((batch) => batch.map((m) => m.data)), take(3));
+   * for await (const data of firstThree) await store(data);
+   * ```
    */
-  receive(options: { readonly signal?: AbortSignal } = {}): AsyncIterableX<AsyncBatch<T>> {
+  receive(options: { readonly signal?: AbortSignal } = {}): PullIterable<AsyncBatch<T>> {
     return new AsyncReceiveIterable(this.cfg, () => this.destroyed, options.signal);
   }
 
@@ -173,14 +188,12 @@ export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
   }
 }
 
-class AsyncReceiveIterable<T> extends AsyncIterableX<AsyncBatch<T>> {
+class AsyncReceiveIterable<T> implements PullIterable<AsyncBatch<T>> {
   constructor(
     private readonly cfg: AsyncChannelConfig<T>,
     private readonly destroyed: () => boolean,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    super();
-  }
+  ) {}
 
   async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<AsyncBatch<T>> {
     const { owner, chid, codec, maxNumBuffer } = this.cfg;

@@ -1,10 +1,10 @@
 import { Observable } from 'rxjs';
-import { AsyncIterableX } from 'ix/asynciterable';
 import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { Received } from './Received.js';
 import { Receiver, type ReceiveContext } from './Receiver.js';
 import { subscribeChannel } from './channelSubscription.js';
 import { abortable } from './abortable.js';
+import type { PullIterable } from './PullIterable.js';
 
 /** @internal What a channel needs from its process. */
 export interface ChannelOwner {
@@ -88,14 +88,28 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
    * of its own; leaving the loop, or aborting `signal` (or the iterator's), ends that thread (an
    * aborted wait is an unblock: the loop throws the signal's reason).
    *
+   * The result is a standard `AsyncIterable` (a {@link PullIterable}): use it with `for await`,
+   * no library needed. IxJS users wrap it with `from()` of `ix/asynciterable` (`ix` is an
+   * optional peer of rxnto) to use IxJS operators; leaving the IxJS loop ends the thread too, and
+   * `signal` aborts a receive that waits inside the pipeline.
+   *
    * @example
    * ```ts
    * for await (const m of ch.receive()) {
    *   if (m.kind === 'message') m.reply(m.data);
    * }
    * ```
+   *
+   * @example With IxJS operators
+   * ```ts
+   * import { from } from 'ix/asynciterable';
+   * import { filter, take } from 'ix/asynciterable/operators';
+   *
+   * const firstTwo = from(ch.receive({ signal })).pipe(filter((m) => m.kind === 'message'), take(2));
+   * for await (const m of firstTwo) if (m.kind === 'message') m.reply(m.data);
+   * ```
    */
-  receive(options: { readonly signal?: AbortSignal } = {}): AsyncIterableX<Received<T, R>> {
+  receive(options: { readonly signal?: AbortSignal } = {}): PullIterable<Received<T, R>> {
     return new ReceiveIterable(this.owner, this.ctx, () => this.destroyed, options.signal);
   }
 
@@ -111,15 +125,13 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
   }
 }
 
-class ReceiveIterable<T, R> extends AsyncIterableX<Received<T, R>> {
+class ReceiveIterable<T, R> implements PullIterable<Received<T, R>> {
   constructor(
     private readonly owner: ChannelOwner,
     private readonly ctx: ReceiveContext<T, R>,
     private readonly destroyed: () => boolean,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    super();
-  }
+  ) {}
 
   async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<Received<T, R>> {
     const { owner, ctx } = this;
