@@ -2,7 +2,7 @@
 // import every subpath through ESM and CommonJS, and type-check a TypeScript consumer against the
 // shipped .d.ts files (ESM and CJS resolution). `npm test` builds first. ix (IxJS) is an optional
 // peer (issue 22): it is not installed here, so every import and the type-check run without it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ const root = resolve('.');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const subpaths = ['rxnto', 'rxnto/operators', 'rxnto/constants', 'rxnto/neutrino', 'rxnto/testing', 'rxnto/worker'];
 let dir = '';
+let installWarnings = '';
 
 const run = (cmd: string, args: string[], cwd = dir): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -23,7 +24,9 @@ beforeAll(() => {
   const rxjs = JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')).version as string;
   // and @nats-io/transport-node, the optional peer of rxnto/nats
   const nats = JSON.parse(readFileSync(join(root, 'node_modules/@nats-io/transport-node/package.json'), 'utf8')).version as string;
-  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `rxjs@${rxjs}`, `@nats-io/transport-node@${nats}`]);
+  const install = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, tarball), `rxjs@${rxjs}`, `@nats-io/transport-node@${nats}`], { cwd: dir, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`npm install failed: ${install.stderr}`);
+  installWarnings = install.stderr;
 }, 180_000);
 
 afterAll(() => {
@@ -31,6 +34,13 @@ afterAll(() => {
 });
 
 describe('installed tarball', () => {
+  it('should install with no engine warning on this Node (what a consumer installs supports the engines rxnto claims)', () => {
+    expect(installWarnings).not.toMatch(/EBADENGINE|Unsupported engine/);
+    const claimed = (JSON.parse(readFileSync(join(dir, 'node_modules/rxnto/package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(claimed).toBe('>=20');
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);
+  });
+
   it('should install without ix (an optional peer, issue 22) and ship no import of it', () => {
     expect(existsSync(join(dir, 'node_modules/rxnto/package.json'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules/ix'))).toBe(false);
