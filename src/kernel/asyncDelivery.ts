@@ -144,11 +144,18 @@ export function admitPuts(k: KernelCore, c: AsyncConn): void {
   }
 }
 
-/** A put enters the ring: the count trigger, else the time trigger armed by the first untriggered put. */
+/**
+ * A put enters the ring: the count trigger, else the time trigger armed by the first untriggered put.
+ * On one node the count is every message put and not yet consumed (a get that keeps up empties the
+ * ring at each trigger, so its gets see batches of `count`). Across nodes the sent messages stay in
+ * the ring until the receiver's report of their consumption comes back, a link's latency later:
+ * counting them would make every put a batch of one once `count` are in flight. There the count is
+ * the puts not yet sent, which gives a receiver that keeps up the batches it would see on one node.
+ */
 export function accept(k: KernelCore, c: AsyncConn, entry: AsyncEntry): void {
   c.entries.push(entry);
   const { trigger_num_msg: count, trigger_time: time } = c.attr;
-  if (count !== 0 && c.entries.length >= count) {
+  if (count !== 0 && (c.conn.remote === null ? c.entries.length : c.entries.length - c.visible) >= count) {
     trigger(k, c);
   } else if (c.timer === null && Number(time.nsec) > 0) {
     armTrigger(k, c, Math.max(1, Math.ceil(Number(time.nsec) / 1e6)));

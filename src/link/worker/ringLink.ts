@@ -112,14 +112,17 @@ export class RingLink extends LinkBase {
   private ring(): void {
     this.ringQueued = false;
     if (this.closed) return;
+    // the read position the writes below saw at most: a wait for room waits for it to move, so
+    // that a drain between the writes and the wait (the doorbell wakes the reader) is not missed
+    const head = Atomics.load(this.tx.i32, HEAD);
     while (this.waiting.length > 0 && this.write(this.waiting[0]!)) this.waiting.shift();
     Atomics.add(this.tx.i32, BELL, 1);
     Atomics.notify(this.tx.i32, BELL);
     if (this.waiting.length > 0 && !this.awaitingRoom) {
-      // the reader notifies HEAD when it takes frames: go on then
+      // the reader notifies HEAD when it takes frames: go on then (at once if it has already)
       this.awaitingRoom = true;
       const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-      const r = waitAsync(this.tx.i32, HEAD, Atomics.load(this.tx.i32, HEAD));
+      const r = waitAsync(this.tx.i32, HEAD, head);
       const again = (): void => { this.awaitingRoom = false; this.ring(); };
       if (r.async) void (r.value as Promise<string>).then(again);
       else queueMicrotask(again);
