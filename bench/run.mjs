@@ -1,9 +1,19 @@
-// npm run bench: every case against its baseline, in alternating samples in this one process.
-// Each row: the median of the per-sample ratios and its spread (the interquartile range); a goal
-// is met when the whole spread clears it, missed when the whole spread falls short, and too wide
-// to judge otherwise. `npm run bench -- --quick` takes fewer, shorter samples; `-- --only=nats`
-// runs only the rows whose case starts with `nats` (and then writes no results.json).
-// Prints a table and writes bench/results.json.
+// npm run bench: every case against its baselines, in alternating samples in this one process
+// (bench/measure.mjs): a pair of samples is one in the order case-then-baseline and one in the
+// order baseline-then-case. Each row: the median of the per-sample ratios with its first and
+// third quartiles (q1..q3), and the balanced ratio: the median of the pairs' geometric means of
+// their two ratios (it cancels a cost that falls on whichever of a pair runs first: the worker
+// rows show one), with its quartiles. Verdicts use the balanced ratio: a goal `>= g` is met when
+// balanced_q1 >= g, missed when balanced_q3 < g, too wide to judge otherwise (`<= g`, the scale
+// rows: the mirror). Every baseline, the floors included (raw.sab.*: bare SharedArrayBuffer
+// rings, cases/sab.mjs), is measured in the same run, in the same samples as its case.
+// `npm run bench -- --quick` takes fewer, shorter samples (and writes no results.json);
+// `-- --only=TERM[,TERM…]` runs only the rows whose case contains a TERM (with all their
+// baselines) or, for the rest, the baselines that contain one (`--only=raw.sab`: each case
+// against its floor), and writes no results.json.
+// Prints a table and writes bench/results.json: per row case, ops_per_sec, baseline,
+// baseline_ops_per_sec, ratio, spread (q3 - q1), q1, q3, balanced, balanced_q1, balanced_q3,
+// goal, verdict (and ratio_10k for the scale rows), then the memory row.
 import { writeFileSync } from 'node:fs';
 import { compare } from './measure.mjs';
 import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.mjs';
@@ -11,15 +21,19 @@ import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
 import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsRoundtripKeyed, natsUnavailable } from './cases/nats.mjs';
-import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip } from './cases/worker.mjs';
+import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip, workerRoundtripSpin } from './cases/worker.mjs';
+import { sabBatch100, sabInflight64, sabPingPong } from './cases/sab.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
 import { memoryCase } from './memory.mjs';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
-const picked = (name) => only === null || name.startsWith(only);
-const SAMPLES = quick ? 7 : 15;
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter((t) => t !== '') ?? null;
+const picked = (name) => only === null || only.some((t) => name.includes(t));
+/** The baselines of a row to run: all when its case is picked, else those picked themselves. */
+const pickedBaselines = (c) => (picked(c.case) ? c.baselines : c.baselines.filter(picked));
+// even: every sample is in a pair (AB and BA) for the balanced ratio
+const SAMPLES = quick ? 8 : 16;
 const scaleIters = (n) => (quick ? Math.ceil(n / 4) : n);
 
 const baselines = {
@@ -34,6 +48,9 @@ const baselines = {
   'comlink.call': comlinkCall,
   'raw.postmessage.inflight64': rawInflight64,
   'raw.postmessage.bufferCount100': rawBufferCount100,
+  'raw.sab.pingpong': sabPingPong,
+  'raw.sab.inflight64': sabInflight64,
+  'raw.sab.batch100': sabBatch100,
   'nats.raw.request': natsRawRequest,
   'nats.raw.inflight100': natsRawInflight100,
   'nats.raw.publish': natsRawPublish,
@@ -43,18 +60,22 @@ const SYNC = { iterations: quick ? 25_000 : 100_000 };
 const LONG = { iterations: quick ? 250_000 : 1_000_000 };
 const cases = [
   { case: 'kernel.sync.roundtrip', make: kernelRoundtrip, baselines: ['rxjs.subject.pingpong', 'promise.pingpong'], goal: { 'rxjs.subject.pingpong': 0.5 }, options: SYNC },
-  { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.3 }, options: SYNC },
-  { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.3 }, options: SYNC },
+  { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
+  { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
   // ≤ 1.5× the time of two 1 MiB copies: at least 1/1.5 of their rate
   { case: 'rx.sync.1mib', make: rx1MiB, baselines: ['memcpy.2x1mib'], goal: { 'memcpy.2x1mib': 0.667 }, options: { iterations: quick ? 20 : 60 } },
   { case: 'async.put_get.trigger1', make: () => kernelPutGet(1), baselines: ['rxjs.subject.bufferCount1'], goal: {}, options: LONG },
   { case: 'async.put_get.trigger16', make: () => kernelPutGet(16), baselines: ['rxjs.subject.bufferCount16'], goal: {}, options: LONG },
   { case: 'async.put_get.trigger256', make: () => kernelPutGet(256), baselines: ['rxjs.subject.bufferCount256'], goal: { 'rxjs.subject.bufferCount256': 0.5 }, options: LONG },
   // rows that start workers or other kernels last: their threads and code must not weigh on the rows above
-  { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: { 'kernel.sync.roundtrip': 0.3 }, options: { iterations: quick ? 5_000 : 20_000 } },
-  { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.messageport.pingpong', 'comlink.call'], goal: { 'raw.messageport.pingpong': 1.5, 'comlink.call': 2 }, options: WORKER },
-  { case: 'worker.sync.inflight64', make: workerInflight64, baselines: ['raw.postmessage.inflight64'], goal: { 'raw.postmessage.inflight64': 1.5 }, options: { iterations: quick ? 3_200 : 12_800 } },
-  { case: 'worker.async.trigger100', make: workerAsyncTrigger100, baselines: ['raw.postmessage.bufferCount100'], goal: { 'raw.postmessage.bufferCount100': 1 }, options: { iterations: quick ? 5_000 : 20_000 } },
+  // a diagnostic (the net layer's own CPU), not a user-facing latency: no goal
+  { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: {}, options: { iterations: quick ? 5_000 : 20_000 } },
+  // the floors (raw.sab.*) are bare SharedArrayBuffer rings of the same shape; raw.messageport.pingpong is for reference
+  { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.sab.pingpong', 'comlink.call', 'raw.messageport.pingpong'], goal: { 'raw.sab.pingpong': 0.9, 'comlink.call': 1.3 }, options: WORKER },
+  // the link option spinMicros: 20 on both ends (the reader spins 20 µs before it parks)
+  { case: 'worker.sync.roundtrip.spin', make: workerRoundtripSpin, baselines: ['raw.messageport.pingpong'], goal: { 'raw.messageport.pingpong': 3 }, options: WORKER },
+  { case: 'worker.sync.inflight64', make: workerInflight64, baselines: ['raw.postmessage.inflight64', 'raw.sab.inflight64'], goal: { 'raw.postmessage.inflight64': 1.5 }, options: { iterations: quick ? 3_200 : 12_800 } },
+  { case: 'worker.async.trigger100', make: workerAsyncTrigger100, baselines: ['raw.sab.batch100', 'raw.postmessage.bufferCount100'], goal: { 'raw.sab.batch100': 0.5 }, options: { iterations: quick ? 5_000 : 20_000 } },
   // the NATS rows start their own nats-server (skipped, with the reason, when it is absent)
   ...(natsUnavailable() === null ? [
     { case: 'nats.sync.roundtrip', make: natsRoundtrip, baselines: ['nats.raw.request'], goal: { 'nats.raw.request': 0.9 }, options: { iterations: quick ? 200 : 500 } },
@@ -74,26 +95,35 @@ const scales = [
   { case: 'scale.timercreate', make: timerCreate, iterations: 20_000 },
 ];
 
-/** 'met', 'missed' or 'too wide to judge', for a ratio that should be at least (or, with `atMost`, at most) `goal`. */
+/**
+ * 'met', 'missed' or 'too wide to judge', for a balanced ratio (`r.balanced` within `r.bq1..r.bq3`)
+ * that should be at least (or, with `atMost`, at most) `goal`; '' without a goal.
+ */
 function verdict(r, goal, atMost = false) {
   if (goal === null) return '';
-  const [lo, hi] = atMost ? [-r.q3, -r.q1] : [r.q1, r.q3];
+  const [lo, hi] = atMost ? [-r.bq3, -r.bq1] : [r.bq1, r.bq3];
   const g = atMost ? -goal : goal;
   return lo >= g ? 'met' : hi < g ? 'missed' : 'too wide to judge';
 }
 
+/** The figures of a row from compare()'s result. */
+const figures = (r) => ({
+  ratio: round(r.ratio), spread: round(r.q3 - r.q1), q1: round(r.q1), q3: round(r.q3),
+  balanced: round(r.balanced), balanced_q1: round(r.bq1), balanced_q3: round(r.bq3),
+});
+
 const results = [];
 const started = Date.now();
 const progress = (name) => { if (process.stderr.isTTY || process.env.BENCH_PROGRESS) process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0)}s ${name}\n`); };
-for (const c of cases.filter((x) => picked(x.case))) {
-  progress(c.case);
-  for (const b of c.baselines) {
+for (const c of cases) {
+  for (const b of pickedBaselines(c)) {
+    progress(`${c.case} / ${b}`);
     const r = await compare(c.make(), baselines[b](), { ...c.options, samples: SAMPLES });
     const goal = c.goal[b] ?? null;
-    results.push({ case: c.case, ops_per_sec: Math.round(r.opsA), baseline: b, baseline_ops_per_sec: Math.round(r.opsB), ratio: round(r.ratio), spread: round(r.q3 - r.q1), q1: round(r.q1), q3: round(r.q3), goal: goal === null ? null : `>= ${goal}`, verdict: verdict(r, goal) });
+    results.push({ case: c.case, ops_per_sec: Math.round(r.opsA), baseline: b, baseline_ops_per_sec: Math.round(r.opsB), ...figures(r), goal: goal === null ? null : `>= ${goal}`, verdict: verdict(r, goal) });
+    // workers end with their comparison: idle threads must not share the cores with the next one
+    await closeWorkers();
   }
-  // a worker row's workers end with it: idle threads must not share the cores with later rows
-  await closeWorkers();
 }
 await closeNats();
 if (natsUnavailable() !== null) console.log(`NATS rows skipped: ${natsUnavailable()}`);
@@ -105,7 +135,7 @@ for (const s of scales.filter((x) => picked(x.case))) {
   const big = await compare(small, s.make(100_000), { iterations: scaleIters(s.iterations), samples: SAMPLES });
   results.push({
     case: s.case, ops_per_sec: Math.round(big.opsB), baseline: `${s.case}@1`, baseline_ops_per_sec: Math.round(big.opsA),
-    ratio: round(big.ratio), spread: round(big.q3 - big.q1), q1: round(big.q1), q3: round(big.q3), ratio_10k: round(mid.ratio), goal: '<= 3', verdict: verdict(big, 3, true),
+    ...figures(big), ratio_10k: round(mid.ratio), goal: '<= 3', verdict: verdict(big, 3, true),
   });
 }
 
@@ -114,13 +144,15 @@ function round(x) {
 }
 
 const fmt = (n) => n.toLocaleString('en-US');
-const rows = [['case', 'ops/s', 'baseline', 'baseline ops/s', 'ratio', 'spread (IQR)', 'goal', 'verdict']].concat(
-  results.map((r) => [r.case, fmt(r.ops_per_sec), r.baseline, fmt(r.baseline_ops_per_sec), r.ratio.toFixed(3), `${r.q1.toFixed(3)}..${r.q3.toFixed(3)}`, r.goal ?? '', r.verdict]),
+const span = (m, lo, hi) => `${m.toFixed(3)} (${lo.toFixed(3)}..${hi.toFixed(3)})`;
+const rows = [['case', 'ops/s', 'baseline', 'ratio (q1..q3)', 'balanced (q1..q3)', 'goal', 'verdict']].concat(
+  results.map((r) => [r.case, fmt(r.ops_per_sec), r.baseline, span(r.ratio, r.q1, r.q3), span(r.balanced, r.balanced_q1, r.balanced_q3), r.goal ?? '', r.verdict]),
 );
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-for (const r of rows) console.log(r.map((cell, i) => (i === 1 || i === 3 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
-console.log(`\nNode ${process.version}${quick ? ', --quick' : ''}: ${SAMPLES} alternating samples per row in this one process; ratio = median of the per-sample ratios.`);
-console.log('Scale rows: the cost with 100 k objects over the cost with 1 (lower is better; ratio_10k in results.json).');
+for (const r of rows) console.log(r.map((cell, i) => (i === 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
+console.log(`\nNode ${process.version}${quick ? ', --quick' : ''}: ${SAMPLES} alternating samples (${SAMPLES / 2} AB/BA pairs) per row in this one process; ratio = median of the per-sample ratios,`);
+console.log('balanced = median of the pairs\' geometric means (verdicts use it and its quartiles); ops/s of the case, its baseline\'s in results.json.');
+if (results.some((r) => r.ratio_10k !== undefined)) console.log('Scale rows: the cost with 100 k objects over the cost with 1 (lower is better; ratio_10k in results.json).');
 
 if (only !== null) process.exit(0);
 const memory = memoryCase(quick ? 2_000_000 : 10_000_000);

@@ -1,6 +1,7 @@
 // Worker rows: a 64-byte round trip between the main thread and a worker node, sequential and
-// with 64 in flight, against a bare MessagePort ping-pong and a comlink call of the same size.
-// Each case starts its worker on first use; closeWorkers() ends them all.
+// with 64 in flight, against a bare MessagePort ping-pong and a comlink call of the same size
+// (the bare SharedArrayBuffer floors are in sab.mjs). Each case starts its worker on first use;
+// closeWorkers() ends them all (closeWith() adds to them).
 import { Worker } from 'node:worker_threads';
 import { Subject, bufferCount, firstValueFrom } from 'rxjs';
 import * as Comlink from 'comlink';
@@ -17,15 +18,24 @@ export async function closeWorkers() {
   await Promise.all(closers.splice(0).map((close) => close()));
 }
 
+/** Have closeWorkers() call `close` too (the workers of other case files). */
+export function closeWith(close) {
+  closers.push(close);
+}
+
 /** `setup` once, on the first call; then `run(state, n)`. */
 function lazily(setup, run) {
   let ready = null;
   return async (n) => run(await (ready ??= setup()), n);
 }
 
-async function rxntoEcho() {
+/**
+ * A worker node answering 'echo', and a connection to it. `link`: options of the worker link, given
+ * to both ends (startWorkerNode here; joinParent in the worker, through its workerData).
+ */
+async function rxntoEcho(link = {}) {
   const main = createSystem({ node: `bench${closers.length}` });
-  const worker = startWorkerNode(main, url('echo.worker.mjs'), { node: `echo${closers.length}` });
+  const worker = startWorkerNode(main, url('echo.worker.mjs'), { node: `echo${closers.length}`, ...link, worker: { workerData: { link } } });
   closers.push(() => worker.terminate());
   const names = main.kernel.net.names;
   while (names.providers('echo').length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -38,6 +48,16 @@ const once = (conn, msg, options) => new Promise((resolve, reject) => conn.send(
 /** worker.sync.roundtrip: one send at a time, main → worker node → reply. */
 export function workerRoundtrip() {
   return lazily(rxntoEcho, async ({ conn, msg, options }, n) => {
+    for (let i = 0; i < n; i++) await once(conn, msg, options);
+  });
+}
+
+/** The link option of worker.sync.roundtrip.spin: the reader spins this long (µs) before it parks. */
+const SPIN = { spinMicros: 20 };
+
+/** worker.sync.roundtrip.spin: the same with `spinMicros: 20` on both ends of the link. */
+export function workerRoundtripSpin() {
+  return lazily(() => rxntoEcho(SPIN), async ({ conn, msg, options }, n) => {
     for (let i = 0; i < n; i++) await once(conn, msg, options);
   });
 }
