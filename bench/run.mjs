@@ -23,6 +23,8 @@ import { netLoopbackRoundtrip } from './cases/net.mjs';
 import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsRoundtripKeyed, natsUnavailable } from './cases/nats.mjs';
 import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip, workerRoundtripSpin } from './cases/worker.mjs';
 import { sabBatch100, sabInflight64, sabPingPong } from './cases/sab.mjs';
+import { inspectorAttached } from './cases/inspector.mjs';
+import { closeDurable, durableUnavailable, natsAsyncDurable, natsRawJetStreamPublish } from './cases/durable.mjs';
 import { kernelPutGet, subjectBufferCount } from './cases/async.mjs';
 import { channelCreate, connectAttach, sendMixedPrio, timerCreate, timerTimeoutVirtual } from './cases/scale.mjs';
 import { memoryCase } from './memory.mjs';
@@ -51,6 +53,7 @@ const baselines = {
   'raw.sab.pingpong': sabPingPong,
   'raw.sab.inflight64': sabInflight64,
   'raw.sab.batch100': sabBatch100,
+  'nats.raw.jetstream.publish': natsRawJetStreamPublish,
   'nats.raw.request': natsRawRequest,
   'nats.raw.inflight100': natsRawInflight100,
   'nats.raw.publish': natsRawPublish,
@@ -70,6 +73,8 @@ const cases = [
   // rows that start workers or other kernels last: their threads and code must not weigh on the rows above
   // a diagnostic (the net layer's own CPU), not a user-facing latency: no goal
   { case: 'net.loopback.roundtrip', make: netLoopbackRoundtrip, baselines: ['kernel.sync.roundtrip'], goal: {}, options: { iterations: quick ? 5_000 : 20_000 } },
+  // the inspector with a page open and streaming the trace (issue 24)
+  { case: 'inspector.attached', make: inspectorAttached, baselines: ['kernel.sync.roundtrip'], goal: { 'kernel.sync.roundtrip': 0.9 }, options: SYNC },
   // the floors (raw.sab.*) are bare SharedArrayBuffer rings of the same shape; raw.messageport.pingpong is for reference
   { case: 'worker.sync.roundtrip', make: workerRoundtrip, baselines: ['raw.sab.pingpong', 'comlink.call', 'raw.messageport.pingpong'], goal: { 'raw.sab.pingpong': 0.9, 'comlink.call': 1.3 }, options: WORKER },
   // the link option spinMicros: 20 on both ends (the reader spins 20 µs before it parks)
@@ -83,6 +88,10 @@ const cases = [
     { case: 'nats.sync.roundtrip.keyed', make: natsRoundtripKeyed, baselines: ['nats.raw.request'], goal: { 'nats.raw.request': 0.85 }, options: { iterations: quick ? 200 : 500 } },
     { case: 'nats.sync.inflight100', make: natsInflight100, baselines: ['nats.raw.inflight100'], goal: { 'nats.raw.inflight100': 0.9 }, options: { iterations: quick ? 1_000 : 3_000 } },
     { case: 'nats.pulse.throughput', make: natsPulses, baselines: ['nats.raw.publish'], goal: { 'nats.raw.publish': 0.9 }, options: { iterations: quick ? 2_000 : 10_000 } },
+  ] : []),
+  // durable asyncmsg on JetStream (issue 25): a nats-server -js of its own
+  ...(durableUnavailable() === null ? [
+    { case: 'nats.async.durable', make: natsAsyncDurable, baselines: ['nats.raw.jetstream.publish'], goal: { 'nats.raw.jetstream.publish': 0.8 }, options: { iterations: quick ? 1_000 : 3_000 } },
   ] : []),
 ];
 // the scale rows: the operation with 100 k objects against the same with 1; the ratio is the
@@ -126,6 +135,7 @@ for (const c of cases) {
   }
 }
 await closeNats();
+await closeDurable();
 if (natsUnavailable() !== null) console.log(`NATS rows skipped: ${natsUnavailable()}`);
 for (const s of scales.filter((x) => picked(x.case))) {
   progress(s.case);

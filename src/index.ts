@@ -13,6 +13,14 @@ export {
 } from './rx/RxProcess.js';
 export { AsyncChannel, AsyncReceived, type AsyncBatch } from './rx/AsyncChannel.js';
 export { AsyncConnection, type AsyncDelivery } from './rx/AsyncConnection.js';
+// Durable asynchronous messages across nodes (issue 25, docs/durable.md)
+export { DurableChannel, DurableReceived, type DurableBatch } from './rx/DurableChannel.js';
+export { DurableConnection, type DurableStored } from './rx/DurableConnection.js';
+export type { DurableChannelOptions, DurableConnectOptions } from './rx/durableOptions.js';
+export type {
+  DurableLog, DurableRecord, DurableAck, DurableDelivery, DurableConsumer, DurableConsumerOptions, DurableConsumerInfo, DurableReport,
+  DurableFeatures, DurableEvent, DurableOptions,
+} from './kernel/net/durable.js';
 export { Channel } from './rx/Channel.js';
 export type { PullIterable } from './rx/PullIterable.js';
 export { Connection, type PulseInit, type SendOptions, type TimeoutStates } from './rx/Connection.js';

@@ -68,6 +68,61 @@ describe('asynchronous messages across nodes', () => {
     expect([got, errs]).toEqual([[4], [ERRNO.EMSGSIZE]]);
   });
 
+  it('should report which messages were cut when one batch is taken by several gets in one call (EMSGSIZE in put order)', () => {
+    const { clock, a, b } = nodes();
+    const r = proc(b, 'receiver');
+    const r2 = b.createThread(r.t.process);
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 4, 10, null);
+    const s = proc(a, 'sender');
+    const errs: string[] = [];
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr({ max_num_buffer: 10, trigger_num_msg: 5, call_back: (err, _b, h) => errs.push(`${h}:${err}`) }));
+    // two gets wait (the later one is served first), and the batch of 5 is split between them
+    const got: string[] = [];
+    b.asyncGet(r.t, achid, 3, (_e, ms) => got.push(`r:${ms.map((m) => m.msglen).join(',')}`));
+    b.asyncGet(r2, achid, 2, (_e, ms) => got.push(`r2:${ms.map((m) => m.msglen).join(',')}`));
+    for (const [h, n] of [[1, 2], [2, 10], [3, 3], [4, 10], [5, 4]] as const) a.asyncPut(s.t, coid, new Uint8Array(n).fill(h), h, null, () => {});
+    clock.advanceBy(10);
+    expect(got).toEqual(['r2:2,4', 'r:3,4,4']);
+    expect(errs).toEqual(['1:0', `2:${ERRNO.EMSGSIZE}`, '3:0', `4:${ERRNO.EMSGSIZE}`, '5:0']);
+  });
+
+  it('should hand each message its own bytes (views of the frame that carried the batch)', () => {
+    const { clock, a, b } = nodes();
+    const r = proc(b, 'receiver');
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 64, 10, null);
+    const s = proc(a, 'sender');
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr({ max_num_buffer: 10, trigger_num_msg: 3 }));
+    const sent = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array([9, 8, 7, 6, 5])];
+    for (const [i, m] of sent.entries()) a.asyncPut(s.t, coid, m, i + 1, null, () => {});
+    sent[0]!.fill(0); // the batch left at the trigger: a later change of the sender's buffer is not seen
+    let got: number[][] = [];
+    b.asyncGet(r.t, achid, 10, (_e, ms) => { got = ms.map((m) => [...m.data]); });
+    clock.advanceBy(10);
+    expect(got).toEqual([[1, 2, 3], [], [9, 8, 7, 6, 5]]);
+  });
+
+  it('should send a buffer detached since its put as zeros of its length, never another batch\'s bytes', () => {
+    const { clock, a, b } = nodes();
+    const r = proc(b, 'receiver');
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 64, 10, null);
+    const s = proc(a, 'sender');
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr({ max_num_buffer: 10, trigger_num_msg: 2 }));
+    const got: number[][] = [];
+    const get = () => b.asyncGet(r.t, achid, 10, (_e, ms) => got.push(...ms.map((m) => [...m.data])));
+    clock.advanceBy(10); // the session is up: both batches are encoded from the same buffer
+    a.asyncPut(s.t, coid, new Uint8Array([5, 5, 5]), 1, null, () => {});
+    a.asyncPut(s.t, coid, new Uint8Array([6, 6, 6]), 2, null, () => {});
+    get();
+    clock.advanceBy(10);
+    const gone = new Uint8Array([7, 7, 7]);
+    a.asyncPut(s.t, coid, gone, 3, null, () => {});
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    a.asyncPut(s.t, coid, new Uint8Array([8]), 4, null, () => {});
+    get();
+    clock.advanceBy(10);
+    expect(got).toEqual([[5, 5, 5], [6, 6, 6], [0, 0, 0], [8]]);
+  });
+
   it('should end undelivered messages with EBADF callbacks when the receiver\'s node is lost, or its channel is not asynchronous', () => {
     const { clock, a, b, link } = nodes();
     const r = proc(b, 'receiver');

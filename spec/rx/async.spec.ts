@@ -84,6 +84,73 @@ describe('AsyncConnection and AsyncChannel', () => {
     expect(got).toEqual([-1]);
   });
 
+  it('should make tryNext() return false on a full ring, with nothing put and nothing thrown', async () => {
+    const { out, inbox } = setup(3);
+    expect([out.tryNext('a'), out.tryNext('b'), out.tryNext('c')]).toEqual([true, true, false]);
+    const batch = firstValueFrom(inbox);
+    out.flush({ wait: false }).subscribe();
+    expect((await batch).map((m) => m.data)).toEqual(['a', 'b']);
+    expect(out.tryNext('c')).toBe(true);
+    out.complete();
+    expect(out.tryNext('d')).toBe(false);
+    expect(() => out.next('d')).not.toThrow();
+  });
+
+  it('should throw EAGAIN from next() as a KernelError without a stack trace, and restore the stack trace limit', () => {
+    const { out } = setup(2);
+    out.next('a');
+    const limit = Error.stackTraceLimit;
+    let caught: unknown;
+    try {
+      out.next('b');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ name: 'KernelError', code: 'EAGAIN', call: 'asyncmsg_put', info: { coid: out.coid } });
+    expect((caught as Error).stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
+  it('should report next(), tryNext() and put() in put order with their values, also when a waiting get takes a put within the call', () => {
+    const { out, inbox } = setup(8, 1);
+    const reports: string[] = [];
+    out.subscribe(({ handle, err, value }) => reports.push(`${handle}:${err}:${value}`));
+    inbox.subscribe();
+    out.next('a');
+    out.put('b').subscribe();
+    out.tryNext('c');
+    expect(reports).toEqual(['1:0:a', '2:0:b', '3:0:c']);
+  });
+
+  it('should number puts made by a report\'s subscriber (within the put it reports) in put order', () => {
+    const { out, inbox } = setup(8, 1);
+    const queue = ['b', 'c', 'd'];
+    const reports: string[] = [];
+    out.subscribe(({ handle, value }) => {
+      reports.push(`${handle}:${value}`);
+      if (queue.length > 0 && out.tryNext(queue[0]!)) queue.shift();
+    });
+    inbox.subscribe();
+    out.next('a');
+    expect(reports).toEqual(['1:a', '2:b', '3:c', '4:d']);
+  });
+
+  it('should report the values of a ring that never empties in put order (1500 outstanding, reported as they are taken)', () => {
+    const clock = new VirtualClock();
+    const system = createSystem({ scheduler: clock });
+    const inbox = system.process({ name: 'rx' }).asyncChannel({ codec: utf8, maxNumBuffer: 100 });
+    const out = system.process({ name: 'tx' }).asyncConnect(inbox, { codec: utf8, ringSize: 2000, count: 0 });
+    const values: string[] = [];
+    out.subscribe(({ value }) => values.push(value));
+    const puts = Array.from({ length: 1500 }, (_, i) => `v${i}`);
+    for (const v of puts) out.next(v);
+    inbox.subscribe();
+    out.flush({ wait: false }).subscribe();
+    out.next('last');
+    out.flush({ wait: false }).subscribe();
+    expect(values).toEqual([...puts, 'last']);
+  });
+
   it('should complete the channel subscribers on destroy and fail later puts with EBADF', () => {
     const { out, inbox } = setup(8);
     let completed = false;
@@ -91,5 +158,6 @@ describe('AsyncConnection and AsyncChannel', () => {
     inbox.destroy();
     expect(completed).toBe(true);
     expect(() => out.next('x')).toThrow(expect.objectContaining({ code: 'EBADF' }));
+    expect(() => out.tryNext('x')).toThrow(expect.objectContaining({ code: 'EBADF' }));
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Buffers } from './buffers.js';
 import { channelCreate, channelDestroy } from './channels.js';
-import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut } from './asyncCalls.js';
+import { asyncChannelCheck, asyncChannelCreate, asyncHasRoom, asyncConnectAttach, asyncConnectAttr, asyncConnectDetach, asyncFlush, asyncGet, asyncPut, asyncTryPut } from './asyncCalls.js';
 import { connectAttach, connectClientInfo, connectDetach, connectServerInfo } from './connections.js';
 import { PRIORITY_DEFAULT, RLIMIT_NOFILE_DEFAULT } from './constants.js';
 import { NetManager } from './net/NetManager.js';
@@ -316,6 +316,21 @@ export class KernelCalls {
     k.enter();
     try {
       asyncPut(k, t, coid, buf, handle, callback, done);
+    } finally {
+      k.leave();
+    }
+  }
+
+  /**
+   * `asyncmsg_put` that never waits: true once the message is in the ring; false, with nothing
+   * put and no error made, when the ring is full (or puts wait for a slot). EBADF as
+   * `asyncmsg_put`. The callback runs after delivery, as for `asyncPut`.
+   */
+  asyncTryPut(t: Thread, coid: number, buf: Buffers, handle: number, callback: AsyncCallback | null): boolean {
+    const k = this.core;
+    k.enter();
+    try {
+      return asyncTryPut(k, t, coid, buf, handle, callback);
     } finally {
       k.leave();
     }

@@ -146,6 +146,22 @@ export function asyncPut(k: KernelCore, t: Thread, coid: number, buf: Buffers, h
   accept(k, c, entry);
 }
 
+/**
+ * A put that enters the ring now or not at all (the binding's `next()`): false when the ring is
+ * full or puts wait for a slot (nothing is put, no error is made); EBADF as `asyncmsg_put`. No
+ * put completion: the caller returns at once.
+ */
+export function asyncTryPut(k: KernelCore, t: Thread, coid: number, buf: Buffers, handle: number, cb: AsyncCallback | null): boolean {
+  const call = 'asyncmsg_put';
+  callable(t, call);
+  const c = asyncConnection(t, coid, call, 'EBADF');
+  if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
+  const h = int(handle, call, 'handle') >>> 0;
+  if (c.entries.length >= c.capacity || c.putWaiters.length > 0) return false;
+  accept(k, c, entryOf(buf, h, cb, null));
+  return true;
+}
+
 /** `asyncmsg_flush`: trigger; with mode 0, `done` waits until every message was taken by a get. */
 export function asyncFlush(k: KernelCore, t: Thread, coid: number, mode: number, done: Done): void {
   const call = 'asyncmsg_flush';

@@ -53,13 +53,17 @@ function serveGetters(k: KernelCore, ch: AsyncChan): void {
 
 /**
  * The receiver's copy of a message: at most `bufferSize` bytes (the rest is truncated, EMSGSIZE),
- * into `into` when the receiver gave a buffer (never more than it holds), else a new array.
+ * into `into` when the receiver gave a buffer (never more than it holds), else a new array; an
+ * `owned` message (a remote batch's, a view of the frame that carried it) is handed on as it is.
  */
-function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry, into: Uint8Array | undefined): AsyncMessage {
+function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry, into: Uint8Array | undefined, owned: boolean): AsyncMessage {
   const src = e.buf;
   let data: Uint8Array;
   if (into !== undefined) {
     data = into.subarray(0, copyBuffers(src, 0, into, 0, Math.min(e.len, bufferSize)));
+  } else if (owned && src instanceof Uint8Array) {
+    // a view of the frame that carried it (the receiver's copy already): no copy of its own
+    data = e.len <= bufferSize ? src : new Uint8Array(src.buffer, src.byteOffset, bufferSize);
   } else {
     const n = Math.min(e.len, bufferSize);
     if (src instanceof Uint8Array) {
@@ -91,14 +95,23 @@ export function take(k: KernelCore, ch: AsyncChan, limit: number, buffers: reado
     const tell = c.conn.client.alive;
     const pid = c.conn.client.pid;
     const chid = c.conn.channel?.chid ?? -1;
+    // a remote sender's proxy: one report for what this get takes, not a callback per message
+    const report = c.taken;
+    const from = out.length;
+    let cut: number[] | null = null;
     while (out.length < limit && c.visible > 0) {
       const e = c.entries.shift()!;
       c.visible--;
       ch.visibleTotal--;
-      const m = copyOut(pid, chid, c.coid, ch.bufferSize, e, buffers?.[out.length]);
+      const m = copyOut(pid, chid, c.coid, ch.bufferSize, e, buffers?.[out.length], report !== null);
+      if (report === null) {
+        if (tell) runCallback(k, c, e, m.err);
+      } else if (m.err !== 0) {
+        (cut ??= []).push(out.length - from);
+      }
       out.push(m);
-      if (tell) runCallback(k, c, e, m.err);
     }
+    if (report !== null && tell && out.length > from) report(out.length - from, cut);
     if (c.visible === 0) {
       ch.fifo.shift();
       c.inFifo = false;

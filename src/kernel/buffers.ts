@@ -86,6 +86,27 @@ export function copyBuffers(src: Buffers, srcOff: number, dst: Buffers, dstOff: 
   return copied;
 }
 
+/**
+ * `Uint8Array.prototype.set`, called through `.call`: optimised code looks `dst.set` up with a
+ * generic property load on every call (it lives on `%TypedArray%.prototype`), this constant not.
+ */
+const typedSet = Uint8Array.prototype.set;
+
+/**
+ * `copyBuffers(src, 0, dst, 0, max)`, small enough to be inlined where messages move: a whole
+ * buffer into a roomier one (the common case) is copied here, anything else by `copyBuffers`.
+ */
+export function copyFromStart(src: Buffers, dst: Buffers, max: number): number {
+  if (src instanceof Uint8Array && dst instanceof Uint8Array) {
+    const n = src.length;
+    if (n <= max && n <= dst.length) {
+      if (n > 0) typedSet.call(dst, src);
+      return n;
+    }
+  }
+  return copyBuffers(src, 0, dst, 0, max);
+}
+
 /** The first part of a buffer (for the pulse-size check, which looks at part 0 only). */
 export function firstPart(b: Buffers): Uint8Array | undefined {
   return b instanceof Uint8Array ? b : b[0];

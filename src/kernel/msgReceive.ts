@@ -30,7 +30,8 @@ export function msgReceive(
   if (ch === undefined) throw fail('ESRCH', call, { chid });
   // output buffers and the info struct are checked before anything is dequeued
   checkedLength(rmsg, call);
-  if (info !== null) outParam(info, call, 'info');
+  // the binding's own fresh block (see Thread.receiveInfo) is known to take the fields
+  if (info !== null && info !== t.receiveInfo) outParam(info, call, 'info');
   const to = takeTimeout(t);
   const last = t.lastReceive;
   const r = last !== null && k.heard(last)

@@ -4,7 +4,7 @@
  * @internal
  * @packageDocumentation
  */
-import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
+import { checkedLength, copyBuffers, copyFromStart, type Buffers } from './buffers.js';
 import { _NTO_MI_UNBLOCK_REQ, STATE_REPLY } from './constants.js';
 import { alive, fail, int, outParam, type KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
@@ -36,7 +36,7 @@ export function msgReply(k: KernelCore, t: Thread, rcvid: number, status: number
     if (n < 0) throw fail('EINVAL', call, { rcvid });
     const extent = n < len ? n : len;
     if (w.growReply) room(w, extent);
-    copyBuffers(msg, 0, w.rmsg, 0, extent);
+    copyFromStart(msg, w.rmsg, extent);
     if (extent > w.aux) w.aux = extent;
   }
   if (k.tracer !== null) k.trace('reply', t, { rcvid, status, to: w.thread.process.pid });

@@ -94,6 +94,11 @@ export class Thread {
   /** One more object of that layer's, kept with the thread (the binding: its send continuations). */
   slot: unknown = null;
   /**
+   * That layer's `_msg_info` for this thread's receives, which it never hands out (nobody can
+   * freeze or seal it): MsgReceive skips its out-parameter check (a slow call) for this object.
+   */
+  receiveInfo: MsgInfo | null = null;
+  /**
    * Called once (after the call that ends the thread) when the thread dies: the continuation of
    * a call it was blocked in never runs, so a binding learns of the death here.
    */
@@ -349,6 +354,7 @@ export interface AsyncMessage {
   readonly srcmsglen: number;
   /** 0, or EMSGSIZE when the payload was longer than the buffer and was truncated. */
   readonly err: number;
+  /** The receiver's bytes; from another node, views of one buffer per batch (copy before a transfer). */
   readonly data: Uint8Array;
 }
 
@@ -406,6 +412,8 @@ export class AsyncConn {
   readonly putWaiters: PutWaiter[] = [];
   readonly flushWaiters: Waiter[] = [];
   alive = true;
+  /** A proxy of another node's ring: what a get takes goes back in one report (`cut`: truncated ones' indexes). */
+  taken: ((count: number, cut: number[] | null) => void) | null = null;
 
   constructor(
     readonly coid: number,

@@ -5,7 +5,8 @@
 import { STATE_CONDVAR, STATE_DEAD, STATE_NANOSLEEP, STATE_READY, STATE_RECEIVE, STATE_REPLY, STATE_RUNNING, STATE_SEND } from './constants.js';
 import type { KernelCore } from './core.js';
 import { Pulse, ReceiveWait, SendWait, type Process, type Thread } from './objects.js';
-import type { KernelSnapshot, ThreadSnapshot, ThreadStateName } from './types.js';
+import { nsToMs } from './scheduler.js';
+import type { AsyncChannelSnapshot, KernelSnapshot, ThreadSnapshot, ThreadStateName } from './types.js';
 
 const NAMES: Record<number, ThreadStateName> = {
   [STATE_DEAD]: 'DEAD',
@@ -89,10 +90,38 @@ export function snapshot(k: KernelCore): KernelSnapshot {
       })),
       coids: [...p.coids.keys()].sort((a, b) => a - b),
     }));
-  if (net === null) return { time: k.scheduler.now(), processes };
+  const asyncChannels = asyncRows(k, net);
+  if (net === null) return { time: k.scheduler.now(), processes, asyncChannels };
   const proxies = net.allPeers().flatMap((peer) =>
     [...peer.proxies.values()].sort((x, y) => x.pid - y.pid).map((p) => ({ node: peer.name, nd: peer.nd, pid: p.pid, threads: threadRows(p) })));
-  return { time: k.scheduler.now(), processes, node: net.name, proxies };
+  return { time: k.scheduler.now(), processes, node: net.name, proxies, asyncChannels };
+}
+
+/** Every asynchronous channel of a live process, with its senders' rings (a remote sender's: the proxy's). */
+function asyncRows(k: KernelCore, net: KernelCore['net']): AsyncChannelSnapshot[] {
+  const rows: AsyncChannelSnapshot[] = [];
+  for (const p of [...k.processes.values()].sort((a, b) => a.pid - b.pid)) {
+    for (const ch of p.channels.values()) {
+      const a = ch.async;
+      if (a === null) continue;
+      const connections = [...a.conns].map((c) => {
+        const client = c.conn.client;
+        const node = client.nd === 0 || net === null ? undefined : net.allPeers().find((peer) => peer.nd === client.nd)?.name;
+        return {
+          pid: client.pid,
+          ...(node === undefined ? {} : { node }),
+          coid: c.coid,
+          fill: c.entries.length,
+          ringSize: c.attr.max_num_buffer,
+          pending: c.entries.length - c.visible,
+          triggerCount: c.attr.trigger_num_msg,
+          triggerTimeMs: nsToMs(c.attr.trigger_time.nsec),
+        };
+      });
+      rows.push({ pid: p.pid, chid: ch.chid, visible: a.visibleTotal, connections });
+    }
+  }
+  return rows;
 }
 
 /** Format a snapshot as a `pidin` table. */

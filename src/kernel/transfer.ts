@@ -3,7 +3,7 @@
  * @internal
  * @packageDocumentation
  */
-import { copyBuffers, byteLength } from './buffers.js';
+import { copyFromStart, byteLength } from './buffers.js';
 import { _NTO_SIDE_CHANNEL, _NTO_TIMEOUT_REPLY, _NTO_TIMEOUT_SEND, STATE_READY, STATE_REPLY, STATE_SEND } from './constants.js';
 import type { KernelCore } from './core.js';
 import { ERRNO } from './errno.js';
@@ -19,7 +19,7 @@ export function transfer(k: KernelCore, w: SendWait, r: ReceiveWait): void {
   if (r.timer !== null) { r.timer.unsubscribe(); r.timer = null; }
   const room = byteLength(r.rmsg);
   // a remote message may be presented in a first chunk only (`firstChunkBytes`), as Qnet does
-  const copied = copyBuffers(w.smsg, 0, r.rmsg, 0, w.net !== null && w.net.chunk > 0 ? Math.min(room, w.net.chunk) : room);
+  const copied = copyFromStart(w.smsg, r.rmsg, w.net !== null && w.net.chunk > 0 ? Math.min(room, w.net.chunk) : room);
   const rcvid = holdRcvid(w);
   w.copied = copied;
   const info = r.info;

@@ -62,7 +62,9 @@ export interface TraceEvent {
     | 'send' | 'receive' | 'reply' | 'error' | 'pulse' | 'unblock' | 'timeout'
     | 'death' | 'disconnect' | 'channel' | 'connect' | 'detach' | 'state'
     /** A peer node came up or went down (nodes: qnet.md), and a frame or remote pulse dropped. */
-    | 'node' | 'drop';
+    | 'node' | 'drop'
+    /** A write action of the live inspector (`rxnto/inspector`: kill, unblock, pulse), before it is done. */
+    | 'inspector';
   readonly pid: number;
   readonly tid: number;
   readonly detail: Readonly<Record<string, number | string>>;
@@ -106,6 +108,38 @@ export interface KernelSnapshot {
   readonly node?: string;
   /** Remote clients seen on this node: one proxy per (node, pid), apart from local pids. */
   readonly proxies?: readonly ProxySnapshot[];
+  /** The asynchronous channels (`asyncmsg_channel_create`) and their senders' rings (always present, maybe empty). */
+  readonly asyncChannels?: readonly AsyncChannelSnapshot[];
+}
+
+/** An asynchronous channel as reported by {@link KernelSnapshot}. */
+export interface AsyncChannelSnapshot {
+  /** The receiving process. */
+  readonly pid: number;
+  readonly chid: number;
+  /** Messages triggers made visible and no `asyncmsg_get` took yet, over every connection. */
+  readonly visible: number;
+  /** Its senders' connections, in the order they attached. */
+  readonly connections: readonly AsyncConnectionSnapshot[];
+}
+
+/** A sender's asynchronous connection: its ring and triggers. */
+export interface AsyncConnectionSnapshot {
+  /** The sender's pid (on its own node). */
+  readonly pid: number;
+  /** A sender on another node: its node's name (its ring here holds the batches that crossed). */
+  readonly node?: string;
+  /** The sender's coid. */
+  readonly coid: number;
+  /** Messages in the ring: put and not yet consumed (at most `ringSize - 1`). */
+  readonly fill: number;
+  /** The ring's `max_num_buffer`. */
+  readonly ringSize: number;
+  /** Of `fill`, the puts no trigger made visible yet. */
+  readonly pending: number;
+  /** `trigger_num_msg` (0: none) and `trigger_time` in ms (0: none). */
+  readonly triggerCount: number;
+  readonly triggerTimeMs: number;
 }
 
 /** A remote client process as its proxy on the server node (qnet.md §3.1). */

@@ -5,6 +5,7 @@ import {
 import { cBuf, cIov, type CBuffer, type iov_t } from './cBuffers.js';
 import { current, runAs } from './context.js';
 import { block, sys } from './cResult.js';
+import { durableFree, durableTaken } from './durableCalls.js';
 
 /** A put's completion callback, as C declares it: `int (*)(int err, void *buf, unsigned handle)`. */
 export type asyncmsg_callback_t = (err: number, buf: CBuffer | readonly iov_t[], handle: number) => number | void;
@@ -230,6 +231,8 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
   return new Promise((resolve, reject) => {
     try {
       kernel.asyncGet(thread, chid, buffers.length, (err, messages) => {
+        // a durable channel (rxnto): each header is acknowledged when freed
+        const durable = err === 0 ? durableTaken(kernel, thread, chid, messages) : null;
         lib.spare.unshift(...buffers.slice(err === 0 ? messages.length : 0));
         if (err !== 0) {
           thread.errno = err;
@@ -238,8 +241,9 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
         }
         let first: _asyncmsg_get_header | null = null;
         let last: _asyncmsg_get_header | null = null;
-        for (const m of messages) {
+        for (const [i, m] of messages.entries()) {
           const h = header(m);
+          durable?.(h, i);
           if (last === null) first = h;
           else last.next = h;
           last = h;
@@ -258,9 +262,12 @@ export function asyncmsg_get(chid: number): Promise<_asyncmsg_get_header | null>
 
 /**
  * `void asyncmsg_free(void *buf)`: release one header from `asyncmsg_get`. In JavaScript the
- * garbage collector reclaims it; the call is kept so ports read as the C does.
+ * garbage collector reclaims it; the call is kept so ports read as the C does. On a durable
+ * channel (rxnto) it acknowledges the message.
  */
-export function asyncmsg_free(_h: _asyncmsg_get_header | null): void {}
+export function asyncmsg_free(h: _asyncmsg_get_header | null): void {
+  durableFree(h);
+}
 
 /** `void *asyncmsg_malloc(size_t size)`: a send buffer, or null with errno ENOMEM. */
 export function asyncmsg_malloc(size: number): Uint8Array | null {

@@ -41,6 +41,7 @@ export {
   asyncmsg_put, asyncmsg_putv, asyncmsg_flush, asyncmsg_get, asyncmsg_free, asyncmsg_malloc,
   type _asyncmsg_connection_attr, type _asyncmsg_get_header, type asyncmsg_callback_t, type asyncmsg_recvbuf_callback_t,
 } from './asyncCalls.js';
+export { asyncmsg_channel_create_durable, asyncmsg_connect_attach_durable } from './durableCalls.js';
 export { emptyMsgInfo, emptyClientInfo } from '../kernel/types.js';
 export * from './rForms.js';
 export {

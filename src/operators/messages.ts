@@ -1,4 +1,5 @@
-import { filter, type OperatorFunction } from 'rxjs';
+import { filter, type Observable, type OperatorFunction } from 'rxjs';
+import { Channel } from '../rx/Channel.js';
 import type { Received, ReceivedMessage } from '../rx/Received.js';
 
 /**
@@ -20,5 +21,10 @@ import type { Received, ReceivedMessage } from '../rx/Received.js';
  * @see {@link pulses}
  */
 export function messages<T, R>(): OperatorFunction<Received<T, R>, ReceivedMessage<T, R>> {
-  return filter((item): item is ReceivedMessage<T, R> => item.kind === 'message');
+  // on a channel itself the subscription emits messages alone: no filter between (same items)
+  return (source) => (source instanceof Channel ? (source as Channel<T, R>).messagesOnly() : keepMessages(source));
 }
+
+const keepMessages = filter((item: Received<unknown, unknown>): item is ReceivedMessage<unknown, unknown> => item.kind === 'message') as <T, R>(
+  source: Observable<Received<T, R>>,
+) => Observable<ReceivedMessage<T, R>>;

@@ -25,7 +25,11 @@ export class AsyncReceived<T> {
     return this.value as T;
   }
 
-  /** The payload bytes (truncated to the channel's buffer size; see `err`). */
+  /**
+   * The payload bytes (truncated to the channel's buffer size; see `err`): this receiver's own.
+   * From another node, the messages of a batch are views of one buffer (the frame that carried
+   * them): copy the bytes before transferring their `buffer`.
+   */
   get bytes(): Uint8Array {
     return this.m.data;
   }

@@ -1,10 +1,34 @@
-import { Observable, Subject, type Observer } from 'rxjs';
+import { Observable, type Observer } from 'rxjs';
 import { ASYNCMSG_FLUSH_NONBLOCK, ERRNO, KernelError, isKernelError, type Kernel } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
+import { Reports } from './asyncReports.js';
 import { explained } from './explain.js';
 
 const NOOP = (): void => {};
+
+/**
+ * The EAGAIN of a full ring. It is flow control, thrown at every full ring and caught at once:
+ * made without a stack trace, whose capture costs more than the put it refuses.
+ */
+function ringFull(coid: number): KernelError {
+  const limit = Error.stackTraceLimit;
+  if (typeof limit !== 'number') return explained(ERRNO.EAGAIN, 'asyncmsg_put', { coid });
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    // a frozen Error (a locked-down realm): with its stack, then
+  }
+  try {
+    return explained(ERRNO.EAGAIN, 'asyncmsg_put', { coid });
+  } finally {
+    try {
+      Error.stackTraceLimit = limit;
+    } catch {
+      // as above
+    }
+  }
+}
 
 /** @internal */
 export interface AsyncConnectionConfig<T> {
@@ -47,9 +71,32 @@ export interface AsyncDelivery<T> {
  * ```
  */
 export class AsyncConnection<T> extends Observable<AsyncDelivery<T>> implements Observer<T> {
-  private readonly reports = new Subject<AsyncDelivery<T>>();
+  private readonly reports = new Reports<AsyncDelivery<T>>();
   private handles = 0;
   private detached = false;
+  /**
+   * The values of `next()`'s puts not yet reported, oldest first from `oldest`: their callbacks
+   * come in put order (every put's callback runs once, in ring order, while this process lives),
+   * so one callback serves them all, without a closure per put.
+   */
+  private unreported: T[] = [];
+  private oldest = 0;
+
+  /** The callback of `next()`'s puts: the oldest unreported value's report. */
+  private readonly onReport = (err: number, _buf: unknown, handle: number): void => {
+    const q = this.unreported;
+    const value = q[this.oldest]!;
+    q[this.oldest++] = undefined as T;
+    if (this.oldest === q.length) {
+      q.length = 0;
+      this.oldest = 0;
+    } else if (this.oldest >= 1024 && this.oldest * 2 >= q.length) {
+      // a ring that never empties: drop the reported half now and then
+      this.unreported = q.slice(this.oldest);
+      this.oldest = 0;
+    }
+    this.reports.next({ handle, err, value });
+  };
 
   /** @internal */
   constructor(private readonly cfg: AsyncConnectionConfig<T>) {
@@ -79,15 +126,47 @@ export class AsyncConnection<T> extends Observable<AsyncDelivery<T>> implements 
 
   /**
    * A non-blocking put: returns once the ring has accepted the message (its delivery is reported
-   * to the subscribers later); throws `EAGAIN` when the ring is full, `EBADF` when the channel is
-   * gone. For a producer that should wait instead, see {@link AsyncConnection.put}.
+   * to the subscribers later); throws `EAGAIN` when the ring is full (flow control, thrown at
+   * every full ring: an error without a stack trace; {@link AsyncConnection.tryNext} makes none),
+   * `EBADF` when the channel is gone. For a producer that should wait instead, see
+   * {@link AsyncConnection.put}.
    */
   next(value: T): void {
-    if (this.detached) return;
+    if (!this.tryNext(value) && !this.detached) throw ringFull(this.cfg.coid);
+  }
+
+  /**
+   * {@link AsyncConnection.next} without the exception: `true` once the ring has accepted the
+   * message, `false` when the ring is full (nothing was put: try again once a delivery report
+   * frees a slot) or after `complete()`/`error()`. Throws `EBADF` when the channel is gone. For a
+   * producer that polls: a full ring costs no error object (the value is encoded first, though).
+   *
+   * @example
+   * ```ts
+   * const queue: string[] = [];
+   * const pump = () => { while (queue.length > 0 && out.tryNext(queue[0]!)) queue.shift(); };
+   * out.subscribe(pump); // each delivery report frees a slot
+   * ```
+   */
+  tryNext(value: T): boolean {
+    if (this.detached) return false;
     const { owner, coid, codec } = this.cfg;
-    // the control thread never blocks: a full ring is EAGAIN, whatever the connection's flags
-    if (!this.kernel.asyncHasRoom(owner.control, coid)) throw explained(ERRNO.EAGAIN, 'asyncmsg_put', { coid });
-    this.kernel.asyncPut(owner.control, coid, codec.encode(value), ++this.handles, this.reporter(value), NOOP);
+    // the control thread never blocks: a full ring is a refused put, whatever the connection's flags
+    const bytes = codec.encode(value);
+    // value and handle first: a receiver waiting on this node may take the message within the
+    // call, and the report's subscribers put again (a refused put runs no callback meanwhile)
+    this.unreported.push(value);
+    const handle = ++this.handles;
+    let put = false;
+    try {
+      put = this.kernel.asyncTryPut(owner.control, coid, bytes, handle, this.onReport);
+    } finally {
+      if (!put) {
+        this.unreported.pop();
+        this.handles--;
+      }
+    }
+    return put;
   }
 
   /**

@@ -1,10 +1,12 @@
-import { Observable } from 'rxjs';
+import { Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import { ERRNO, KernelError, type Kernel, type Thread } from '../kernel/index.js';
-import type { Received } from './Received.js';
+import type { Received, ReceivedMessage } from './Received.js';
 import { Receiver, type ReceiveContext } from './Receiver.js';
 import { subscribeChannel } from './channelSubscription.js';
 import { abortable } from './abortable.js';
 import type { PullIterable } from './PullIterable.js';
+import { subscribeDirect } from './DirectSubscriber.js';
+import type { CompleteCallback, ErrorCallback, ObserverOrNext } from './directDelivery.js';
 
 /** @internal What a channel needs from its process. */
 export interface ChannelOwner {
@@ -60,6 +62,14 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     this.ctx = ctx;
   }
 
+  /** Subscribed with callbacks, the subscriber calls them itself (see `DirectSubscriber`): as RxJS would, with less between. */
+  override subscribe(observerOrNext?: Partial<Observer<Received<T, R>>> | ((value: Received<T, R>) => void)): Subscription;
+  /** @deprecated Instead of passing separate callback arguments, use an observer argument (as in RxJS). */
+  override subscribe(next?: ((value: Received<T, R>) => void) | null, error?: ((error: any) => void) | null, complete?: (() => void) | null): Subscription;
+  override subscribe(observerOrNext?: ObserverOrNext<Received<T, R>>, error?: ErrorCallback, complete?: CompleteCallback): Subscription {
+    return subscribeDirect(this, observerOrNext, error, complete);
+  }
+
   /** The channel id in its process. */
   get chid(): number {
     return this.ctx.chid;
@@ -113,6 +123,17 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     return new ReceiveIterable(this.owner, this.ctx, () => this.destroyed, options.signal);
   }
 
+  /**
+   * @internal What `messages()` makes of this channel: each subscription receives as a
+   * subscription of the channel does (pulses still cancel the messages they name) but emits the
+   * messages alone, with no operator between the channel and the subscriber.
+   */
+  messagesOnly(): Observable<ReceivedMessage<T, R>> {
+    const { owner, ctx } = this;
+    return new ChannelMessages<T, R>((subscriber) =>
+      subscribeChannel(owner, ctx, () => this.destroyed, subscriber as Subscriber<Received<T, R>>, true));
+  }
+
   /** `ChannelDestroy`: blocked clients get ESRCH, subscribers complete. */
   destroy(): void {
     if (this.destroyed) return;
@@ -122,6 +143,16 @@ export class Channel<T, R = T> extends Observable<Received<T, R>> {
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
     }
+  }
+}
+
+/** What `messages()` makes of a channel (see {@link Channel.messagesOnly}). */
+class ChannelMessages<T, R> extends Observable<ReceivedMessage<T, R>> {
+  override subscribe(observerOrNext?: Partial<Observer<ReceivedMessage<T, R>>> | ((value: ReceivedMessage<T, R>) => void)): Subscription;
+  /** @deprecated Instead of passing separate callback arguments, use an observer argument (as in RxJS). */
+  override subscribe(next?: ((value: ReceivedMessage<T, R>) => void) | null, error?: ((error: any) => void) | null, complete?: (() => void) | null): Subscription;
+  override subscribe(observerOrNext?: ObserverOrNext<ReceivedMessage<T, R>>, error?: ErrorCallback, complete?: CompleteCallback): Subscription {
+    return subscribeDirect(this, observerOrNext, error, complete);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Observable, Subject, type Observer, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Observable, Subject, type Observer, type Subscription } from 'rxjs';
 import { ERRNO, KernelError, isKernelError, type Kernel, type Thread } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
@@ -6,10 +6,15 @@ import { explained } from './explain.js';
 import { checkPulse } from './pulseCheck.js';
 import { Reply } from './Received.js';
 import { replyBuffer, replyBytes } from './replyBuffers.js';
+import { ReplySubject } from './ReplySubject.js';
+import { subscribeDirect } from './DirectSubscriber.js';
+import type { CompleteCallback, ErrorCallback, ObserverOrNext } from './directDelivery.js';
 import { SendObservable, sendError, type SendTarget } from './sendCall.js';
 import { NO_OPTIONS, type SendOptions } from './sendOptions.js';
 
 export type { SendOptions, TimeoutStates } from './sendOptions.js';
+
+const NO_BUFFER = new Uint8Array(0);
 
 /** A pulse for {@link Connection.pulse}: a code, or code, value and priority. */
 export type PulseInit = number | { readonly code: number; readonly value?: number; readonly priority?: number };
@@ -42,6 +47,9 @@ class NextSender {
     private readonly conn: { replied(s: NextSender, err: number, status: number, length: number): void },
     readonly thread: Thread,
   ) {}
+
+  /** The reply buffer of the send in flight: a fixed one, or a one-part iov that may grow. */
+  rmsg: Uint8Array | Uint8Array[] = NO_BUFFER;
 
   readonly done = (err: number, status: number, length: number): void => this.conn.replied(this, err, status, length);
 }
@@ -89,15 +97,13 @@ class NextSender {
  * ```
  */
 export class Connection<T, R = T> extends Observable<Reply<R>> implements Observer<T> {
-  private replies = new Subject<Reply<R>>();
+  private replies: Subject<Reply<R>> = new ReplySubject<Reply<R>>();
   /** Sends queued by next(), encoded. */
   private readonly queue: Uint8Array[] = [];
   /** The connection's own client thread (next()) in this attachment, made at the first next(). */
   private sender: NextSender | null = null;
   private inFlight = false;
   private closing = false;
-  /** No live coid: closed (see `ended`), or re-attaching (see `attaching`). */
-  private detached = false;
   /** Withdraws the re-attach under way, or null. */
   private attaching: (() => void) | null = null;
   /** What closed the connection: `{ error }` for an error, null for a completion (while detached). */
@@ -113,16 +119,28 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
       return this.replies.subscribe(subscriber);
     });
     this.id = cfg.coid;
-    const connection = this;
-    this.target = {
-      owner: cfg.owner, replyCodec: cfg.replyCodec, priority: cfg.priority, replySize: cfg.replySize,
-      get coid() { return connection.id; },
-      get detached() { return connection.detached; },
-    };
+    this.target = new ConnectionTarget(this as Connection<unknown, R>, cfg);
   }
 
-  /** What every `send()` of this connection needs (made once). */
-  private readonly target: SendTarget<R>;
+  /** What every `send()` of this connection needs (made once); it keeps whether the connection is detached. */
+  private readonly target: ConnectionTarget<R>;
+
+  /** No live coid: closed (see `ended`), or re-attaching (see `attaching`). Kept on the target, which each send reads. */
+  private get detached(): boolean {
+    return this.target.detached;
+  }
+
+  private set detached(value: boolean) {
+    this.target.detached = value;
+  }
+
+  /** Subscribed with callbacks, the subscriber calls them itself (see `DirectSubscriber`): as RxJS would, with less between. */
+  override subscribe(observerOrNext?: Partial<Observer<Reply<R>>> | ((value: Reply<R>) => void)): Subscription;
+  /** @deprecated Instead of passing separate callback arguments, use an observer argument (as in RxJS). */
+  override subscribe(next?: ((value: Reply<R>) => void) | null, error?: ((error: any) => void) | null, complete?: (() => void) | null): Subscription;
+  override subscribe(observerOrNext?: ObserverOrNext<Reply<R>>, error?: ErrorCallback, complete?: CompleteCallback): Subscription {
+    return subscribeDirect(this, observerOrNext, error, complete);
+  }
 
   /** The connection id in the client process (of the current attachment, or the last one). */
   get coid(): number {
@@ -195,12 +213,12 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
    * EBADF, saying whether it was completed or errored (and with what: the error's `cause`).
    */
   send(msg: T, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return new ConnectionSend(this, new SendObservable(this.target, msg, options, this.cfg.codec as Codec<unknown>));
+    return new SendObservable(this.target, msg, options, this.cfg.codec as Codec<unknown>);
   }
 
   /** `MsgSend` of bytes that are already encoded (a typed header, a C struct). */
   sendBytes(bytes: Uint8Array, options: SendOptions = NO_OPTIONS): Observable<Reply<R>> {
-    return new ConnectionSend(this, new SendObservable(this.target, bytes, options));
+    return new SendObservable(this.target, bytes, options);
   }
 
   /** @internal Why a send or pulse is refused now (the connection is detached): EBADF, with what happened. */
@@ -216,7 +234,8 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** Start the next queued send on the connection's own thread, if none is in flight. */
   private pump(): void {
     if (this.inFlight || this.detached) return;
-    const bytes = this.queue.shift();
+    // nothing queued is the common case: no shift() of an empty array then
+    const bytes = this.queue.length === 0 ? undefined : this.queue.shift();
     if (bytes === undefined) {
       if (this.closing) this.finish();
       return;
@@ -236,9 +255,11 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
     }
     this.inFlight = true;
     const thread = sender.thread;
-    const replyIov = replyBuffer(owner, thread, this.cfg.replySize);
+    const size = this.cfg.replySize;
+    // a fixed reply buffer goes as it is (the kernel's fastest copy); a growing one as an iov
+    const rmsg = sender.rmsg = size === undefined ? replyBuffer(owner, thread, undefined) : owner.scratch(thread, size);
     try {
-      this.kernel.msgSend(thread, coid, bytes, replyIov, sender.done, this.cfg.replySize === undefined);
+      this.kernel.msgSend(thread, coid, bytes, rmsg, sender.done, size === undefined);
     } catch (e) {
       this.inFlight = false;
       this.error(isKernelError(e) ? explained(e.errno, 'MsgSend', { coid }) : e);
@@ -248,9 +269,11 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   /** @internal The reply to a send from `next()` made by `s` (one continuation per attachment). */
   replied(s: NextSender, err: number, status: number, length: number): void {
     const thread = s.thread;
-    const replyIov = thread.localIov!;
-    const buf = replyIov[0]!;
-    replyIov[0] = thread.local ?? buf;
+    const rmsg = s.rmsg;
+    s.rmsg = NO_BUFFER;
+    const buf = rmsg instanceof Uint8Array ? rmsg : rmsg[0]!;
+    // a grown reply buffer was this reply's alone: the iov gets the thread's scratch back
+    if (!(rmsg instanceof Uint8Array)) rmsg[0] = thread.local ?? buf;
     if (s !== this.sender) {
       // error() unblocked this send: the thread is no longer the connection's
       this.cfg.owner.releaseThread(thread);
@@ -304,7 +327,7 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
 
   /** Subscribed after an error or a completion: a new Subject, and the connection attached again. */
   private reattach(reattach: Reattach): void {
-    this.replies = new Subject<Reply<R>>();
+    this.replies = new ReplySubject<Reply<R>>();
     this.ended = null;
     this.closing = false;
     let attaching = true;
@@ -326,21 +349,30 @@ export class Connection<T, R = T> extends Observable<Reply<R>> implements Observ
   }
 }
 
-/** What `send()` returns: refused with what happened when the connection is detached, else one `MsgSend`. */
-class ConnectionSend<R> extends Observable<Reply<R>> {
-  constructor(
-    readonly conn: Connection<unknown, R>,
-    readonly send: SendObservable<R>,
-  ) {
-    super(subscribeConnectionSend);
-  }
-}
+/**
+ * What every `send()` of a connection needs, made once: a class, so that its fields stay fast
+ * properties (the coid is read through the connection, which keeps `detached` here).
+ */
+class ConnectionTarget<R> implements SendTarget<R> {
+  readonly owner: ChannelOwner;
+  readonly replyCodec: Codec<R>;
+  readonly priority: number | undefined;
+  readonly replySize: number | undefined;
+  /** The connection has no live coid (closed, or re-attaching): sends are refused. */
+  detached = false;
 
-function subscribeConnectionSend<R>(this: Observable<Reply<R>>, subscriber: Subscriber<Reply<R>>): TeardownLogic {
-  const { conn, send } = this as ConnectionSend<R>;
-  if (send.target.detached) {
-    subscriber.error(conn.refusal('send'));
-    return;
+  constructor(private readonly conn: Connection<unknown, R>, cfg: ConnectionConfig<unknown, R>) {
+    this.owner = cfg.owner;
+    this.replyCodec = cfg.replyCodec;
+    this.priority = cfg.priority;
+    this.replySize = cfg.replySize;
   }
-  return send.subscribe(subscriber);
+
+  get coid(): number {
+    return this.conn.coid;
+  }
+
+  refusal(call: string): KernelError {
+    return this.conn.refusal(call);
+  }
 }

@@ -38,32 +38,44 @@ export type ReceiveDone<T, R> = (err: KernelError | null, item: Received<T, R> |
  * again. A message longer than the buffer is completed with `MsgRead`, so `bytes` is always the
  * whole message, checked as a whole for the handshake (borrowed from a
  * buffer the receiver reuses: valid until the message is settled). `arm()` throws at
- * once for an unknown channel. One continuation serves every receive, and one info block
- * every receive until a message keeps it (pulses and answered opens never do).
+ * once for an unknown channel. One continuation serves every receive, and one info block every
+ * receive of the thread (its `receiveInfo`, which the kernel need not check): a message gets a
+ * copy of it (pulses and answered opens need none).
  * @internal
  */
 export class Receiver<T, R> {
-  private info: MsgInfo = emptyMsgInfo();
   /**
    * The buffer that messages longer than the receive buffer are read into, reused from one to
    * the next: such a message's bytes are borrowed, valid until it is settled (see
    * `ReceivedMessage.keep`). It only grows, and is dropped with the receiver.
    */
   private large: Uint8Array | null = null;
+  /**
+   * A view of the first bytes of the receive buffer, as long as the last short message: a short
+   * message is copied out of it whole (the copy constructor, V8's cheapest copy), and messages
+   * of one length, the common case, reuse it.
+   */
+  private view: Uint8Array;
 
   constructor(
     private readonly ctx: ReceiveContext<T, R>,
     private readonly thread: Thread,
     private readonly scratch: Uint8Array,
     private readonly done: ReceiveDone<T, R>,
-  ) {}
+  ) {
+    this.view = scratch;
+  }
 
   arm(): void {
-    this.ctx.kernel.msgReceive(this.thread, this.ctx.chid, this.scratch, this.info, this.onReceive);
+    const thread = this.thread;
+    // the info block of the thread's receives (see Thread.receiveInfo), made at its first
+    const info = thread.receiveInfo ?? (thread.receiveInfo = emptyMsgInfo());
+    this.ctx.kernel.msgReceive(thread, this.ctx.chid, this.scratch, info, this.onReceive);
   }
 
   private readonly onReceive = (err: number, rcvid: number): void => {
-    const { ctx, scratch, info } = this;
+    const { ctx, scratch } = this;
+    const info = this.thread.receiveInfo!;
     if (err !== 0) {
       this.done(new KernelError(err, 'MsgReceive', { chid: ctx.chid }), undefined);
       return;
@@ -84,7 +96,10 @@ export class Receiver<T, R> {
       ctx.kernel.msgRead(ctx.control, rcvid, bytes.subarray(info.msglen), total - info.msglen, info.msglen);
     } else {
       // the scratch buffer is the thread's, reused by its next receive: a short message is copied
-      bytes = scratch.slice(0, info.msglen);
+      const n = info.msglen;
+      let view = this.view;
+      if (view.length !== n) view = this.view = n === scratch.length ? scratch : scratch.subarray(0, n);
+      bytes = new Uint8Array(view);
     }
     if (ctx.acceptOpens && isOpenHandshake(bytes)) {
       // the name_open / open handshake: accepted here, never shown (the info block stays ours)
@@ -92,9 +107,17 @@ export class Receiver<T, R> {
       this.done(null, undefined);
       return;
     }
-    // the message keeps this info block: the next receive gets a fresh one (pulses reuse theirs)
-    this.info = emptyMsgInfo();
-    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, info, bytes, borrowed));
+    // the message keeps a copy of the info block: the block stays the thread's (a fresh object
+    // stored into the long-lived thread and wait objects at every message would cost more)
+    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, copyInfo(info), bytes, borrowed));
+  };
+}
+
+/** A copy of `i` (the fields in `emptyMsgInfo`'s order). */
+function copyInfo(i: MsgInfo): MsgInfo {
+  return {
+    nd: i.nd, srcnd: i.srcnd, pid: i.pid, tid: i.tid, chid: i.chid, scoid: i.scoid, coid: i.coid,
+    msglen: i.msglen, srcmsglen: i.srcmsglen, dstmsglen: i.dstmsglen, priority: i.priority, flags: i.flags,
   };
 }
 

@@ -12,6 +12,10 @@ import { checkSendOptions } from './sendOptions.js';
 import { explained } from './explain.js';
 import { AsyncChannel } from './AsyncChannel.js';
 import { AsyncConnection } from './AsyncConnection.js';
+import { durableChannel, durableConnect } from './durable.js';
+import type { DurableChannel } from './DurableChannel.js';
+import type { DurableConnection } from './DurableConnection.js';
+import type { DurableChannelOptions, DurableConnectOptions } from './durableOptions.js';
 
 export type { ChannelOptions, ConnectOptions, OpenOptions, TimerOptions, AsyncChannelOptions, AsyncConnectOptions, ChannelAddress, AttachOptions } from './processOptions.js';
 import type { ChannelOptions, ConnectOptions, OpenOptions, TimerOptions, AsyncChannelOptions, AsyncConnectOptions, ChannelAddress, AttachOptions } from './processOptions.js';
@@ -342,18 +346,26 @@ export class RxProcess {
   }
 
   /** `asyncmsg_channel_create`: an Observable of delivered batches (see {@link AsyncChannel}). */
+  asyncChannel(options: DurableChannelOptions<Uint8Array> & { readonly codec?: undefined }): DurableChannel<Uint8Array>;
+  asyncChannel<T>(options: DurableChannelOptions<T> & { readonly codec: Codec<T> }): DurableChannel<T>;
   asyncChannel(options?: AsyncChannelOptions<Uint8Array> & { readonly codec?: undefined }): AsyncChannel<Uint8Array>;
   asyncChannel<T>(options: AsyncChannelOptions<T> & { readonly codec: Codec<T> }): AsyncChannel<T>;
-  asyncChannel<T>(options: AsyncChannelOptions<T> = {}): AsyncChannel<T> {
+  asyncChannel<T>(options: AsyncChannelOptions<T> | DurableChannelOptions<T> = {}): AsyncChannel<T> | DurableChannel<T> {
+    // the durable form (issue 25): a durable channel by name, on the node's durable log
+    if ('durable' in options && options.durable !== undefined) return durableChannel(this, this.pid, options);
     const maxNumBuffer = options.maxNumBuffer ?? 5;
     const chid = this.kernel.asyncChannelCreate(this.control, 0, 0o666, options.bufferSize ?? 4096, maxNumBuffer, null);
     return new AsyncChannel<T>({ owner: this, chid, codec: (options.codec ?? bytesCodec) as Codec<T>, maxNumBuffer }, this.pid);
   }
 
   /** `asyncmsg_connect_attach`: a Subject whose `next()` puts (see {@link AsyncConnection}). */
+  asyncConnect(name: string, options: DurableConnectOptions<Uint8Array> & { readonly codec?: undefined }): DurableConnection<Uint8Array>;
+  asyncConnect<T>(name: string, options: DurableConnectOptions<T> & { readonly codec: Codec<T> }): DurableConnection<T>;
   asyncConnect(to: ChannelAddress, options?: AsyncConnectOptions<Uint8Array> & { readonly codec?: undefined }): AsyncConnection<Uint8Array>;
   asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> & { readonly codec: Codec<T> }): AsyncConnection<T>;
-  asyncConnect<T>(to: ChannelAddress, options: AsyncConnectOptions<T> = {}): AsyncConnection<T> {
+  asyncConnect<T>(to: ChannelAddress | string, options: AsyncConnectOptions<T> | DurableConnectOptions<T> = {}): AsyncConnection<T> {
+    // the durable form (issue 25): a durable channel by name, attached while its receiver may be absent
+    if (typeof to === 'string') return durableConnect(this, to, options as DurableConnectOptions<T>);
     // another node's channel is ENOREMOTE, as in QNX: Qnet carries no asynchronous messages
     const coid = this.kernel.asyncConnectAttach(this.control, this.ndOf(to), to.pid, to.chid, 0, 0, {
       call_back: null,

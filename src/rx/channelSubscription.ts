@@ -19,9 +19,13 @@ function withHold(item: ReceivedPulse, hold: () => () => void): ReceivedPulse {
   return Object.defineProperty(item, 'hold', { value: hold });
 }
 
-/** @internal The subscribe function of a channel. */
+/**
+ * @internal The subscribe function of a channel. With `messagesOnly` (`messages()` on the
+ * channel itself) pulses are taken as ever (an unblock pulse still cancels the message it names)
+ * but never emitted: what `filter` would drop is not made into an item at all.
+ */
 export function subscribeChannel<T, R>(
-  owner: ChannelOwner, ctx: ReceiveContext<T, R>, destroyed: () => boolean, subscriber: Subscriber<Received<T, R>>,
+  owner: ChannelOwner, ctx: ReceiveContext<T, R>, destroyed: () => boolean, subscriber: Subscriber<Received<T, R>>, messagesOnly = false,
 ): TeardownLogic {
   const thread = owner.acquireThread();
   const holder: Holder = { current: null };
@@ -48,6 +52,10 @@ export function subscribeChannel<T, R>(
   };
   const onPulse = (item: ReceivedPulse): void => {
     ctx.inHand.pulse(item);
+    if (messagesOnly) {
+      arm();
+      return;
+    }
     // pulses need no answer: receive again at once, unless the subscriber holds the thread
     let held = false;
     let emitting = true;
@@ -91,7 +99,10 @@ export function subscribeChannel<T, R>(
     item.onSettled = settled;
     subscriber.next(item);
     // still in hand after the subscriber returned: take pulses meanwhile (unblock = cancel)
-    if (holder.current === item && ctx.unblock && active) stopPulses = watchPulses(owner, ctx, (p) => { ctx.inHand.pulse(p); subscriber.next(p); });
+    if (holder.current === item && ctx.unblock && active) stopPulses = watchPulses(owner, ctx, (p) => {
+      ctx.inHand.pulse(p);
+      if (!messagesOnly) subscriber.next(p);
+    });
   };
   const receiver = new Receiver<T, R>(ctx, thread, owner.scratch(thread, ctx.bufferSize), (err, item) => {
     if (!active) return;

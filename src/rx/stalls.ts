@@ -5,6 +5,7 @@
  */
 import { Observable } from 'rxjs';
 import { scheduleAfter, type Kernel, type TimerHandle } from '../kernel/index.js';
+import { durableStalls } from './durableStalls.js';
 
 /** One logical thread blocked longer than the threshold (what `pidin` would show for it). */
 export interface Stall {
@@ -12,7 +13,7 @@ export interface Stall {
   /** The process name, and the thread's after a slash (`server/rx`). */
   readonly name: string;
   readonly tid: number;
-  /** SEND, REPLY, RECEIVE, CONDVAR (an async put or flush), NANOSLEEP. */
+  /** SEND, REPLY, RECEIVE, CONDVAR (an async put or flush), NANOSLEEP; ACKLIMIT: a durable channel's consumer stopped at its ack limit (tid 0). */
   readonly state: string;
   /** Who blocks it, as pidin's Blocked column: `pid 1 chid 1` (a server), `chid 2` (a channel). */
   readonly blocked: string;
@@ -57,6 +58,16 @@ export function watchStalls(kernel: Kernel, options: StallOptions = {}): Observa
             ep.told = true;
             subscriber.next({ pid: p.pid, name: t.name === '' ? p.name : `${p.name}/${t.name}`, tid: t.tid, state: t.state, blocked: t.blocked, since: ep.since, for: now - ep.since });
           }
+        }
+      }
+      // a durable consumer at its ack limit stops delivering silently: a stall too (issue 25)
+      for (const d of durableStalls(kernel)) {
+        alive.add(d.id);
+        let ep = seen.get(d.id);
+        if (ep === undefined || ep.key !== d.key) seen.set(d.id, (ep = { key: d.key, since: d.since, told: false }));
+        if (!ep.told && now - ep.since >= threshold) {
+          ep.told = true;
+          subscriber.next({ pid: d.pid, name: d.name, tid: 0, state: 'ACKLIMIT', blocked: d.blocked, since: ep.since, for: now - ep.since });
         }
       }
       for (const id of seen.keys()) if (!alive.has(id)) seen.delete(id);

@@ -9,3 +9,4 @@ export { MarbleHarness, DEFAULT_TRACE_LETTERS, type MarbleHarnessOptions, type T
 export { normalizeFrames, type ErrorShape } from './normalizeFrames.js';
 export { traceDiagram, type TraceDiagramOptions } from './traceDiagram.js';
 export { connectLoopback, type Loopback, type LoopbackOptions, type LoopbackSide, type HasKernel } from '../link/loopback/connectLoopback.js';
+export { MemoryDurableLog, type MemoryDurableLogOptions, type DeadLetter } from './MemoryDurableLog.js';

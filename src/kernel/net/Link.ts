@@ -4,6 +4,8 @@
  * once for every transport.
  * @packageDocumentation
  */
+import type { DurableOptions } from './durableEvents.js';
+import type { DurableLog } from './durableLog.js';
 
 /** Which transport a link is (`'custom'`: one of your own, joined with `kernel.addLink`). */
 export type LinkKind = 'loopback' | 'worker' | 'nats' | 'custom';
@@ -21,7 +23,11 @@ export interface Link {
    * frames (copy before transferring it). `false`: not sent (the link is closed or full).
    */
   send(frame: Uint8Array): boolean;
-  /** Frames in arrival order, delivered asynchronously (never from inside `send`). */
+  /**
+   * Frames in arrival order, delivered asynchronously (never from inside `send`). A frame whose
+   * bytes are in a `SharedArrayBuffer` is lent: the transport may reuse them once the handler
+   * returns (the worker link hands views of its ring), and the node copies what it keeps.
+   */
   onFrame(handler: (frame: Uint8Array) => void): void;
   /**
    * Transport-level state: `down` (a port closed, a connection lost for good); `suspect` (the
@@ -30,6 +36,12 @@ export interface Link {
    * past the heartbeat bound is quarantined all the same.
    */
   onState(handler: (state: LinkState, reason: string) => void): void;
+  /**
+   * Optional: the transport cannot alter a frame on its way (the worker link's rings: memory
+   * shared by two threads of one process). The node then neither computes nor checks the frame's
+   * trailer on it, at both ends (a wrapper that does not pass this on keeps the check).
+   */
+  readonly intact?: boolean;
   /** Close the link, telling the peer when the transport can (an announced close). */
   close(reason: string): void;
   /**
@@ -89,6 +101,13 @@ export interface NetOptions {
   readonly squashRemoteRoot?: boolean;
   /** The uid and gid a squashed remote root acts as (default 65534). */
   readonly squashUid?: number;
+  /**
+   * Durable asynchronous messages (issue 25, docs/durable.md): a {@link DurableLog} (JetStream's
+   * `jetStreamLog` from `rxnto/nats`, `MemoryDurableLog` from `rxnto/testing`), alone or with the
+   * consumers' settings. Then `asyncConnect(name, { durable: true })` attaches to a durable channel
+   * by name while its receiver may be absent, and `asyncChannel({ durable: name })` receives.
+   */
+  readonly durable?: DurableLog | DurableOptions;
 }
 
 /** Why a frame or a transport message was dropped (see {@link NetStats.drops}). */

@@ -17,10 +17,10 @@ import type { AsyncConn } from '../asyncObjects.js';
 import * as client from './clientSide.js';
 import { GlobalNames } from './globalNames.js';
 import { sendBatch } from './asyncRemote.js';
+import { DurableNode } from './durableNode.js';
 import { F, reusableFrame, textBytes, type Frame } from './frames.js';
 import { sendRaw, sendTo } from './frameOut.js';
-import { inSequence, takeFrame } from './frameIn.js';
-import { EndOfCall } from './endOfCall.js';
+import { frameTaker, inSequence } from './frameIn.js';
 import { PathResolves } from './pathResolves.js';
 import { armConnectDeadline, armHeartbeat, linkSuspect } from './liveness.js';
 import { endSession, giveUp, holdsAnything, takeOver } from './sessionEnd.js';
@@ -46,6 +46,8 @@ export class NetManager implements NetHooks {
   readonly helloRate: number;
   /** The uid and gid a remote root acts as here (`squashRemoteRoot`), or -1: claimed credentials are trusted. */
   readonly squashUid: number;
+  /** Durable asynchronous messaging (`net: { durable }`, docs/durable.md), else null. */
+  readonly durable: DurableNode | null;
   /** The manager's own process (pid 0, in no process table): every remote send waits on its channel. */
   readonly process: Process;
   readonly channel: Channel;
@@ -87,7 +89,8 @@ export class NetManager implements NetHooks {
     this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
     this.channel = new Channel(0, this.process, _NTO_CHF_UNBLOCK);
-    this.receivedLater = new EndOfCall(k, (list) => server.sendReceived(this, list));
+    this.receivedLater = new server.ReceivedLater(k, this);
+    this.durable = options.durable === undefined ? null : new DurableNode(k, this.name, this.incarnation, options.durable, this.process, this.channel);
   }
 
   // ---- nds and names ----
@@ -165,7 +168,7 @@ export class NetManager implements NetHooks {
         }
       }
     }
-    link.onFrame((bytes) => this.k.run(() => takeFrame(this, session, bytes)));
+    link.onFrame(frameTaker(this, session));
     link.onState((state, reason) => {
       if (state === 'down') this.k.run(() => this.linkDown(session, reason));
       else this.k.run(() => linkSuspect(this, session, state === 'suspect', reason));
@@ -360,7 +363,8 @@ export class NetManager implements NetHooks {
   }
 
   detach(conn: Connection): void {
-    client.detach(this, conn);
+    if (this.durable?.owns(conn) === true) this.durable.detached(conn);
+    else client.detach(this, conn);
   }
 
   answer(w: SendWait, err: number, result: number): void {
@@ -377,7 +381,7 @@ export class NetManager implements NetHooks {
   }
 
   /** Pairs (wait, its xid when received); a wait reused since carries another xid. */
-  private readonly receivedLater: EndOfCall<SendWait | number>;
+  private readonly receivedLater: server.ReceivedLater;
 
   requeued(w: SendWait): void {
     this.sendTo(w.net!.peer as Peer, F.REQUEUED, w.net!.xid, []);
@@ -392,7 +396,8 @@ export class NetManager implements NetHooks {
   }
 
   asyncTrigger(c: AsyncConn): void {
-    sendBatch(this, c);
+    if (this.durable?.owns(c.conn) === true) this.durable.trigger(c);
+    else sendBatch(this, c);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { AsyncConn } from '../asyncObjects.js';
 import type { Connection, Process, SendWait } from '../objects.js';
+import type { NetCall } from '../netHooks.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Link } from './Link.js';
 import type { PeerRef } from './hooks.js';
@@ -100,4 +101,19 @@ export class Peer implements PeerRef {
     readonly nd: number,
     readonly name: string,
   ) {}
+}
+
+/**
+ * The remote part of a send: `net` (the last one of the wait being reused) set again, or a new
+ * one for a new wait (no object per send on a thread's hot path).
+ */
+export function netCall(net: NetCall | null, client: boolean, xid: number, peer: Peer, srcnd: number, chunk: number): NetCall {
+  if (net === null) return { client, xid, peer, srcnd, chunk };
+  const n = net as { -readonly [K in keyof NetCall]: NetCall[K] };
+  n.client = client;
+  n.xid = xid;
+  n.peer = peer;
+  n.srcnd = srcnd;
+  n.chunk = chunk;
+  return n;
 }

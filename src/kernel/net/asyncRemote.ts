@@ -11,12 +11,28 @@ import { AsyncConn, AsyncEntry } from '../asyncObjects.js';
 import { consumed, runCallback, trigger } from '../asyncDelivery.js';
 import { copyBuffers } from '../buffers.js';
 import { ERRNO } from '../errno.js';
-import type { Connection } from '../objects.js';
-import { EndOfCall } from './endOfCall.js';
+import type { KernelCore } from '../core.js';
+import type { Completion, Connection } from '../objects.js';
 import { F, type Frame } from './frames.js';
 import type { NetManager } from './NetManager.js';
 import { crossed } from './keepAlive.js';
 import type { Peer } from './Peer.js';
+
+/**
+ * The payloads of batches sent to a peer that is up: `sendTo` encodes (copies) a payload into its
+ * frame before it returns, so one buffer serves every batch (a batch for a peer being connected
+ * waits in its outbox: that one gets a buffer of its own).
+ */
+let scratch = new Uint8Array(16384);
+/** Larger batches get a buffer of their own (the scratch buffer never holds on to more). */
+const SCRATCH_MAX = 1 << 18;
+
+/** A payload of `bytes` for `peer`: a view of the scratch buffer, or a buffer of its own. */
+function payloadFor(peer: Peer, bytes: number): Uint8Array {
+  if (peer.state !== 'up' || bytes > SCRATCH_MAX) return new Uint8Array(bytes);
+  if (scratch.length < bytes) scratch = new Uint8Array(Math.max(bytes, scratch.length * 2));
+  return scratch.subarray(0, bytes);
+}
 
 /** Sender side: the newly visible messages of `c` as one ASYNC_BATCH. */
 export function sendBatch(m: NetManager, c: AsyncConn): void {
@@ -26,15 +42,28 @@ export function sendBatch(m: NetManager, c: AsyncConn): void {
   const n = c.entries.length - from;
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes += 8 + c.entries.at(from + i)!.len;
-  const payload = new Uint8Array(bytes);
-  const dv = new DataView(payload.buffer);
+  // one payload for the batch: per message its length and handle (u32 LE), then its bytes
+  const payload = payloadFor(peer, bytes);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const e = c.entries.at(from + i)!;
-    dv.setUint32(at, e.len, true);
-    dv.setUint32(at + 4, e.handle, true);
-    copyBuffers(e.buf, 0, payload, at + 8, e.len);
-    at += 8 + e.len;
+    const len = e.len;
+    const h = e.handle;
+    payload[at] = len;
+    payload[at + 1] = len >>> 8;
+    payload[at + 2] = len >>> 16;
+    payload[at + 3] = len >>> 24;
+    payload[at + 4] = h;
+    payload[at + 5] = h >>> 8;
+    payload[at + 6] = h >>> 16;
+    payload[at + 7] = h >>> 24;
+    const buf = e.buf;
+    let copied = len;
+    if (buf instanceof Uint8Array && buf.length === len) payload.set(buf, at + 8);
+    else copied = copyBuffers(buf, 0, payload, at + 8, len);
+    // a buffer detached (or shrunk) since its put reads as zeros, as it would from a fresh payload
+    if (copied < len) payload.fill(0, at + 8 + copied, at + 8 + len);
+    at += 8 + len;
   }
   c.visible = c.entries.length;
   if (r.state === 'new') {
@@ -68,6 +97,43 @@ function asyncOf(conn: Connection): AsyncConn | undefined {
   return undefined;
 }
 
+const CUT_FIRST: number[] = [0];
+
+/**
+ * What the gets took of a proxy's messages, sent back once per kernel call, in put order
+ * (ASYNC_CONSUMED: one byte per message, 1 when it was truncated).
+ */
+class Consumed {
+  private count = 0;
+  private cut: number[] = [];
+  private queued = false;
+  private readonly completion: Completion;
+
+  constructor(private readonly k: KernelCore, send: (count: number, flags: Uint8Array) => void) {
+    this.completion = {
+      err: 0, result: 0, aux: 0,
+      done: () => {
+        const flags = new Uint8Array(this.count);
+        for (const i of this.cut) flags[i] = 1;
+        const count = this.count;
+        this.count = 0;
+        this.cut.length = 0;
+        this.queued = false;
+        send(count, flags);
+      },
+    };
+  }
+
+  /** `count` more taken; `cut`: the indexes among them of the truncated ones. */
+  addMany(count: number, cut: readonly number[] | null): void {
+    if (cut !== null) for (const i of cut) this.cut.push(this.count + i);
+    this.count += count;
+    if (this.queued) return;
+    this.queued = true;
+    this.k.complete(this.completion, 0, 0);
+  }
+}
+
 /** Receiver side: a batch for the proxy connection `f.id` fills its ring and triggers it. */
 function onBatch(m: NetManager, peer: Peer, f: Frame): void {
   const k = m.k;
@@ -83,18 +149,23 @@ function onBatch(m: NetManager, peer: Peer, f: Frame): void {
   if (rc === undefined || !rc.alive) {
     const cid = f.id;
     // what the gets took goes back once per kernel call, in put order (1: truncated, EMSGSIZE)
-    const taken = new EndOfCall<number>(k, (errs) => m.sendTo(peer, F.ASYNC_CONSUMED, cid, [errs.length], Uint8Array.from(errs)));
-    const callback = (err: number): void => taken.add(err === ERRNO.EMSGSIZE ? 1 : 0);
+    const taken = new Consumed(k, (count, flags) => m.sendTo(peer, F.ASYNC_CONSUMED, cid, [count], flags));
+    const callback = (err: number): void => taken.addMany(1, err === ERRNO.EMSGSIZE ? CUT_FIRST : null);
     rc = new AsyncConn(coid, conn, ch.async, { call_back: callback, buffer_size: 0, max_num_buffer: Math.max(2, ringSize), trigger_num_msg: 0, trigger_time: { nsec: 0, interval_nsec: 0 } }, false);
+    // a get reports what it took at once (the callback serves a teardown's leftovers)
+    rc.taken = (count, cut) => taken.addMany(count, cut);
     ch.async.conns.add(rc);
     proxy.asyncConns.set(cid, rc);
   }
-  const dv = new DataView(f.payload.buffer, f.payload.byteOffset, f.payload.byteLength);
+  // each message is a view of the frame's bytes, which are this node's own: the gets hand them on
+  const p = f.payload;
+  const base = p.byteOffset;
   let at = 0;
-  for (let i = 0; i < n && at + 8 <= f.payload.length; i++) {
-    const len = dv.getUint32(at, true);
-    const handle = dv.getUint32(at + 4, true);
-    const bytes = f.payload.subarray(at + 8, at + 8 + len);
+  for (let i = 0; i < n && at + 8 <= p.length; i++) {
+    const len = (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16) | (p[at + 3]! << 24)) >>> 0;
+    const handle = (p[at + 4]! | (p[at + 5]! << 8) | (p[at + 6]! << 16) | (p[at + 7]! << 24)) >>> 0;
+    if (at + 8 + len > p.length) break;
+    const bytes = new Uint8Array(p.buffer, base + at + 8, len);
     at += 8 + len;
     // the sender's ring bounds what is in flight: the proxy's ring never holds more
     if (rc.entries.length < rc.capacity) rc.entries.push(new AsyncEntry(bytes, len, handle, null, null));

@@ -21,7 +21,8 @@ import { F, FLAG_EXPIRED, FLAG_GROW, type Frame } from './frames.js';
 import type { RemoteConn } from './hooks.js';
 import { crossed } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
-import type { Peer } from './Peer.js';
+import { netCall, type Peer } from './Peer.js';
+import { sendTo } from './frameOut.js';
 
 /** ConnectAttach(nd ≠ 0): a coid at once, whatever the node's state (QNX: "the real error indication happens on the first message pass"). */
 export function attach(m: NetManager, k: KernelCore, t: Thread, nd: number, pid: number, chid: number, index: number, flags: number): number {
@@ -78,11 +79,13 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
   const peer = reachable(conn, call, entry.coid);
   if (slen > m.maxMessageBytes) throw fail('EMSGSIZE', call, { coid: entry.coid });
   const last = t.lastSend;
-  const w = last !== null && k.heard(last)
+  const reused = last !== null && k.heard(last);
+  const net = reused ? last.net : null;
+  const w = reused
     ? last.init(conn, entry.coid, m.channel, smsg, rmsg, t.priority, done, slen, rlen, growReply)
     : (t.lastSend = new SendWait(t, conn, entry.coid, m.channel, smsg, rmsg, t.priority, done, slen, rlen, growReply));
   const xid = m.xid();
-  w.net = { client: true, xid, peer, srcnd: peer.nd, chunk: 0 };
+  w.net = netCall(net, true, xid, peer, peer.nd, 0);
   const to = takeTimeout(t);
   conn.blocked++;
   t.wait = w;
@@ -97,13 +100,25 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
   else hold(peer, w);
 }
 
+/** The body of every SEND frame, rewritten for each (sendTo reads it before it returns). */
+const SEND_BODY = [0, 0, 0, 0, 0, 0, 0, 0];
+
 /** The SEND frame of `w`, taking one credit of the window. */
 function transmit(m: NetManager, peer: Peer, w: SendWait): void {
   peer.inflight++;
   w.credited = true;
   const r = w.conn.remote!;
   const flags = (w.expired ? FLAG_EXPIRED : 0) | (w.growReply ? FLAG_GROW : 0);
-  m.sendTo(peer, F.SEND, w.net!.xid, [r.cid, w.thread.tid, w.coid, w.priority, w.timeoutFlags, w.slen, w.rlen, peer.nd], flatten(w.smsg, w.slen), flags);
+  const b = SEND_BODY;
+  b[0] = r.cid;
+  b[1] = w.thread.tid;
+  b[2] = w.coid;
+  b[3] = w.priority;
+  b[4] = w.timeoutFlags;
+  b[5] = w.slen;
+  b[6] = w.rlen;
+  b[7] = peer.nd;
+  sendTo(m, peer, F.SEND, w.net!.xid, b, flatten(w.smsg, w.slen), flags);
 }
 
 /** No room in the window: `w` waits here, SEND-blocked, behind those of its priority and above lower ones. */

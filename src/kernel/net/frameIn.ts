@@ -7,21 +7,46 @@
  */
 import { onAsyncFrame } from './asyncRemote.js';
 import * as client from './clientSide.js';
-import { decodeInto, F, FLAG_MORE, type Frame } from './frames.js';
+import { decodeInto, F, FLAG_MORE, own, type Frame } from './frames.js';
 import { reassemble } from './fragments.js';
 import { onHello } from './hello.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
+import { onSnapshotFrame } from './snapshotService.js';
 
+/** Shared memory, where a platform has it: frames there are only lent (see {@link takeFrame}). */
+const Shared: (new () => unknown) | null = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
+
+/** The handler of `session`'s link: each frame taken as one kernel call. */
+export function frameTaker(m: NetManager, session: Session): (bytes: Uint8Array) => void {
+  const k = m.k;
+  return (bytes) => {
+    k.enter();
+    try {
+      takeFrame(m, session, bytes);
+    } finally {
+      k.leave();
+    }
+  };
+}
+
+/**
+ * Take one frame. A frame in shared memory (the worker link's ring) is the node's only until this
+ * returns: its payload is copied when something keeps it (a SEND's message, a fragment, a name),
+ * not when a REPLY or ERROR lands it in the client's buffer at once.
+ */
 export function takeFrame(m: NetManager, session: Session, bytes: Uint8Array): void {
   if (session.closed) return;
   const f = m.frame;
-  if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f)) {
+  if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f, session.link.intact === true)) {
     m.drop(session.peer, 'malformed');
     return;
   }
   m.counters.in(bytes.length);
+  if (f.payload.length > 0 && Shared !== null && bytes.buffer instanceof Shared && (f.kind !== F.REPLY && f.kind !== F.ERROR || (f.flags & FLAG_MORE) !== 0 || (session.peer?.fragments.size ?? 0) > 0)) {
+    f.payload = own(f.payload);
+  }
   if (f.kind === F.HELLO) {
     onHello(m, session, f);
     return;
@@ -93,6 +118,10 @@ function dispatch(m: NetManager, peer: Peer, f: Frame): void {
     case F.ASYNC_BATCH:
     case F.ASYNC_CONSUMED:
       onAsyncFrame(m, peer, f);
+      return;
+    case F.SNAPSHOT_REQUEST:
+    case F.SNAPSHOT:
+      onSnapshotFrame(m, peer, f);
       return;
     default:
       server.onFrame(m, peer, f);

@@ -11,16 +11,21 @@ import type { Peer, Session } from './Peer.js';
 /** Encode and send one frame on `session` (HELLO and everything the peer's session carries). */
 export function sendRaw(m: NetManager, session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
   if (session.closed) return;
-  const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload);
+  const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload, session.link.intact === true);
   session.txSeq = (session.txSeq + 1) >>> 0;
   m.counters.out(frame.length);
   session.link.send(frame);
 }
 
-/** Send a frame to `peer`: now if it is up, after its HELLO while connecting, else nowhere. */
+/**
+ * Send a frame to `peer`: now if it is up, after its HELLO while connecting, else nowhere. `body`
+ * is read before this returns (it may be a scratch array the caller rewrites).
+ */
 export function sendTo(m: NetManager, peer: Peer, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number): void {
   if (peer.state === 'connecting') {
-    peer.outbox.push(() => sendTo(m, peer, kind, id, body, payload, flags));
+    // the body may be a caller's scratch array, rewritten by its next frame
+    const later = body.slice();
+    peer.outbox.push(() => sendTo(m, peer, kind, id, later, payload, flags));
     return;
   }
   const session = peer.session;

@@ -60,6 +60,8 @@ export const F = {
   CREDIT: 23,
   ASYNC_BATCH: 24,
   ASYNC_CONSUMED: 25,
+  SNAPSHOT_REQUEST: 26,
+  SNAPSHOT: 27,
 } as const;
 
 /** Header flags (u16 at offset 2). */
@@ -96,6 +98,8 @@ const BODY: Readonly<Record<number, number>> = {
   [F.CREDIT]: 1, // frames returned to the window
   [F.ASYNC_BATCH]: 4, // coid (the sender's), messages, ring size (max_num_buffer), server chid; payload: (len u32, handle u32, bytes)…
   [F.ASYNC_CONSUMED]: 1, // messages taken, in put order; payload: one byte each, 1 when it was truncated (EMSGSIZE)
+  [F.SNAPSHOT_REQUEST]: 0, // id: the request id (snapshotService.ts)
+  [F.SNAPSHOT]: 1, // 0 (reserved: an errno); id: the request id; payload: the snapshot as JSON
 };
 
 /** A decoded (or to-be-encoded) frame. `payload` of a decoded frame is a view of its bytes. */
@@ -126,9 +130,38 @@ const SLAB_BYTES = 64 * 1024;
 /** Frames larger than this get an ArrayBuffer of their own. */
 const SLAB_MAX_FRAME = 4096;
 
+/** Whether this platform keeps words little-endian, as the wire does: then frames are written a word at a time. */
+const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 let slab = new ArrayBuffer(SLAB_BYTES);
-let slabView = new DataView(slab);
+let slabU8 = new Uint8Array(slab);
+let slabI32 = new Int32Array(slab);
 let slabAt = 0;
+
+/** The offset of `n` bytes cut from the slab (a new slab when it is full); starts stay 4-byte aligned. */
+function cut(n: number): number {
+  if (slabAt + n > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabU8 = new Uint8Array(slab);
+    slabI32 = new Int32Array(slab);
+    slabAt = 0;
+  }
+  const at = slabAt;
+  slabAt += (n + 3) & ~3;
+  return at;
+}
+
+/**
+ * A copy of `b` that is the caller's to keep (cut from a slab when it is small): what the node
+ * keeps of a frame it was only lent (a view of the worker link's ring).
+ */
+export function own(b: Uint8Array): Uint8Array {
+  const n = b.length;
+  if (n > SLAB_MAX_FRAME) return b.slice();
+  const out = new Uint8Array(slab, cut(n), n);
+  out.set(b);
+  return out;
+}
 
 /**
  * Encode `f`. The result is a view of a buffer that may be shared with other frames (cut from a
@@ -139,47 +172,74 @@ export function encodeFrame(f: Frame): Uint8Array {
   return encodeParts(f.kind, f.flags, f.seq, f.ack, f.srcInc, f.dstInc, f.id, f.body, f.payload);
 }
 
-/** {@link encodeFrame} from the frame's fields (no frame object on the node's hot path). */
+/**
+ * {@link encodeFrame} from the frame's fields (no frame object on the node's hot path); with
+ * `unchecked`, its trailer is left 0 (for an `intact` link, whose other end does not check it).
+ */
 export function encodeParts(
   kind: number, flags: number, seq: number, ack: number, srcInc: number, dstInc: number, id: number, body: readonly number[], payload: Uint8Array,
+  unchecked = false,
 ): Uint8Array {
   const fields = bodyFields(kind);
   if (fields < 0 || body.length !== fields) throw new RangeError(`frame kind ${kind} takes ${fields} body fields, got ${body.length}`);
-  const bodyBytes = fields * 4;
-  const n = HEADER_BYTES + bodyBytes + payload.length + TRAILER_BYTES;
-  let ab: ArrayBuffer;
-  let dv: DataView;
-  let at: number;
+  const n = HEADER_BYTES + fields * 4 + payload.length + TRAILER_BYTES;
+  if (!LE) return encodeBytes(kind, flags, seq, ack, srcInc, dstInc, id, body, payload, n);
+  let u8 = slabU8;
+  let i32 = slabI32;
+  let at = 0;
   if (n > SLAB_MAX_FRAME) {
-    ab = new ArrayBuffer(n);
-    dv = new DataView(ab);
-    at = 0;
-  } else {
-    if (slabAt + n > SLAB_BYTES) {
-      slab = new ArrayBuffer(SLAB_BYTES);
-      slabView = new DataView(slab);
-      slabAt = 0;
-    }
-    ab = slab;
-    dv = slabView;
-    at = slabAt;
-    // 4-byte aligned starts keep every field aligned
-    slabAt += (n + 3) & ~3;
+    const ab = new ArrayBuffer((n + 3) & ~3);
+    u8 = new Uint8Array(ab);
+    i32 = new Int32Array(ab);
+  } else at = cut(n);
+  // header words: version, kind and flags; seq, ack, srcInc, dstInc, id; the body's and payload's lengths
+  const w = at >> 2;
+  i32[w] = FRAME_VERSION | (kind << 8) | ((flags & 0xffff) << 16);
+  i32[w + 1] = seq;
+  i32[w + 2] = ack;
+  i32[w + 3] = srcInc;
+  i32[w + 4] = dstInc;
+  i32[w + 5] = id;
+  i32[w + 6] = fields * 4;
+  i32[w + 7] = payload.length;
+  for (let i = 0; i < fields; i++) i32[w + 8 + i] = body[i]!;
+  if (payload.length > 0) u8.set(payload, at + HEADER_BYTES + fields * 4);
+  if (unchecked) return new Uint8Array(u8.buffer, at, n);
+  // frameCheck's words read as words (the same little-endian values)
+  const m = n - TRAILER_BYTES;
+  const words = m >> 2;
+  let h = 0x811c9dc5 ^ m;
+  for (let i = 0; i < words; i++) {
+    h = Math.imul(h ^ Math.imul(i32[w + i]!, 0xcc9e2d51), 0x01000193);
+    h ^= h >>> 15;
   }
-  dv.setUint8(at, FRAME_VERSION);
-  dv.setUint8(at + 1, kind);
-  dv.setUint16(at + 2, flags, true);
-  dv.setUint32(at + 4, seq >>> 0, true);
-  dv.setUint32(at + 8, ack >>> 0, true);
-  dv.setUint32(at + 12, srcInc >>> 0, true);
-  dv.setUint32(at + 16, dstInc >>> 0, true);
-  dv.setInt32(at + 20, id | 0, true);
-  dv.setUint32(at + 24, bodyBytes, true);
-  dv.setUint32(at + 28, payload.length, true);
-  for (let i = 0; i < fields; i++) dv.setInt32(at + HEADER_BYTES + i * 4, body[i]! | 0, true);
-  const out = new Uint8Array(ab, at, n);
-  if (payload.length > 0) out.set(payload, HEADER_BYTES + bodyBytes);
-  dv.setUint32(at + n - TRAILER_BYTES, frameCheck(out, 0, n - TRAILER_BYTES), true);
+  for (let i = at + words * 4; i < at + m; i++) h = Math.imul(h ^ u8[i]!, 0x01000193);
+  u8[at + m] = h;
+  u8[at + m + 1] = h >>> 8;
+  u8[at + m + 2] = h >>> 16;
+  u8[at + m + 3] = h >>> 24;
+  return new Uint8Array(u8.buffer, at, n);
+}
+
+/** {@link encodeParts} a byte at a time (a big-endian platform). */
+function encodeBytes(
+  kind: number, flags: number, seq: number, ack: number, srcInc: number, dstInc: number, id: number, body: readonly number[], payload: Uint8Array, n: number,
+): Uint8Array {
+  const out = n > SLAB_MAX_FRAME ? new Uint8Array(n) : new Uint8Array(slab, cut(n), n);
+  const dv = new DataView(out.buffer, out.byteOffset, n);
+  dv.setUint8(0, FRAME_VERSION);
+  dv.setUint8(1, kind);
+  dv.setUint16(2, flags, true);
+  dv.setUint32(4, seq >>> 0, true);
+  dv.setUint32(8, ack >>> 0, true);
+  dv.setUint32(12, srcInc >>> 0, true);
+  dv.setUint32(16, dstInc >>> 0, true);
+  dv.setInt32(20, id | 0, true);
+  dv.setUint32(24, body.length * 4, true);
+  dv.setUint32(28, payload.length, true);
+  for (let i = 0; i < body.length; i++) dv.setInt32(HEADER_BYTES + i * 4, body[i]! | 0, true);
+  if (payload.length > 0) out.set(payload, HEADER_BYTES + body.length * 4);
+  dv.setUint32(n - TRAILER_BYTES, frameCheck(out, 0, n - TRAILER_BYTES), true);
   return out;
 }
 
@@ -191,20 +251,77 @@ export function reusableFrame(): Frame & { body: number[] } {
   return { kind: 0, flags: 0, seq: 0, ack: 0, srcInc: 0, dstInc: 0, id: 0, body: [0, 0, 0, 0, 0, 0, 0, 0], payload: EMPTY };
 }
 
+/** The last buffer a frame was decoded from, and an Int32Array of all of it (one view per buffer, not per frame). */
+let wordsOf: ArrayBufferLike | null = null;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+/** Int32 words over `b`'s buffer, or null when `b` does not start on a word or the platform is big-endian. */
+function wordsFor(b: Uint8Array): Int32Array | null {
+  if (!LE || (b.byteOffset & 3) !== 0) return null;
+  if (b.buffer !== wordsOf || b.byteOffset + b.length > words.byteLength) {
+    wordsOf = b.buffer;
+    words = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
+  }
+  return words;
+}
+
 /**
  * Decode `bytes` into `f` (no allocation but the payload's view): false when malformed, as for
  * {@link decodeFrame}. `f.body` is rewritten in place (its first `bodyFields(kind)` entries):
- * read it before the next decode.
+ * read it before the next decode. A frame that starts on a word (the worker link's ring, the
+ * encoder's slabs) is read a word at a time. `unchecked`: its trailer is not checked (an
+ * `intact` link's).
  */
-export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): boolean {
-  if (bytes.length < HEADER_BYTES || bytes[0] !== FRAME_VERSION) return false;
+export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }, unchecked = false): boolean {
+  const n = bytes.length;
+  if (n < HEADER_BYTES + TRAILER_BYTES) return false;
+  const w32 = wordsFor(bytes);
+  if (w32 === null) return decodeBytes(bytes, f, unchecked);
+  const w = bytes.byteOffset >> 2;
+  const w0 = w32[w]!;
+  if ((w0 & 0xff) !== FRAME_VERSION) return false;
+  const kind = (w0 >>> 8) & 0xff;
+  const fields = bodyFields(kind);
+  if (fields < 0) return false;
+  const bodyBytes = w32[w + 6]! >>> 0;
+  const payloadBytes = w32[w + 7]! >>> 0;
+  if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes + TRAILER_BYTES !== n) return false;
+  if (!unchecked) {
+    // frameCheck, its words read as words
+    const m = n - TRAILER_BYTES;
+    const full = m >> 2;
+    let h = 0x811c9dc5 ^ m;
+    for (let i = 0; i < full; i++) {
+      h = Math.imul(h ^ Math.imul(w32[w + i]!, 0xcc9e2d51), 0x01000193);
+      h ^= h >>> 15;
+    }
+    for (let i = full * 4; i < m; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    if (u32(bytes, m) !== h >>> 0) return false;
+  }
+  f.kind = kind;
+  f.flags = w0 >>> 16;
+  f.seq = w32[w + 1]! >>> 0;
+  f.ack = w32[w + 2]! >>> 0;
+  f.srcInc = w32[w + 3]! >>> 0;
+  f.dstInc = w32[w + 4]! >>> 0;
+  f.id = w32[w + 5]!;
+  // the body array keeps its length (8): fields past this kind's are stale, never read
+  const body = f.body;
+  for (let i = 0; i < fields; i++) body[i] = w32[w + 8 + i]!;
+  f.payload = payloadBytes === 0 ? EMPTY : new Uint8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + bodyBytes, payloadBytes);
+  return true;
+}
+
+/** {@link decodeInto} a byte at a time (a frame not on a word, or a big-endian platform). */
+function decodeBytes(bytes: Uint8Array, f: Frame & { body: number[] }, unchecked: boolean): boolean {
+  if (bytes[0] !== FRAME_VERSION) return false;
   const kind = bytes[1]!;
   const fields = bodyFields(kind);
   if (fields < 0) return false;
   const bodyBytes = u32(bytes, 24);
   const payloadBytes = u32(bytes, 28);
   if (bodyBytes !== fields * 4 || HEADER_BYTES + bodyBytes + payloadBytes + TRAILER_BYTES !== bytes.length) return false;
-  if (u32(bytes, bytes.length - TRAILER_BYTES) !== frameCheck(bytes, 0, bytes.length - TRAILER_BYTES)) return false;
+  if (!unchecked && u32(bytes, bytes.length - TRAILER_BYTES) !== frameCheck(bytes, 0, bytes.length - TRAILER_BYTES)) return false;
   f.kind = kind;
   f.flags = bytes[2]! | (bytes[3]! << 8);
   f.seq = u32(bytes, 4);
@@ -212,7 +329,6 @@ export function decodeInto(bytes: Uint8Array, f: Frame & { body: number[] }): bo
   f.srcInc = u32(bytes, 12);
   f.dstInc = u32(bytes, 16);
   f.id = i32(bytes, 20);
-  // the body array keeps its length (8): fields past this kind's are stale, never read
   const body = f.body;
   for (let i = 0; i < fields; i++) body[i] = i32(bytes, HEADER_BYTES + i * 4);
   const start = HEADER_BYTES + bodyBytes;

@@ -11,7 +11,8 @@ import { detachEntry } from '../connections.js';
 import { closeAsync } from '../asyncTeardown.js';
 import { threadExit } from '../deaths.js';
 import { ERRNO } from '../errno.js';
-import { Connection, Process, Pulse, SendWait, Thread } from '../objects.js';
+import { Connection, Process, Pulse, SendWait, Thread, type Completion } from '../objects.js';
+import type { KernelCore } from '../core.js';
 import { queuePulse } from '../pulseDelivery.js';
 import { expireWait, unblockThread } from '../release.js';
 import { mayPulse } from '../security.js';
@@ -20,7 +21,8 @@ import type { Sigevent } from '../types.js';
 import { F, FLAG_EXPIRED, FLAG_GROW, bytesText, textBytes, type Frame } from './frames.js';
 import { crossed } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
-import type { Peer } from './Peer.js';
+import { netCall, type Peer } from './Peer.js';
+import { sendTo } from './frameOut.js';
 
 const SCOID_MAX = 0xffff;
 const EMPTY = new Uint8Array(0);
@@ -84,7 +86,14 @@ function onConnect(m: NetManager, peer: Peer, f: Frame): void {
 function onSend(m: NetManager, peer: Peer, f: Frame): void {
   const k = m.k;
   const xid = f.id;
-  const [cid, tid, coid, priority, tflags, , rlen, srcnd] = f.body as number[] as [number, number, number, number, number, number, number, number];
+  const body = f.body;
+  const cid = body[0]!;
+  const tid = body[1]!;
+  const coid = body[2]!;
+  const priority = body[3]!;
+  const tflags = body[4]!;
+  const rlen = body[6]!;
+  const srcnd = body[7]!;
   const conn = peer.accepted.get(cid);
   const ch = conn?.channel;
   if (conn === undefined || ch === null || ch === undefined || !ch.alive) {
@@ -117,10 +126,12 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   }
   // the vthread's last send serves again once heard, as a local thread's does
   const last = vt.lastSend;
-  const w = last !== null && k.heard(last)
+  const reused = last !== null && k.heard(last);
+  const net = reused ? last.net : null;
+  const w = reused
     ? last.init(conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow)
     : (vt.lastSend = new SendWait(vt, conn, coid, ch, f.payload, rmsg, prio, NOOP, f.payload.length, Math.max(0, rlen), grow));
-  w.net = { client: false, xid, peer, srcnd, chunk: m.firstChunkBytes };
+  w.net = netCall(net, false, xid, peer, srcnd, m.firstChunkBytes);
   w.timeoutFlags = tflags;
   w.expired = (f.flags & FLAG_EXPIRED) !== 0;
   conn.blocked++;
@@ -213,6 +224,9 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
   }
 }
 
+/** The body of every REPLY and ERROR frame, rewritten for each (sendTo reads it before it returns). */
+const ANSWER_BODY = [0, 0];
+
 /** A vthread's send ended: REPLY (the bytes the client's buffer takes) or ERROR. */
 export function answer(m: NetManager, w: SendWait, err: number, result: number): void {
   const net = w.net!;
@@ -227,8 +241,10 @@ export function answer(m: NetManager, w: SendWait, err: number, result: number):
   const part = Array.isArray(w.rmsg) ? (w.rmsg as Uint8Array[])[0]! : (w.rmsg as Uint8Array);
   const n = Math.min(w.aux, part.length);
   const bytes = n === part.length ? part : part.subarray(0, n);
-  if (err !== 0) m.sendTo(peer, F.ERROR, net.xid, [err, w.aux], bytes);
-  else m.sendTo(peer, F.REPLY, net.xid, [result, w.aux], bytes);
+  const b = ANSWER_BODY;
+  b[0] = err !== 0 ? err : result;
+  b[1] = w.aux;
+  sendTo(m, peer, err !== 0 ? F.ERROR : F.REPLY, net.xid, b, bytes, 0);
   const proxy = w.thread.process;
   if (proxy.coids.size === 0) maybeForget(peer, proxy);
 }
@@ -252,12 +268,47 @@ export function event(m: NetManager, proxy: Process, ev: Sigevent, basePriority:
 }
 
 /**
- * The deferred RECEIVED frames of a kernel call, as pairs (wait, its xid when received): sent
- * only for sends still REPLY-blocked (a server that replied at once sent REPLY instead; a wait
- * reused since carries another xid).
+ * The RECEIVED frames a kernel call defers to its end (`NetManager.received`), as pairs (wait,
+ * its xid when received), in two arrays used in turn from call to call: no allocation per message.
  */
-export function sendReceived(m: NetManager, list: Array<SendWait | number>): void {
-  for (let i = 0; i < list.length; i += 2) {
+export class ReceivedLater {
+  private items: Array<SendWait | number> = [];
+  private spare: Array<SendWait | number> = [];
+  private n = 0;
+  private queued = false;
+  private readonly completion: Completion;
+
+  constructor(private readonly k: KernelCore, m: NetManager) {
+    this.completion = {
+      err: 0, result: 0, aux: 0,
+      done: () => {
+        const list = this.items;
+        const n = this.n;
+        this.items = this.spare;
+        this.spare = list;
+        this.n = 0;
+        this.queued = false;
+        sendReceived(m, list, n);
+        list.fill(0, 0, n); // no wait kept alive
+      },
+    };
+  }
+
+  add(item: SendWait | number): void {
+    this.items[this.n++] = item;
+    if (this.queued) return;
+    this.queued = true;
+    this.k.complete(this.completion, 0, 0);
+  }
+}
+
+/**
+ * The deferred RECEIVED frames of a kernel call, the first `n` of `list` as pairs (wait, its xid
+ * when received): sent only for sends still REPLY-blocked (a server that replied at once sent
+ * REPLY instead; a wait reused since carries another xid).
+ */
+export function sendReceived(m: NetManager, list: Array<SendWait | number>, n = list.length): void {
+  for (let i = 0; i < n; i += 2) {
     const w = list[i] as SendWait;
     const xid = list[i + 1] as number;
     const peer = w.net?.peer as Peer | undefined;

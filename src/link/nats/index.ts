@@ -5,3 +5,4 @@
  */
 export { joinNats, type NatsNetwork } from './natsNetwork.js';
 export type { NatsJoinOptions, NatsOptions, NatsOwnConnectionOptions, NatsServersOptions } from './natsOptions.js';
+export { jetStreamLog, type JetStreamLog, type JetStreamLogOptions } from './jetStreamLog.js';

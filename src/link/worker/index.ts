@@ -16,4 +16,4 @@ export {
   type JoinedSystem,
 } from './workers.js';
 export { portLink, PortLink, type PortLike, type PortLinkOptions } from './portLink.js';
-export { RingLink, makeRing, ringsAvailable, RING_BYTES } from './ringLink.js';
+export { RingLink, makeRing, ringsAvailable, RING_BYTES, type RingLinkOptions } from './ringLink.js';

@@ -1,21 +1,40 @@
 /**
  * The worker link's fast path (qnet.md §3.7): one `SharedArrayBuffer` ring per direction. The
- * writer copies frames in and rings a doorbell (`Atomics.notify`); the reader waits with
- * `Atomics.waitAsync` (it never blocks a thread, so the main thread may read) and drains every
- * frame per wake-up. No structured clone, no transfer. The `MessagePort` stays for the join and
- * for its `close` event. Order is the ring's: a frame that finds the ring full waits for room,
- * behind nothing else.
+ * writer copies frames in; the reader hands each frame to the node in place (no copy) and moves
+ * the read position past it once the node is done with it. A reader that finds its ring empty
+ * parks in `Atomics.waitAsync` (it never blocks a thread, so the main thread may read), or first
+ * spins `spinMicros` if asked to. No structured clone, no transfer. The `MessagePort` stays for
+ * the join and for its `close` event. Order is the ring's: a frame that finds the ring full waits
+ * for room, behind nothing else.
+ *
+ * The doorbell rings only for a parked reader, at the first frame written after it parked, so
+ * that both threads work at once (the reader takes frames while the writer writes more) and a
+ * reader at work costs its writer no `Atomics.notify`. No wake-up is lost (every step below is a
+ * sequentially consistent atomic):
+ * - the reader parks: it loads BELL, sets PARKED, loads TAIL again, and waits on BELL for the
+ *   value it loaded, unless TAIL moved (then it clears PARKED and reads on);
+ * - the writer stores TAIL, then loads PARKED: if set, it clears it, adds 1 to BELL and notifies.
+ * Either the reader's second load of TAIL sees the frame, or the writer's load sees PARKED (the
+ * flag was set before), and its BELL change makes the wait return at once or wakes it. A writer
+ * waiting for room does the same with ROOM and HEAD, the reader taking the writer's place.
  * @packageDocumentation
  */
 import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
 
-/** Int32 slots of a ring's header: read position, write position, doorbell, closed. */
+/**
+ * Int32 slots of a ring's header: the read position, the write position, the doorbell and the
+ * flags, 64 bytes apart so that what one thread writes often is in no cache line the other writes.
+ */
 const HEAD = 0;
-const TAIL = 1;
-const BELL = 2;
-const CLOSED = 3;
-const HEADER_BYTES = 16;
+const TAIL = 16;
+const BELL = 32;
+const FLAGS = 48;
+/** FLAGS bits: the writer closed the link; the reader is parked; the writer waits for room. */
+const CLOSED = 1;
+const PARKED = 2;
+const ROOM = 4;
+const HEADER_BYTES = 256;
 /** A length of -1: the rest of the ring is unused, the next frame is at 0. */
 const WRAP = -1;
 
@@ -37,138 +56,271 @@ export function ringsAvailable(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync === 'function';
 }
 
-class Ring {
-  readonly i32: Int32Array;
-  readonly u8: Uint8Array;
-  readonly mask: number;
-  constructor(sab: SharedArrayBuffer) {
-    this.i32 = new Int32Array(sab, 0, HEADER_BYTES / 4);
-    this.u8 = new Uint8Array(sab, HEADER_BYTES);
-    this.mask = this.u8.length - 1;
-  }
+/** Options of a {@link RingLink} (and of `startWorkerNode` and `joinParent`, for their rings). */
+export interface RingLinkOptions {
+  /**
+   * Microseconds the reader goes on checking its ring after it found it empty, before it parks
+   * in `Atomics.waitAsync` (default 0: it parks at once). A frame that comes meanwhile is taken
+   * without a doorbell: no `Atomics.notify` for the writer, no wake-up for the reader, so a
+   * round trip is several times faster when both ends spin (20 is a good start). The spin looks
+   * at the ring between microtasks (those of the frames just taken run, a reply or the next send
+   * goes out), but no task runs meanwhile: it holds its thread for that long each time the ring
+   * runs dry, and burns a core while the other side is quiet. Give it to threads that do little
+   * else than calls across the link; never on a browser's main thread (rendering and input
+   * would wait). Only with rings (`ring: true`, the default where shared memory is).
+   */
+  readonly spinMicros?: number;
 }
+
+/** @internal `spinMicros` checked: a non-negative finite number (RangeError otherwise). */
+export function spinMicrosOf(options: RingLinkOptions): number {
+  const v = options.spinMicros ?? 0;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`spinMicros must be a non-negative finite number of microseconds, got ${String(v)}`);
+  return v;
+}
+
+/** Microtasks are `resolved.then(f)`: Node's `queueMicrotask` makes an async resource for each. */
+const resolved = Promise.resolve();
+
+/** `Atomics.waitAsync` (looked up at each call: ES2024, not in this project's typings). */
+const waitAsync: WaitAsync = (a, index, value) => (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(a, index, value);
 
 /** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
   readonly kind = 'worker' as const;
   readonly maxFrameBytes: number;
-  private readonly tx: Ring;
-  private readonly rx: Ring;
-  private readonly rxData: Int32Array;
-  private readonly txData: Int32Array;
+  /** Memory shared by two threads of one process: no frame check (see `Link.intact`). */
+  readonly intact = true;
+  /** Our ring (we write it): header, bytes, words, capacity - 1; our write position. */
+  private readonly txHead: Int32Array;
+  private readonly txU8: Uint8Array;
+  private readonly txI32: Int32Array;
+  private readonly txMask: number;
+  private tail: number;
+  /** The reader's position as last seen: loaded again only when it shows no room. */
+  private headSeen: number;
+  /** Their ring (we read it), the same; our read position. */
+  private readonly rxHead: Int32Array;
+  private readonly rxU8: Uint8Array;
+  private readonly rxI32: Int32Array;
+  private readonly rxMask: number;
+  private head: number;
+  private readonly spinMicros: number;
   /** Frames waiting for room in the ring, in order. */
   private waiting: Uint8Array[] = [];
-  private ringQueued = false;
-  /** Waiting for the reader to make room (it notifies on HEAD). */
+  /**
+   * The doorbell's state in this tick: it was wanted (`rung`, when `written` was `mark`), and is
+   * wanted again at its end; the last such tick wrote several frames (`bursty`).
+   */
+  private rung = false;
+  private ringAgain = false;
+  private bursty = false;
+  private written = 0;
+  private mark = 0;
+  /** Waiting for the reader to make room (it notifies HEAD when it moves it and ROOM is set). */
   private awaitingRoom = false;
+  /** While the reader spins: until when (`performance.now()`); its next look at the ring, as a microtask. */
+  private spinUntil = 0;
+  private readonly spin = (): void => this.look();
 
-  constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer) {
+  constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer, options: RingLinkOptions = {}) {
     super();
-    this.tx = new Ring(tx);
-    this.rx = new Ring(rx);
-    this.txData = new Int32Array(tx, HEADER_BYTES);
-    this.rxData = new Int32Array(rx, HEADER_BYTES);
+    this.spinMicros = spinMicrosOf(options);
+    this.txHead = new Int32Array(tx, 0, HEADER_BYTES / 4);
+    this.txU8 = new Uint8Array(tx, HEADER_BYTES);
+    this.txI32 = new Int32Array(tx, HEADER_BYTES);
+    this.txMask = this.txU8.length - 1;
+    this.tail = Atomics.load(this.txHead, TAIL);
+    this.headSeen = Atomics.load(this.txHead, HEAD);
+    this.rxHead = new Int32Array(rx, 0, HEADER_BYTES / 4);
+    this.rxU8 = new Uint8Array(rx, HEADER_BYTES);
+    this.rxI32 = new Int32Array(rx, HEADER_BYTES);
+    this.rxMask = this.rxU8.length - 1;
+    this.head = Atomics.load(this.rxHead, HEAD);
     // a frame always fits an empty ring: the node fragments larger messages
-    this.maxFrameBytes = Math.min(1 << 18, this.tx.u8.length >> 2);
+    this.maxFrameBytes = Math.min(1 << 18, this.txU8.length >> 2);
     port.addEventListener('close', () => this.down('port closed'));
     port.start?.();
     // the port is what can keep the process alive (a pending `Atomics.waitAsync` does not)
     this.keepAlive = port;
-    queueMicrotask(() => this.listen());
+    queueMicrotask(() => this.read());
   }
 
   send(frame: Uint8Array): boolean {
     if (this.closed) return false;
-    if (this.waiting.length > 0 || !this.write(frame)) this.waiting.push(frame.slice());
-    if (!this.ringQueued) {
-      this.ringQueued = true;
-      queueMicrotask(() => this.ring());
+    if (this.waiting.length === 0 && this.write(frame)) this.ring();
+    else {
+      this.waiting.push(frame.slice());
+      if (!this.awaitingRoom) this.flush();
     }
     return true;
   }
 
   /** Copy `frame` into our ring; false when there is no room now. */
   private write(frame: Uint8Array): boolean {
-    const { i32, u8, mask } = this.tx;
+    const mask = this.txMask;
     const cap = mask + 1;
-    const head = Atomics.load(i32, HEAD);
-    const tail = i32[TAIL]!;
+    const tail = this.tail;
     const need = 4 + ((frame.length + 3) & ~3);
     const at = tail & mask;
     const skip = at + need > cap ? cap - at : 0;
-    if (cap - ((tail - head) | 0) < skip + need) return false;
+    if (cap - ((tail - this.headSeen) | 0) < skip + need) {
+      this.headSeen = Atomics.load(this.txHead, HEAD);
+      if (cap - ((tail - this.headSeen) | 0) < skip + need) return false;
+    }
     let pos = at;
     if (skip > 0) {
-      this.txData[at >> 2] = WRAP;
+      this.txI32[at >> 2] = WRAP;
       pos = 0;
     }
-    this.txData[pos >> 2] = frame.length;
-    u8.set(frame, pos + 4);
-    Atomics.store(i32, TAIL, (tail + skip + need) | 0);
+    this.txI32[pos >> 2] = frame.length;
+    this.txU8.set(frame, pos + 4);
+    this.tail = (tail + skip + need) | 0;
+    Atomics.store(this.txHead, TAIL, this.tail);
+    this.written++;
     return true;
   }
 
-  /** Ring the doorbell once for everything written in this tick; retry what found no room. */
+  /**
+   * The doorbell, for a parked reader (it sees every frame written before it rings). A frame
+   * alone in its tick rings at once (a call's round trip waits for it); the frames of a burst ring
+   * once, at the end of the tick (an `Atomics.notify` costs its writer dearly, and the reader, woken
+   * early, would catch up and park again for every few frames): after a tick that wrote several
+   * frames, the first frame of the next defers its doorbell to the end of its tick.
+   */
   private ring(): void {
-    this.ringQueued = false;
-    if (this.closed) return;
-    // the read position the writes below saw at most: a wait for room waits for it to move, so
-    // that a drain between the writes and the wait (the doorbell wakes the reader) is not missed
-    const head = Atomics.load(this.tx.i32, HEAD);
-    while (this.waiting.length > 0 && this.write(this.waiting[0]!)) this.waiting.shift();
-    Atomics.add(this.tx.i32, BELL, 1);
-    Atomics.notify(this.tx.i32, BELL);
-    if (this.waiting.length > 0 && !this.awaitingRoom) {
-      // the reader notifies HEAD when it takes frames: go on then (at once if it has already)
-      this.awaitingRoom = true;
-      const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-      const r = waitAsync(this.tx.i32, HEAD, head);
-      const again = (): void => { this.awaitingRoom = false; this.ring(); };
-      if (r.async) void (r.value as Promise<string>).then(again);
-      else queueMicrotask(again);
-    }
-  }
-
-  /** Drain their ring at every doorbell, for as long as the link lives. */
-  private listen(): void {
-    const { i32 } = this.rx;
-    const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-    const loop = (): void => {
-      if (this.closed) return;
-      if (Atomics.load(i32, CLOSED) !== 0) {
-        this.down('the peer closed the link');
+    if ((Atomics.load(this.txHead, FLAGS) & PARKED) === 0) return;
+    if (!this.rung) {
+      this.rung = true;
+      this.mark = this.written;
+      void resolved.then(this.tickEnd);
+      if (!this.bursty) {
+        this.wake();
         return;
       }
-      const seen = Atomics.load(i32, BELL);
-      this.drain();
-      if (this.closed) return;
-      const r = waitAsync(i32, BELL, seen);
-      if (r.async) void (r.value as Promise<string>).then(loop);
-      else queueMicrotask(loop);
-    };
-    loop();
+    }
+    this.ringAgain = true;
   }
 
+  private readonly tickEnd = (): void => {
+    this.rung = false;
+    this.bursty = this.written > this.mark;
+    if (!this.ringAgain) return;
+    this.ringAgain = false;
+    if (!this.closed && (Atomics.load(this.txHead, FLAGS) & PARKED) !== 0) this.wake();
+  };
+
+  private wake(): void {
+    const h = this.txHead;
+    Atomics.and(h, FLAGS, ~PARKED);
+    Atomics.add(h, BELL, 1);
+    Atomics.notify(h, BELL);
+  }
+
+  /** Write the frames that wait for room, in order; while some still find none, wait for the reader to move HEAD. */
+  private flush(): void {
+    const h = this.txHead;
+    for (;;) {
+      if (this.closed) return;
+      // at most the read position the writes below see: a drain after it ends the wait at once
+      const head = Atomics.load(h, HEAD);
+      const n = this.waiting.length;
+      while (this.waiting.length > 0 && this.write(this.waiting[0]!)) this.waiting.shift();
+      if (this.waiting.length < n) this.ring();
+      this.awaitingRoom = this.waiting.length > 0;
+      if (!this.awaitingRoom) return;
+      Atomics.or(h, FLAGS, ROOM);
+      if (Atomics.load(h, HEAD) !== head) continue;
+      const r = waitAsync(h, HEAD, head);
+      if (r.async) {
+        void (r.value as Promise<string>).then(() => this.flush());
+        return;
+      }
+    }
+  }
+
+  /** Take every frame in their ring, then spin or park until the next. */
+  private read(): void {
+    if (this.closed) return;
+    if ((Atomics.load(this.rxHead, FLAGS) & CLOSED) !== 0) {
+      this.down('the peer closed the link');
+      return;
+    }
+    this.drain();
+    if (this.closed) return;
+    // park (or spin) after the microtasks the frames queued: the next send goes out first
+    if (this.spinMicros > 0) this.spinUntil = performance.now() + this.spinMicros / 1000;
+    void resolved.then(this.spin);
+  }
+
+  /**
+   * A look at the ring after the microtasks queued meanwhile (those of the frames just taken: a
+   * reply, the next send): read what came, or park (once `spinMicros` passed), or look again.
+   */
+  private look(): void {
+    if (this.closed) return;
+    const h = this.rxHead;
+    if (Atomics.load(h, TAIL) !== this.head || (Atomics.load(h, FLAGS) & CLOSED) !== 0) this.read();
+    else if (this.spinMicros === 0 || performance.now() >= this.spinUntil) this.park();
+    else void resolved.then(this.spin);
+  }
+
+  /** Wait for the doorbell (see the protocol above); read at once if a frame came meanwhile. */
+  private park(): void {
+    const h = this.rxHead;
+    const bell = Atomics.load(h, BELL);
+    Atomics.or(h, FLAGS, PARKED);
+    if (Atomics.load(h, TAIL) === this.head && (Atomics.load(h, FLAGS) & CLOSED) === 0) {
+      const r = waitAsync(h, BELL, bell);
+      if (r.async) {
+        void (r.value as Promise<string>).then(this.woken);
+        return;
+      }
+    }
+    // a frame came, or the doorbell rang, meanwhile: read on once the microtasks queued so far ran
+    void resolved.then(this.woken);
+  }
+
+  private readonly woken = (): void => {
+    // the writer cleared PARKED when it rang; a close or a frame seen at the re-check did not
+    Atomics.and(this.rxHead, FLAGS, ~PARKED);
+    this.read();
+  };
+
+  /**
+   * Hand every frame up to TAIL to the node, in place; then move HEAD past them (past each at
+   * once while the writer waits for room).
+   */
   private drain(): void {
-    const { i32, u8, mask } = this.rx;
-    const cap = mask + 1;
-    let head = i32[HEAD]!;
-    const tail = Atomics.load(i32, TAIL);
+    const h = this.rxHead;
+    const u8 = this.rxU8;
+    const mask = this.rxMask;
+    let head = this.head;
+    const tail = Atomics.load(h, TAIL);
+    if (head === tail) return;
     while (head !== tail && !this.closed) {
       const at = head & mask;
-      const len = this.rxData[at >> 2]!;
+      const len = this.rxI32[at >> 2]!;
       if (len === WRAP) {
-        head = (head + cap - at) | 0;
+        head = (head + mask + 1 - at) | 0;
         continue;
       }
-      // the frame's own copy: the ring's bytes are reused as soon as the head moves
-      const frame = u8.slice(at + 4, at + 4 + len);
-      head = (head + 4 + ((len + 3) & ~3)) | 0;
-      Atomics.store(i32, HEAD, head);
-      this.frameHandler?.(frame);
+      // a view of the ring: the node copies what it keeps (the writer reuses these bytes once HEAD passes them)
+      this.frameHandler?.(u8.subarray(at + 4, at + 4 + len));
+      this.head = head = (head + 4 + ((len + 3) & ~3)) | 0;
+      if ((Atomics.load(h, FLAGS) & ROOM) !== 0) this.free(head);
     }
-    // a writer waiting for room goes on
-    Atomics.notify(i32, HEAD);
+    this.free(head);
+  }
+
+  /** Move HEAD to `head`; a writer waiting for room (ROOM, looked at after the store) goes on. */
+  private free(head: number): void {
+    const h = this.rxHead;
+    Atomics.store(h, HEAD, head);
+    if ((Atomics.load(h, FLAGS) & ROOM) !== 0) {
+      Atomics.and(h, FLAGS, ~ROOM);
+      Atomics.notify(h, HEAD);
+    }
   }
 
   protected override release(): void {
@@ -181,13 +333,16 @@ export class RingLink extends LinkBase {
 
   protected cleanup(): void {
     this.waiting = [];
-    Atomics.notify(this.tx.i32, HEAD);
-    // wake the peer's reader so that it sees the close
-    Atomics.store(this.tx.i32, CLOSED, 1);
-    Atomics.add(this.tx.i32, BELL, 1);
-    Atomics.notify(this.tx.i32, BELL);
+    const tx = this.txHead;
+    const rx = this.rxHead;
+    // our writer, if it waits for room
+    Atomics.notify(tx, HEAD);
+    // the peer's reader sees the close, parked or not
+    Atomics.or(tx, FLAGS, CLOSED);
+    Atomics.add(tx, BELL, 1);
+    Atomics.notify(tx, BELL);
     // and our own reader, which waits on the peer's doorbell
-    Atomics.add(this.rx.i32, BELL, 1);
-    Atomics.notify(this.rx.i32, BELL);
+    Atomics.add(rx, BELL, 1);
+    Atomics.notify(rx, BELL);
   }
 }

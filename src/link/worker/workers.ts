@@ -9,7 +9,7 @@ import { KernelError, type Kernel, type KernelScheduler, type NetOptions } from 
 import { createSystem, type System } from '../../rx/System.js';
 import { kernelOf, type HasKernel } from '../hasKernel.js';
 import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
-import { RingLink, makeRing, ringsAvailable } from './ringLink.js';
+import { RingLink, makeRing, ringsAvailable, spinMicrosOf, type RingLinkOptions } from './ringLink.js';
 
 /** The first message on a worker's parent port: who it is, who its parent is, and its link. */
 const HELLO = 'rxnto.join';
@@ -166,7 +166,7 @@ export interface BrowserWorkerOptions<D = unknown> {
 }
 
 /** Options of {@link startWorkerNode}. */
-export interface StartWorkerOptions<D = unknown> extends PortLinkOptions {
+export interface StartWorkerOptions<D = unknown> extends PortLinkOptions, RingLinkOptions {
   /**
    * Carry frames in `SharedArrayBuffer` rings woken by `Atomics.waitAsync` (default: when the
    * platform has both; browsers need cross-origin isolation for shared memory). `false`: always
@@ -226,12 +226,13 @@ export function startWorkerNode<D = unknown>(parent: HasKernel, url: URL | strin
   const k = kernelOf(parent);
   const parentNode = k.node;
   if (parentNode === null) throw new TypeError('startWorkerNode: the parent must be a node (make it with a node name)');
+  spinMicrosOf(options); // a bad value throws before any worker starts
   const node = options.node ?? `w${++started}`;
   const wt = workerThreads();
   const newChannel = (): { port1: PortLike; port2: PortLike } => (wt !== null ? new wt.MessageChannel() : new MessageChannel()) as unknown as { port1: PortLike; port2: PortLike };
   const channel = newChannel();
   const rings = options.ring !== false && ringsAvailable() ? ([makeRing(), makeRing()] as const) : null;
-  const link = rings !== null ? new RingLink(channel.port1, rings[0], rings[1]) : portLink(channel.port1, options);
+  const link = rings !== null ? new RingLink(channel.port1, rings[0], rings[1], options) : portLink(channel.port1, options);
   // the main side lets the process exit while no call crosses (the worker's own side never does)
   link.unrefWhenIdle = options.keepAlive !== true;
   const hello = (data: unknown): JoinMessage => ({ [HELLO]: { node, parent: parentNode, port: channel.port2, rings, data } });
@@ -284,7 +285,7 @@ export function startWorkerNode<D = unknown>(parent: HasKernel, url: URL | strin
 }
 
 /** Options of {@link joinParent}. */
-export interface JoinOptions extends PortLinkOptions {
+export interface JoinOptions extends PortLinkOptions, RingLinkOptions {
   /** The time source (default: RxJS's `asyncScheduler`). */
   readonly scheduler?: KernelScheduler;
   /** Liveness and size settings of this node. */
@@ -317,6 +318,11 @@ export type JoinedSystem<D = unknown> = System & {
  * ```
  */
 export function joinParent<D = unknown>(options: JoinOptions = {}): Promise<JoinedSystem<D>> {
+  try {
+    spinMicrosOf(options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const wt = workerThreads();
   const port: PortLike | null = wt !== null ? wt.parentPort : (globalThis as unknown as PortLike);
   if (port === null || typeof port.addEventListener !== 'function') {
@@ -328,7 +334,7 @@ export function joinParent<D = unknown>(options: JoinOptions = {}): Promise<Join
       if (j === undefined) return;
       const system = createSystem({ ...options, node: j.node });
       // the parent's rings, the other way round (its tx is our rx), or the port itself
-      system.kernel.addLink(j.rings !== null ? new RingLink(j.port, j.rings[1], j.rings[0]) : portLink(j.port, options), j.parent);
+      system.kernel.addLink(j.rings !== null ? new RingLink(j.port, j.rings[1], j.rings[0], options) : portLink(j.port, options), j.parent);
       // the parent brokers a direct link to every other worker it starts (a full mesh)
       j.port.addEventListener('message', (m) => {
         const peer = (m.data as { [PEER]?: { node: string; port: PortLike } } | null)?.[PEER];
