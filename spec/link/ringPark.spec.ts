@@ -160,6 +160,24 @@ describe('the worker link\'s doorbell', () => {
     expect(p.got).toEqual([1, 2, 3]);
   });
 
+  it('should skip its spin for a while once spins keep ending with nothing', async () => {
+    const p = pair(100_000);
+    open.push(p.writer, p.reader);
+    // a spin holds the thread (microtasks, no task): a timer set now fires once it is over
+    const spun = async (n: number): Promise<number> => {
+      const t0 = performance.now();
+      p.writer.send(frame(n));
+      await tick(0);
+      return performance.now() - t0;
+    };
+    await tick(150); // the first spin, with nothing to read: a miss
+    expect(await spun(1)).toBeGreaterThanOrEqual(90); // the second miss: it backs off
+    await tick(10);
+    expect(await spun(2)).toBeLessThan(90); // no spin now: parked at once
+    await tick(10);
+    expect(p.got).toEqual([1, 2]);
+  });
+
   it('should refuse a spinMicros that is not a non-negative finite number', async () => {
     const ring = () => makeRing(4096);
     for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '20' as unknown as number]) {

@@ -3,7 +3,7 @@
 // that need a real worker (a crash, a terminate) are in workerCrash.spec.ts.
 import { MessageChannel } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
-import { Kernel, type Link, type LinkState } from '../../src/kernel/index.js';
+import { Kernel, type FrameSink, type Link, type LinkState } from '../../src/kernel/index.js';
 import { RingLink, makeRing, portLink, type PortLike } from '../../src/link/worker/index.js';
 import { linkSuite } from './conformance.js';
 import type { Faults, Net } from './harness.js';
@@ -15,6 +15,9 @@ class Faulty implements Link {
   /** Frames still to lose, whichever way they go (shared by both ends). */
   constructor(readonly inner: Link, private readonly drops: { n: number }) {}
   get maxFrameBytes(): number { return this.inner.maxFrameBytes; }
+  // the ring's in-place encoding and unchecked frames, while no frame is to be lost (then `send` loses it)
+  get intact(): boolean | undefined { return this.inner.intact; }
+  get sink(): FrameSink | undefined { return this.severed || this.drops.n > 0 ? undefined : this.inner.sink; }
   send(frame: Uint8Array): boolean {
     if (this.severed) return true;
     if (this.drops.n > 0) { this.drops.n--; return true; }

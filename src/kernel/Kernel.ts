@@ -3,7 +3,7 @@ import { fail, int } from './core.js';
 import { KernelCalls } from './KernelCalls.js';
 import type { KernelOptions, ProcessOptions, ThreadOptions } from './kernelOptions.js';
 import type { Link, NetEvent, NetStats } from './net/Link.js';
-export type { DropReason, Link, LinkKind, LinkState, NetEvent, NetOptions, NetStats, NodeEvent, PeerStats } from './net/Link.js';
+export type { DropReason, FrameHandler, FrameSink, Link, LinkKind, LinkState, NetEvent, NetOptions, NetStats, NodeEvent, PeerStats } from './net/Link.js';
 import type { NetManager } from './net/NetManager.js';
 import { snapshot } from './snapshot.js';
 import { addTraceListener } from './tracing.js';

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { Kernel, type KernelOptions, type NodeInfo, type ProcessOptions, type ThreadOptions } from './Kernel.js';
-export type { DropReason, Link, LinkKind, LinkState, NetEvent, NetOptions, NetStats, NodeEvent, PeerStats } from './Kernel.js';
+export type { DropReason, FrameHandler, FrameSink, Link, LinkKind, LinkState, NetEvent, NetOptions, NetStats, NodeEvent, PeerStats } from './Kernel.js';
 export { KernelError, isKernelError, type KernelErrorInfo } from './KernelError.js';
 export { ERRNO, errnoName, errnoMessage, type ErrnoCode } from './errno.js';
 export { VirtualClock, nsToMs, scheduleAfter, MAX_TIMER_DELAY, type KernelScheduler, type TimerHandle } from './scheduler.js';

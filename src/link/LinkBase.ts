@@ -4,20 +4,20 @@
  * @internal
  * @packageDocumentation
  */
-import type { Link, LinkKind, LinkState } from '../kernel/index.js';
+import type { FrameHandler, Link, LinkKind, LinkState } from '../kernel/index.js';
 
 export abstract class LinkBase implements Link {
   abstract readonly kind: LinkKind;
   abstract readonly maxFrameBytes: number;
   /** Ended: nothing is sent or handed to the node any more. */
   closed = false;
-  protected frameHandler: ((frame: Uint8Array) => void) | null = null;
+  protected frameHandler: FrameHandler | null = null;
   private stateHandler: ((state: LinkState, reason: string) => void) | null = null;
   private readonly downHooks: Array<() => void> = [];
 
   abstract send(frame: Uint8Array): boolean;
 
-  onFrame(handler: (frame: Uint8Array) => void): void {
+  onFrame(handler: FrameHandler): void {
     this.frameHandler = handler;
   }
 

@@ -26,9 +26,9 @@ export interface Link {
   /**
    * Frames in arrival order, delivered asynchronously (never from inside `send`). A frame whose
    * bytes are in a `SharedArrayBuffer` is lent: the transport may reuse them once the handler
-   * returns (the worker link hands views of its ring), and the node copies what it keeps.
+   * returns (the worker link's ring), and the node copies what it keeps.
    */
-  onFrame(handler: (frame: Uint8Array) => void): void;
+  onFrame(handler: FrameHandler): void;
   /**
    * Transport-level state: `down` (a port closed, a connection lost for good); `suspect` (the
    * transport lost its own connection and is getting it back: frames are held, none lost) and
@@ -42,6 +42,11 @@ export interface Link {
    * trailer on it, at both ends (a wrapper that does not pass this on keeps the check).
    */
   readonly intact?: boolean;
+  /**
+   * Optional: frames are encoded straight into the transport's own memory (the worker link's
+   * ring), not copied there: see {@link FrameSink}. `send` still takes the frames it refuses.
+   */
+  readonly sink?: FrameSink;
   /** Close the link, telling the peer when the transport can (an announced close). */
   close(reason: string): void;
   /**
@@ -50,6 +55,28 @@ export interface Link {
    * program whose work is done exits though its links stay open.
    */
   busy?(busy: boolean): void;
+}
+
+/**
+ * What the node gives {@link Link.onFrame}: call it with each frame. A transport whose frames are
+ * in shared memory of its own (the worker link's ring) may call `takeAt` instead, with where the
+ * frame is: `n` bytes at `at` (a multiple of 4) of `u8` and `i32` (views from one start), lent
+ * until it returns, read in place (no view made for it).
+ */
+export interface FrameHandler {
+  (frame: Uint8Array): void;
+  takeAt?: (u8: Uint8Array, i32: Int32Array, at: number, n: number) => void;
+}
+
+/** Where a transport lets the node encode frames in place ({@link Link.sink}). */
+export interface FrameSink {
+  /** The memory: bytes and words from one start. */
+  readonly u8: Uint8Array;
+  readonly i32: Int32Array;
+  /** Where a frame of `n` bytes goes (a multiple of 4), or -1: no room now (the node gives it to `send`). */
+  reserve(n: number): number;
+  /** The frame reserved last is written: it goes. */
+  commit(): void;
 }
 
 /** Options of a node (a kernel with a net manager). */

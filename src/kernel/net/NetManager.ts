@@ -28,24 +28,17 @@ import { restartHandshake, validNodeName } from './hello.js';
 import type { NetHooks } from './hooks.js';
 import type { DropReason, Link, NetEvent, NetOptions, NetStats, NodeEvent } from './Link.js';
 import { mix32, NetCounters, RateBudget } from './netStats.js';
+import { netSettings, type NetSettings } from './netSettings.js';
 import { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 
 const EMPTY = new Uint8Array(0);
 
+// the resolved options (netSettings.ts) are fields of the manager, as modules read them
+export interface NetManager extends NetSettings {}
+
 export class NetManager implements NetHooks {
   readonly name: string;
-  readonly incarnation: number;
-  readonly heartbeatMs: number;
-  readonly missed: number;
-  readonly maxMessageBytes: number;
-  readonly firstChunkBytes: number;
-  readonly window: number;
-  readonly asyncAcross: boolean;
-  readonly maxPeers: number;
-  readonly helloRate: number;
-  /** The uid and gid a remote root acts as here (`squashRemoteRoot`), or -1: claimed credentials are trusted. */
-  readonly squashUid: number;
   /** Durable asynchronous messaging (`net: { durable }`, docs/durable.md), else null. */
   readonly durable: DurableNode | null;
   /** The manager's own process (pid 0, in no process table): every remote send waits on its channel. */
@@ -75,18 +68,8 @@ export class NetManager implements NetHooks {
   constructor(readonly k: KernelCore, options: NetOptions) {
     if (!validNodeName(options.node)) throw fail('EINVAL', 'netmgr', undefined);
     this.name = options.node;
-    const positive = (v: number | undefined, d: number): number => (v !== undefined && Number.isInteger(v) && v > 0 ? v : d);
-    this.heartbeatMs = positive(options.heartbeatMs, 1000);
-    this.missed = positive(options.missed, 3);
-    this.maxMessageBytes = positive(options.maxMessageBytes, 64 * 1024 * 1024);
-    this.firstChunkBytes = positive(options.firstChunkBytes, 0);
-    this.window = positive(options.window, 1024);
-    this.asyncAcross = options.asyncAcrossNodes === true;
-    this.maxPeers = positive(options.maxPeers, 1024);
-    this.helloRate = positive(options.helloRate, 16);
+    Object.assign(this, netSettings(options));
     this.helloBudget = new RateBudget(this.helloRate, this.heartbeatMs);
-    this.squashUid = options.squashRemoteRoot === true ? (Number.isInteger(options.squashUid) && options.squashUid! >= 0 ? options.squashUid! : 65534) : -1;
-    this.incarnation = (options.incarnation ?? 1 + Math.floor(Math.random() * 0xfffffffe)) >>> 0 || 1;
     this.process = new Process(0, 'qnet', 0, 0, PRIORITY_DEFAULT, []);
     this.channel = new Channel(0, this.process, _NTO_CHF_UNBLOCK);
     this.receivedLater = new server.ReceivedLater(k, this);

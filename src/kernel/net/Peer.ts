@@ -11,6 +11,7 @@ import type { NetCall } from '../netHooks.js';
 import type { TimerHandle } from '../scheduler.js';
 import type { Link } from './Link.js';
 import type { PeerRef } from './hooks.js';
+import { XidMap } from './xidMap.js';
 
 /**
  * One link to one peer, and the handshakes made over it (qnet.md §6.11). Each side names its
@@ -73,7 +74,7 @@ export class Peer implements PeerRef {
 
   // client side (this node sends to the peer)
   /** Remote sends in flight, by xid. */
-  readonly calls = new Map<number, SendWait>();
+  readonly calls = new XidMap<SendWait>();
   /** Remote connections, by cid. */
   readonly conns = new Map<number, Connection>();
   /** Asynchronous connections to it that sent batches (busy while one has messages not yet taken). */
@@ -91,7 +92,7 @@ export class Peer implements PeerRef {
   /** Connections refused (CONNECT_FAIL), by cid: their sends get this errno. */
   readonly refused = new Map<number, number>();
   /** The vthread sends of the peer's clients, by xid. */
-  readonly vsends = new Map<number, SendWait>();
+  readonly vsends = new XidMap<SendWait>();
   /** Frames of the peer's window taken and not yet credited back. */
   owed = 0;
   /** Fragments being reassembled, by `kind:id`. */

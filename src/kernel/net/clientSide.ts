@@ -17,7 +17,8 @@ import { Connection, SendWait, type CoidEntry, type Done, type Process, type Thr
 import { kernelPulse } from '../pulseDelivery.js';
 import { closeAsync } from '../asyncTeardown.js';
 import { armTimeout, expireWait, releaseSender, takeTimeout } from '../release.js';
-import { F, FLAG_EXPIRED, FLAG_GROW, type Frame } from './frames.js';
+import { F, FLAG_EXPIRED, FLAG_GROW } from './frames.js';
+import type { FrameIn } from './frameWords.js';
 import type { RemoteConn } from './hooks.js';
 import { crossed } from './keepAlive.js';
 import type { NetManager } from './NetManager.js';
@@ -91,13 +92,14 @@ export function send(m: NetManager, k: KernelCore, t: Thread, entry: CoidEntry, 
   t.wait = w;
   t.state = STATE_SEND;
   peer.calls.set(xid, w);
-  crossed(peer);
   const r = conn.remote!;
   if (k.tracer !== null) k.trace('send', t, { coid: entry.coid, nd: peer.nd, to: r.pid, chid: r.chid, bytes: slen });
   if (to !== null) armTimeout(k, w, to);
   connectFirst(m, conn);
   if (peer.inflight < m.window && peer.held.length === 0) transmit(m, peer, w);
   else hold(peer, w);
+  // after the frame went (its doorbell first): the link and the deadline keep the process alive now
+  crossed(peer);
 }
 
 /** The body of every SEND frame, rewritten for each (sendTo reads it before it returns). */
@@ -190,18 +192,30 @@ export function killConnection(k: KernelCore, conn: Connection): void {
   }
 }
 
-/** The reply bytes of a REPLY or ERROR frame into the client's buffer (grown to the reply when it may grow). */
-function land(w: SendWait, payload: Uint8Array, aux: number): void {
+/**
+ * The reply bytes of a REPLY or ERROR frame into the client's buffer (grown to the reply when it
+ * may grow), from where they are (a frame read in place: no view of them).
+ */
+function land(w: SendWait, f: FrameIn, aux: number): void {
+  const n = f.len;
   if (w.growReply) {
     const iov = w.rmsg as Uint8Array[];
-    if (payload.length > iov[0]!.length) iov[0] = new Uint8Array(payload.length);
+    if (n > iov[0]!.length) iov[0] = new Uint8Array(n);
   }
-  if (payload.length > 0) copyBuffers(payload, 0, w.rmsg, 0, Math.min(payload.length, byteLength(w.rmsg)));
+  const rmsg = w.rmsg;
+  const to = rmsg instanceof Uint8Array ? rmsg : rmsg.length === 1 ? rmsg[0]! : null;
+  if (to !== null && n <= 128) {
+    // a short reply a byte at a time: no view of the frame's bytes
+    const src = f.src;
+    const at = f.at;
+    const m = Math.min(n, to.length);
+    for (let i = 0; i < m; i++) to[i] = src[at + i]!;
+  } else if (n > 0) copyBuffers(f.src, f.at, rmsg, 0, Math.min(n, byteLength(rmsg)));
   w.aux = aux;
 }
 
 /** Frames for this node's clients. */
-export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
+export function onFrame(m: NetManager, peer: Peer, f: FrameIn): void {
   const k = m.k;
   switch (f.kind) {
     case F.RECEIVED:
@@ -221,7 +235,7 @@ export function onFrame(m: NetManager, peer: Peer, f: Frame): void {
     case F.ERROR: {
       const w = peer.calls.get(f.id);
       if (w === undefined) return;
-      land(w, f.payload, f.body[1]!);
+      land(w, f, f.body[1]!);
       releaseSender(k, w, f.kind === F.REPLY ? 0 : f.body[0]!, f.kind === F.REPLY ? f.body[0]! : 0);
       return;
     }

@@ -7,7 +7,9 @@
  */
 import { onAsyncFrame } from './asyncRemote.js';
 import * as client from './clientSide.js';
-import { decodeInto, F, FLAG_MORE, own, type Frame } from './frames.js';
+import { F, FLAG_MORE, type Frame } from './frames.js';
+import { decodeAt, decodeInto, ownPayload, type FrameIn } from './frameWords.js';
+import type { FrameHandler } from './Link.js';
 import { reassemble } from './fragments.js';
 import { onHello } from './hello.js';
 import type { NetManager } from './NetManager.js';
@@ -15,37 +17,49 @@ import type { Peer, Session } from './Peer.js';
 import * as server from './serverSide.js';
 import { onSnapshotFrame } from './snapshotService.js';
 
-/** Shared memory, where a platform has it: frames there are only lent (see {@link takeFrame}). */
+/** Shared memory, where a platform has it: frames there are only lent (see {@link took}). */
 const Shared: (new () => unknown) | null = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
 
-/** The handler of `session`'s link: each frame taken as one kernel call. */
-export function frameTaker(m: NetManager, session: Session): (bytes: Uint8Array) => void {
+/**
+ * The handler of `session`'s link: each frame taken as one kernel call; `takeAt`, a frame read in
+ * place in the transport's shared memory (see `FrameHandler`).
+ */
+export function frameTaker(m: NetManager, session: Session): FrameHandler {
   const k = m.k;
-  return (bytes) => {
+  const take: FrameHandler = (bytes) => {
+    if (session.closed) return;
     k.enter();
     try {
-      takeFrame(m, session, bytes);
+      if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, m.frame, session.link.intact === true)) m.drop(session.peer, 'malformed');
+      else took(m, session, bytes.length, Shared !== null && bytes.buffer instanceof Shared);
     } finally {
       k.leave();
     }
   };
+  take.takeAt = (u8, i32, at, n) => {
+    if (session.closed) return;
+    k.enter();
+    try {
+      if (!decodeAt(u8, i32, at, n, m.frame, session.link.intact === true)) m.drop(session.peer, 'malformed');
+      else took(m, session, n, true);
+    } finally {
+      k.leave();
+    }
+  };
+  return take;
 }
 
 /**
- * Take one frame. A frame in shared memory (the worker link's ring) is the node's only until this
- * returns: its payload is copied when something keeps it (a SEND's message, a fragment, a name),
- * not when a REPLY or ERROR lands it in the client's buffer at once.
+ * The frame of `n` bytes just decoded into `m.frame`. A `lent` one (in shared memory: the worker
+ * link's ring) is the node's only until this returns: its payload is copied when something keeps
+ * it (a SEND's message, a fragment, a name), not when a REPLY or ERROR lands it in the client's
+ * buffer at once.
  */
-export function takeFrame(m: NetManager, session: Session, bytes: Uint8Array): void {
-  if (session.closed) return;
+function took(m: NetManager, session: Session, n: number, lent: boolean): void {
   const f = m.frame;
-  if (!(bytes instanceof Uint8Array) || !decodeInto(bytes, f, session.link.intact === true)) {
-    m.drop(session.peer, 'malformed');
-    return;
-  }
-  m.counters.in(bytes.length);
-  if (f.payload.length > 0 && Shared !== null && bytes.buffer instanceof Shared && (f.kind !== F.REPLY && f.kind !== F.ERROR || (f.flags & FLAG_MORE) !== 0 || (session.peer?.fragments.size ?? 0) > 0)) {
-    f.payload = own(f.payload);
+  m.counters.in(n);
+  if (lent && f.len > 0 && (f.kind !== F.REPLY && f.kind !== F.ERROR || (f.flags & FLAG_MORE) !== 0 || (session.peer?.fragments.size ?? 0) > 0)) {
+    f.payload = ownPayload(f);
   }
   if (f.kind === F.HELLO) {
     onHello(m, session, f);
@@ -62,14 +76,18 @@ export function takeFrame(m: NetManager, session: Session, bytes: Uint8Array): v
     return;
   }
   if (!inSequence(m, session, peer, f)) return;
-  peer.lastHeard = m.k.scheduler.now();
-  if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
-    const whole = reassemble(peer, f, m.maxMessageBytes);
-    if (whole === false) oversize(m, peer);
-    if (whole === null || whole === false) return;
-    f.payload = whole;
+  try {
+    if ((f.flags & FLAG_MORE) !== 0 || peer.fragments.size > 0) {
+      const whole = reassemble(peer, f, m.maxMessageBytes);
+      if (whole === false) oversize(m, peer);
+      if (whole === null || whole === false) return;
+      f.payload = whole;
+    }
+    dispatch(m, peer, f);
+  } finally {
+    // heard now: the clock is read once the frame's work (a reply, its doorbell) is done
+    peer.lastHeard = m.k.scheduler.now();
   }
-  dispatch(m, peer, f);
 }
 
 /**
@@ -97,7 +115,7 @@ function oversize(m: NetManager, peer: Peer): void {
   m.quarantine(peer, 'oversize message');
 }
 
-function dispatch(m: NetManager, peer: Peer, f: Frame): void {
+function dispatch(m: NetManager, peer: Peer, f: FrameIn): void {
   switch (f.kind) {
     case F.HEARTBEAT:
       m.sendTo(peer, F.HEARTBEAT_ACK, f.id, []);

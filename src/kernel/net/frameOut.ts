@@ -4,17 +4,32 @@
  * @internal
  * @packageDocumentation
  */
-import { encodeParts, FLAG_MORE, HEADER_BYTES, TRAILER_BYTES } from './frames.js';
+import { FLAG_MORE, HEADER_BYTES, TRAILER_BYTES } from './frames.js';
+import { encodeAt, encodeParts, frameBytes } from './frameWords.js';
 import type { NetManager } from './NetManager.js';
 import type { Peer, Session } from './Peer.js';
 
 /** Encode and send one frame on `session` (HELLO and everything the peer's session carries). */
 export function sendRaw(m: NetManager, session: Session, kind: number, id: number, body: readonly number[], payload: Uint8Array, flags: number, dstInc: number): void {
   if (session.closed) return;
-  const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload, session.link.intact === true);
+  const link = session.link;
+  const unchecked = link.intact === true;
+  const sink = link.sink;
+  if (sink !== undefined) {
+    // encoded in place in the transport's memory, when it has room now
+    const n = frameBytes(kind, body, payload.length);
+    const at = sink.reserve(n);
+    if (at >= 0 && encodeAt(sink.u8, sink.i32, at, n, kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload, unchecked)) {
+      session.txSeq = (session.txSeq + 1) >>> 0;
+      m.counters.out(n);
+      sink.commit();
+      return;
+    }
+  }
+  const frame = encodeParts(kind, flags, session.txSeq, session.rxSeq, session.mine, dstInc, id, body, payload, unchecked);
   session.txSeq = (session.txSeq + 1) >>> 0;
   m.counters.out(frame.length);
-  session.link.send(frame);
+  link.send(frame);
 }
 
 /**

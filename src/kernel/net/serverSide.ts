@@ -137,9 +137,13 @@ function onSend(m: NetManager, peer: Peer, f: Frame): void {
   conn.blocked++;
   vt.wait = w;
   peer.vsends.set(xid, w);
-  crossed(peer);
   if (k.tracer !== null) k.trace('send', vt, { nd: peer.nd, coid, chid: ch.chid, to: ch.owner.pid, bytes: w.slen });
-  offer(k, w);
+  try {
+    offer(k, w);
+  } finally {
+    // after the offer: a send answered within it never made the peer busy (no ref and unref)
+    crossed(peer);
+  }
 }
 
 function onPulse(m: NetManager, peer: Peer, f: Frame): void {

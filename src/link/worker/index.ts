@@ -16,4 +16,5 @@ export {
   type JoinedSystem,
 } from './workers.js';
 export { portLink, PortLink, type PortLike, type PortLinkOptions } from './portLink.js';
-export { RingLink, makeRing, ringsAvailable, RING_BYTES, type RingLinkOptions } from './ringLink.js';
+export { RingLink } from './ringLink.js';
+export { makeRing, ringsAvailable, RING_BYTES, type RingLinkOptions } from './ring.js';

@@ -1,16 +1,14 @@
 /**
  * The worker link's fast path (qnet.md §3.7): one `SharedArrayBuffer` ring per direction. The
- * writer copies frames in; the reader hands each frame to the node in place (no copy) and moves
- * the read position past it once the node is done with it. A reader that finds its ring empty
- * parks in `Atomics.waitAsync` (it never blocks a thread, so the main thread may read), or first
- * spins `spinMicros` if asked to. No structured clone, no transfer. The `MessagePort` stays for
- * the join and for its `close` event. Order is the ring's: a frame that finds the ring full waits
- * for room, behind nothing else.
+ * node encodes frames straight into the ring (`Link.sink`); the reader hands each frame to the
+ * node in place and moves the read position past it once the node is done with it (no copy, no
+ * structured clone, no transfer). A reader that finds its ring empty parks in `Atomics.waitAsync`
+ * (it never blocks a thread, so the main thread may read), or first spins `spinMicros`. The
+ * `MessagePort` stays for the join and for its `close` event. Order is the ring's: a frame that
+ * finds the ring full waits for room, behind nothing else.
  *
- * The doorbell rings only for a parked reader, at the first frame written after it parked, so
- * that both threads work at once (the reader takes frames while the writer writes more) and a
- * reader at work costs its writer no `Atomics.notify`. No wake-up is lost (every step below is a
- * sequentially consistent atomic):
+ * The doorbell (`Atomics.notify`) rings only for a parked reader, once for what is written until
+ * it parks again, and no wake-up is lost (every step is a sequentially consistent atomic):
  * - the reader parks: it loads BELL, sets PARKED, loads TAIL again, and waits on BELL for the
  *   value it loaded, unless TAIL moved (then it clears PARKED and reads on);
  * - the writer stores TAIL, then loads PARKED: if set, it clears it, adds 1 to BELL and notifies.
@@ -19,71 +17,10 @@
  * waiting for room does the same with ROOM and HEAD, the reader taking the writer's place.
  * @packageDocumentation
  */
+import type { FrameSink } from '../../kernel/index.js';
 import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
-
-/**
- * Int32 slots of a ring's header: the read position, the write position, the doorbell and the
- * flags, 64 bytes apart so that what one thread writes often is in no cache line the other writes.
- */
-const HEAD = 0;
-const TAIL = 16;
-const BELL = 32;
-const FLAGS = 48;
-/** FLAGS bits: the writer closed the link; the reader is parked; the writer waits for room. */
-const CLOSED = 1;
-const PARKED = 2;
-const ROOM = 4;
-const HEADER_BYTES = 256;
-/** A length of -1: the rest of the ring is unused, the next frame is at 0. */
-const WRAP = -1;
-
-/** The default ring capacity per direction (a power of two). */
-export const RING_BYTES = 1 << 20;
-
-/** A ring of `capacity` bytes (a power of two, at least 4 KiB) in a new `SharedArrayBuffer`. */
-export function makeRing(capacity = RING_BYTES): SharedArrayBuffer {
-  if (capacity < 4096 || (capacity & (capacity - 1)) !== 0) throw new RangeError('a ring\'s capacity is a power of two, at least 4096');
-  return new SharedArrayBuffer(HEADER_BYTES + capacity);
-}
-
-interface WaitAsync {
-  (a: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
-}
-
-/** Whether this platform can run the ring (shared memory and `Atomics.waitAsync`). */
-export function ringsAvailable(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync === 'function';
-}
-
-/** Options of a {@link RingLink} (and of `startWorkerNode` and `joinParent`, for their rings). */
-export interface RingLinkOptions {
-  /**
-   * Microseconds the reader goes on checking its ring after it found it empty, before it parks
-   * in `Atomics.waitAsync` (default 0: it parks at once). A frame that comes meanwhile is taken
-   * without a doorbell: no `Atomics.notify` for the writer, no wake-up for the reader, so a
-   * round trip is several times faster when both ends spin (20 is a good start). The spin looks
-   * at the ring between microtasks (those of the frames just taken run, a reply or the next send
-   * goes out), but no task runs meanwhile: it holds its thread for that long each time the ring
-   * runs dry, and burns a core while the other side is quiet. Give it to threads that do little
-   * else than calls across the link; never on a browser's main thread (rendering and input
-   * would wait). Only with rings (`ring: true`, the default where shared memory is).
-   */
-  readonly spinMicros?: number;
-}
-
-/** @internal `spinMicros` checked: a non-negative finite number (RangeError otherwise). */
-export function spinMicrosOf(options: RingLinkOptions): number {
-  const v = options.spinMicros ?? 0;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`spinMicros must be a non-negative finite number of microseconds, got ${String(v)}`);
-  return v;
-}
-
-/** Microtasks are `resolved.then(f)`: Node's `queueMicrotask` makes an async resource for each. */
-const resolved = Promise.resolve();
-
-/** `Atomics.waitAsync` (looked up at each call: ES2024, not in this project's typings). */
-const waitAsync: WaitAsync = (a, index, value) => (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(a, index, value);
+import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, PARKED, resolved, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
 
 /** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
@@ -91,12 +28,15 @@ export class RingLink extends LinkBase {
   readonly maxFrameBytes: number;
   /** Memory shared by two threads of one process: no frame check (see `Link.intact`). */
   readonly intact = true;
+  readonly sink: FrameSink;
   /** Our ring (we write it): header, bytes, words, capacity - 1; our write position. */
   private readonly txHead: Int32Array;
   private readonly txU8: Uint8Array;
   private readonly txI32: Int32Array;
   private readonly txMask: number;
   private tail: number;
+  /** The tail past the frame given room last (not yet published). */
+  private next = 0;
   /** The reader's position as last seen: loaded again only when it shows no room. */
   private headSeen: number;
   /** Their ring (we read it), the same; our read position. */
@@ -119,9 +59,14 @@ export class RingLink extends LinkBase {
   private mark = 0;
   /** Waiting for the reader to make room (it notifies HEAD when it moves it and ROOM is set). */
   private awaitingRoom = false;
-  /** While the reader spins: until when (`performance.now()`); its next look at the ring, as a microtask. */
+  /** While the reader spins: until when (`performance.now()`; 0: not spinning). Spins to skip, after misses. */
   private spinUntil = 0;
-  private readonly spin = (): void => this.look();
+  private spinSkip = 0;
+  private spinMisses = 0;
+  private backoff = 0;
+  /** The reader looks at the ring again at the end of the tick; that microtask is queued. */
+  private looking = false;
+  private tickQueued = false;
 
   constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer, options: RingLinkOptions = {}) {
     super();
@@ -130,6 +75,16 @@ export class RingLink extends LinkBase {
     this.txU8 = new Uint8Array(tx, HEADER_BYTES);
     this.txI32 = new Int32Array(tx, HEADER_BYTES);
     this.txMask = this.txU8.length - 1;
+    // frames encoded in place (see `Link.sink`): with room now, behind no frame waiting for room
+    this.sink = {
+      u8: this.txU8,
+      i32: this.txI32,
+      reserve: (n) => (this.closed || this.waiting.length > 0 ? -1 : this.room(n)),
+      commit: () => {
+        this.publish();
+        this.ring();
+      },
+    };
     this.tail = Atomics.load(this.txHead, TAIL);
     this.headSeen = Atomics.load(this.txHead, HEAD);
     this.rxHead = new Int32Array(rx, 0, HEADER_BYTES / 4);
@@ -158,27 +113,40 @@ export class RingLink extends LinkBase {
 
   /** Copy `frame` into our ring; false when there is no room now. */
   private write(frame: Uint8Array): boolean {
+    const at = this.room(frame.length);
+    if (at < 0) return false;
+    this.txU8.set(frame, at);
+    this.publish();
+    return true;
+  }
+
+  /** Room for a frame of `n` bytes at our tail: where it goes (its length written before it), or -1. */
+  private room(n: number): number {
     const mask = this.txMask;
     const cap = mask + 1;
     const tail = this.tail;
-    const need = 4 + ((frame.length + 3) & ~3);
+    const need = 4 + ((n + 3) & ~3);
     const at = tail & mask;
     const skip = at + need > cap ? cap - at : 0;
     if (cap - ((tail - this.headSeen) | 0) < skip + need) {
       this.headSeen = Atomics.load(this.txHead, HEAD);
-      if (cap - ((tail - this.headSeen) | 0) < skip + need) return false;
+      if (cap - ((tail - this.headSeen) | 0) < skip + need) return -1;
     }
     let pos = at;
     if (skip > 0) {
       this.txI32[at >> 2] = WRAP;
       pos = 0;
     }
-    this.txI32[pos >> 2] = frame.length;
-    this.txU8.set(frame, pos + 4);
-    this.tail = (tail + skip + need) | 0;
+    this.txI32[pos >> 2] = n;
+    this.next = (tail + skip + need) | 0;
+    return pos + 4;
+  }
+
+  /** The frame written at the last `room` goes: TAIL moves past it. */
+  private publish(): void {
+    this.tail = this.next;
     Atomics.store(this.txHead, TAIL, this.tail);
     this.written++;
-    return true;
   }
 
   /**
@@ -193,7 +161,7 @@ export class RingLink extends LinkBase {
     if (!this.rung) {
       this.rung = true;
       this.mark = this.written;
-      void resolved.then(this.tickEnd);
+      this.atTickEnd();
       if (!this.bursty) {
         this.wake();
         return;
@@ -202,12 +170,27 @@ export class RingLink extends LinkBase {
     this.ringAgain = true;
   }
 
+  /** The work of the end of a tick, in one microtask: the writer's doorbell, the reader's look. */
+  private atTickEnd(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    void resolved.then(this.tickEnd);
+  }
+
   private readonly tickEnd = (): void => {
-    this.rung = false;
-    this.bursty = this.written > this.mark;
-    if (!this.ringAgain) return;
-    this.ringAgain = false;
-    if (!this.closed && (Atomics.load(this.txHead, FLAGS) & PARKED) !== 0) this.wake();
+    this.tickQueued = false;
+    if (this.rung) {
+      this.rung = false;
+      this.bursty = this.written > this.mark;
+      if (this.ringAgain) {
+        this.ringAgain = false;
+        if (!this.closed && (Atomics.load(this.txHead, FLAGS) & PARKED) !== 0) this.wake();
+      }
+    }
+    if (this.looking) {
+      this.looking = false;
+      this.look();
+    }
   };
 
   private wake(): void {
@@ -249,20 +232,38 @@ export class RingLink extends LinkBase {
     this.drain();
     if (this.closed) return;
     // park (or spin) after the microtasks the frames queued: the next send goes out first
-    if (this.spinMicros > 0) this.spinUntil = performance.now() + this.spinMicros / 1000;
-    void resolved.then(this.spin);
+    this.spinUntil = 0;
+    if (this.spinMicros > 0) {
+      if (this.spinSkip > 0) this.spinSkip--;
+      else this.spinUntil = performance.now() + this.spinMicros / 1000;
+    }
+    this.looking = true;
+    this.atTickEnd();
   }
 
   /**
    * A look at the ring after the microtasks queued meanwhile (those of the frames just taken: a
-   * reply, the next send): read what came, or park (once `spinMicros` passed), or look again.
+   * reply, the next send): read what came, or park (once the spin, if any, is over), or look again.
+   * Spins that keep ending with nothing (the other side is slow, or the cores are busy: spinning
+   * then takes time from the thread that would answer) are skipped for a while, longer each time.
    */
   private look(): void {
     if (this.closed) return;
     const h = this.rxHead;
-    if (Atomics.load(h, TAIL) !== this.head || (Atomics.load(h, FLAGS) & CLOSED) !== 0) this.read();
-    else if (this.spinMicros === 0 || performance.now() >= this.spinUntil) this.park();
-    else void resolved.then(this.spin);
+    if (Atomics.load(h, TAIL) !== this.head || (Atomics.load(h, FLAGS) & CLOSED) !== 0) {
+      this.spinMisses = this.backoff = 0;
+      this.read();
+    } else if (this.spinUntil === 0 || performance.now() >= this.spinUntil) {
+      if (this.spinUntil !== 0 && ++this.spinMisses >= 2) {
+        this.spinMisses = 0;
+        this.spinSkip = 4 << this.backoff;
+        if (this.backoff < 6) this.backoff++;
+      }
+      this.park();
+    } else {
+      this.looking = true;
+      this.atTickEnd();
+    }
   }
 
   /** Wait for the doorbell (see the protocol above); read at once if a frame came meanwhile. */
@@ -283,7 +284,7 @@ export class RingLink extends LinkBase {
 
   private readonly woken = (): void => {
     // the writer cleared PARKED when it rang; a close or a frame seen at the re-check did not
-    Atomics.and(this.rxHead, FLAGS, ~PARKED);
+    if ((Atomics.load(this.rxHead, FLAGS) & PARKED) !== 0) Atomics.and(this.rxHead, FLAGS, ~PARKED);
     this.read();
   };
 
@@ -294,19 +295,22 @@ export class RingLink extends LinkBase {
   private drain(): void {
     const h = this.rxHead;
     const u8 = this.rxU8;
+    const i32 = this.rxI32;
     const mask = this.rxMask;
     let head = this.head;
     const tail = Atomics.load(h, TAIL);
     if (head === tail) return;
     while (head !== tail && !this.closed) {
       const at = head & mask;
-      const len = this.rxI32[at >> 2]!;
+      const len = i32[at >> 2]!;
       if (len === WRAP) {
         head = (head + mask + 1 - at) | 0;
         continue;
       }
-      // a view of the ring: the node copies what it keeps (the writer reuses these bytes once HEAD passes them)
-      this.frameHandler?.(u8.subarray(at + 4, at + 4 + len));
+      // read in place (or a view of the ring): the node copies what it keeps, the writer reuses these bytes once HEAD passes them
+      const take = this.frameHandler;
+      if (take?.takeAt !== undefined) take.takeAt(u8, i32, at + 4, len);
+      else take?.(u8.subarray(at + 4, at + 4 + len));
       this.head = head = (head + 4 + ((len + 3) & ~3)) | 0;
       if ((Atomics.load(h, FLAGS) & ROOM) !== 0) this.free(head);
     }

@@ -9,7 +9,8 @@ import { KernelError, type Kernel, type KernelScheduler, type NetOptions } from 
 import { createSystem, type System } from '../../rx/System.js';
 import { kernelOf, type HasKernel } from '../hasKernel.js';
 import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
-import { RingLink, makeRing, ringsAvailable, spinMicrosOf, type RingLinkOptions } from './ringLink.js';
+import { RingLink } from './ringLink.js';
+import { makeRing, ringsAvailable, spinMicrosOf, type RingLinkOptions } from './ring.js';
 
 /** The first message on a worker's parent port: who it is, who its parent is, and its link. */
 const HELLO = 'rxnto.join';
