@@ -53,7 +53,7 @@ async function flood() {
   return { inspector: await inspect(s, { maxEvents: 5000, maxQueue: 256 * 1024 }) };
 }
 
-const sys = scenario === 'scale' ? await scale() : scenario === 'flood' ? await flood() : await startDemo({ log: () => {} });
+const sys = scenario === 'scale' ? await scale() : scenario === 'flood' ? await flood() : await startDemo({ log: () => {}, inspect: { snapshotDeadlineMs: 5000 } });
 say({ url: sys.inspector.url });
 
 for await (const line of createInterface({ input: process.stdin })) {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CPU_TASK_CATEGORIES, cpuTasksAfterFirstPaint } from './cpuTasks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SCREENSHOT = 'docs/inspector.png';
@@ -130,9 +131,10 @@ async function items(page: Page, name: string): Promise<string[]> {
 }
 
 /** Open the page (with the token) on tab `tab`, with a log of its errors, and long tasks collected in `window.__longtasks`. */
-async function open(browser: Browser, f: Fixture, tab: string): Promise<{ page: Page; logs: string[] }> {
+async function open(browser: Browser, f: Fixture, tab: string, trace = false): Promise<{ page: Page; logs: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
   const page = await context.newPage();
+  if (trace) await browser.startTracing(page, { categories: CPU_TASK_CATEGORIES });
   const logs: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') logs.push(m.text()); });
   page.on('pageerror', (e) => logs.push(String(e)));
@@ -232,8 +234,10 @@ describe('the inspector page on the demo system (two nodes, a stall, a deadlock)
 
   it('should show a stall once it is past its threshold (2 s), with its root blocker', async () => {
     const { page } = await open(browser, f, 'graph');
+    // the root blocker is on node b: a frame drawn while b's snapshot is late (a loaded machine)
+    // shows the stall without it and says b did not answer; the next one has it
     await until(async () => (await items(page, 'Stalls')).some((t) => t.includes('waiter')), 'the demo\'s stall');
-    expect((await items(page, 'Stalls')).find((t) => t.includes('waiter'))).toMatch(/root blocker: /);
+    await until(async () => /root blocker: /.test((await items(page, 'Stalls')).find((t) => t.includes('waiter')) ?? ''), 'the stall\'s root blocker');
     // a new stalled client: not a stall before 2 s, a stall after
     const { at } = await f.command('stall latecomer') as { at: number };
     let seen = 0;
@@ -310,7 +314,7 @@ describe('the inspector page at 10,000 threads', () => {
   afterAll(async () => { await f?.stop(); });
 
   it('should keep ≤ 100 rows in the DOM and no task over 50 ms while scrolling, filtering and sorting', async () => {
-    const { page, logs } = await open(browser, f, 'pidin');
+    const { page, logs } = await open(browser, f, 'pidin', true);
     const grid = page.getByRole('grid', { name: 'Threads' });
     await until(async () => Number(await grid.getAttribute('aria-rowcount')) > 10_000, 'the 10,000 threads', 30_000).catch((e: unknown) => {
       throw new Error(`${String(e)}\n${logs.join('\n')}`);
@@ -345,12 +349,16 @@ describe('the inspector page at 10,000 threads', () => {
     expect(fcp).toBeLessThan(Infinity);
     const after = tasks.filter(([start]) => start >= fcp).map(([, d]) => Math.round(d));
     const text = `long tasks (start ms, duration ms): ${tasks.map(([a, d]) => `${Math.round(a)}:${Math.round(d)}`).join(', ')}; first paint ${Math.round(fcp)} ms`;
-    // A wall-clock gate: it holds on an idle machine, but `npm test` runs files in parallel on 2
-    // cores, where a 50 ms task is the machine's, not the page's. The rule for this repo is that
-    // speed is asserted by the bench, not by a timed test: the gate runs when asked
-    // (RXNTO_TIMING=1, one spec alone); otherwise the tasks are only reported.
+    // The gate is on each task's CPU time, from Chromium's trace: a long task's duration is wall
+    // time, which on a loaded 2-core machine (`npm test` runs files in parallel) is the
+    // machine's, not the page's; CPU time is the page's work alone. The wall-clock gate on long
+    // tasks runs too when asked (RXNTO_TIMING=1, this spec alone on an idle machine).
+    const cpu = cpuTasksAfterFirstPaint(await browser.stopTracing());
+    const worst = [...cpu.tasks].sort((x, y) => y.cpuMs - x.cpuMs).slice(0, 5);
+    const cpuText = `main-thread tasks after first paint: ${cpu.tasks.length}; the longest (CPU ms / wall ms): ${worst.map((t) => `${t.cpuMs.toFixed(1)}/${t.wallMs.toFixed(1)}`).join(', ')}`;
+    expect(cpu.tasks.length, cpuText).toBeGreaterThan(10);
+    expect(Math.max(...cpu.tasks.map((t) => t.cpuMs)), cpuText).toBeLessThan(50);
     if (process.env.RXNTO_TIMING === '1') expect(Math.max(0, ...after), text).toBeLessThan(50);
-    else if (Math.max(0, ...after) >= 50) console.warn(`inspector at 10k threads (not asserted without RXNTO_TIMING=1): ${text}`);
     expect(logs).toEqual([]);
     await page.context().close();
   }, 90_000);

@@ -8,7 +8,7 @@ import {
   _PULSE_CODE_DISCONNECT, _PULSE_CODE_UNBLOCK, _NTO_MI_UNBLOCK_REQ, _IO_CONNECT, SIGEV_PULSE, CLOCK_MONOTONIC, VirtualClock, PROCMGR_AID_PUBLIC_CHANNEL,
   type TraceEvent,
 } from '../../src/kernel/index.js';
-import { attach, call, dec, enc, errnoOf, proc, receive, send, type Net, type NetFactory } from './harness.js';
+import { attach, call, dec, enc, errnoOf, proc, receive, send, until, type Net, type NetFactory } from './harness.js';
 
 const E = ERRNO;
 
@@ -256,7 +256,7 @@ export function linkSuite(name: string, factory: NetFactory): void {
     });
 
     it('#18 a 4 MiB message arrives whole (fragments)', async () => {
-      const { a, b, run } = await make();
+      const { a, b } = await make();
       const s = proc(b, 'server', 0);
       const c = proc(a, 'client');
       const coid = attach(a, c.t, 'b', s.pid, s.chid);
@@ -264,20 +264,20 @@ export function linkSuite(name: string, factory: NetFactory): void {
       for (let i = 0; i < big.length; i += 4093) big[i] = i & 0xff;
       const r = receive(b, s.t, s.chid, 16);
       const out = send(a, c.t, coid, big, 4);
-      await run(50);
+      await until(net, () => r.done.done, 50);
       const whole = new Uint8Array(r.info.srcmsglen);
       b.msgRead(s.t, r.done.value!, whole, whole.length, 0);
       expect(whole.length).toBe(big.length);
       expect(Buffer.compare(whole, big)).toBe(0);
       b.msgReply(s.t, r.done.value!, 1, whole.subarray(0, 4));
-      await run(50);
+      await until(net, () => out.done.done, 50);
       expect(out.done.calls).toEqual([[0, 1, 4]]);
       // and a reply of 1 MiB, fragmented on its way back
       const r2 = receive(b, s.t, s.chid, 16);
       const back = send(a, c.t, coid, 'big reply please', 1 << 20);
-      await run(20);
+      await until(net, () => r2.done.done, 20);
       b.msgReply(s.t, r2.done.value!, 2, big.subarray(0, 1 << 20));
-      await run(50);
+      await until(net, () => back.done.done, 50);
       expect(back.done.calls).toEqual([[0, 2, 1 << 20]]);
       expect(Buffer.compare(back.reply, big.subarray(0, 1 << 20))).toBe(0);
     });

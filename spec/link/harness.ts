@@ -89,3 +89,18 @@ export function errnoOf(f: () => unknown): number {
     return (e as { errno?: number }).errno ?? -1;
   }
 }
+
+/**
+ * Let time pass until `done()` holds: on a virtual net at most `ms` of node time, in steps of
+ * 1 ms (so the check sees the first moment it holds); on a real one until it holds or 20 s of
+ * wall time pass, whatever the machine's load (a 4 MiB copy on a loaded 2-core machine can take
+ * a second where it takes 30 ms on an idle one). The caller then asserts what it waited for.
+ */
+export async function until(net: Net, done: () => boolean, ms: number): Promise<void> {
+  if (net.virtual) {
+    for (let t = 0; t < ms && !done(); t++) await net.run(1);
+    return;
+  }
+  const deadline = Date.now() + Math.max(20_000, ms * 2);
+  while (!done() && Date.now() < deadline) await net.run(5);
+}
