@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSystem, utf8, type DurableEvent, type Stall, type System } from '../../src/index.js';
+import { createSystem, utf8, type DurableAck, type DurableEvent, type Stall, type System } from '../../src/index.js';
 import { jetStreamLog, type JetStreamLog } from '../../src/link/nats/index.js';
 import { startNatsServer, type NatsServer } from '../link/natsServer.js';
 
@@ -43,6 +43,44 @@ async function until(what: () => boolean, ms = 10_000): Promise<void> {
     await sleep(20);
   }
 }
+
+describe('jetStreamLog setting up while the server is away', () => {
+  it('should wait for a nats-server that is restarting, then work', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'rxnto-js-'));
+    const srv = await startNatsServer(['-js', '-sd', own]);
+    const nc = await connect({ servers: srv.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+    try {
+      const restarting = srv.restart(1500);
+      await sleep(50);
+      const l = await jetStreamLog(nc, { stream: 'R1', prefix: 'r1' });
+      await restarting;
+      expect(l.stream).toBe('R1');
+      const stored = await new Promise<readonly DurableAck[]>((resolve) => l.append([{ name: 'x', id: 'p:1:1', producer: 'p', epoch: 1, seq: 1, node: 'a', pid: 1, coid: 1, ttlMs: 0, data: new Uint8Array([1]) }], resolve));
+      expect(stored.map((a) => a.err)).toEqual([0]);
+    } finally {
+      await nc.close().catch(() => {});
+      await srv.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('should reject EHOSTUNREACH by setupTimeoutMs when the server has no JetStream, and EINVAL for a bad timeout', async () => {
+    const srv = await startNatsServer([]);
+    const nc = await connect({ servers: srv.url });
+    try {
+      const started = Date.now();
+      const e = await jetStreamLog(nc, { setupTimeoutMs: 800 }).catch((x: unknown) => x) as { code?: string; message?: string };
+      expect(e.code).toBe('EHOSTUNREACH');
+      expect(e.message).toMatch(/-js/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      await expect(jetStreamLog(nc, { setupTimeoutMs: -1 })).rejects.toMatchObject({ code: 'EINVAL' });
+      await expect(jetStreamLog(nc, { setupTimeoutMs: Number.NaN })).rejects.toMatchObject({ code: 'EINVAL' });
+    } finally {
+      await nc.close().catch(() => {});
+      await srv.stop();
+    }
+  }, 30_000);
+});
 
 describe('jetStreamLog (a real nats-server -js)', () => {
   it('should detect the server\'s features', async () => {

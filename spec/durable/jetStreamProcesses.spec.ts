@@ -43,10 +43,13 @@ interface Proc {
 }
 
 function start(fixture: 'durableSender' | 'durableReceiver', options: Record<string, unknown>): Proc {
-  const child = spawn(process.execPath, [join(pkg, `spec/durable/fixtures/${fixture}.mjs`), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(pkg, `spec/durable/fixtures/${fixture}.mjs`), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: string[] = [];
   let rest = '';
+  // what it printed to stderr (the end of it), for the error when it dies
+  let errs = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { errs = (errs + d).slice(-2000); });
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
     const parts = (rest + d).split('\n');
     rest = parts.pop()!;
@@ -58,7 +61,7 @@ function start(fixture: 'durableSender' | 'durableReceiver', options: Record<str
     async until(pred, ms = 20_000) {
       for (const end = Date.now() + ms; !pred(lines);) {
         if (Date.now() > end) throw new Error(`${fixture}: timed out; last lines: ${lines.slice(-5).join(' | ')}`);
-        if (child.exitCode !== null && !pred(lines)) throw new Error(`${fixture} exited ${child.exitCode}; last lines: ${lines.slice(-5).join(' | ')}`);
+        if (child.exitCode !== null && !pred(lines)) throw new Error(`${fixture} exited ${child.exitCode}; last lines: ${lines.slice(-5).join(' | ')}; stderr: ${errs}`);
         await sleep(20);
       }
     },

@@ -13,6 +13,7 @@ import type {
 import { isDurableToken } from '../../kernel/net/durable.js';
 import { JetStreamConsumer } from './jetStreamConsumer.js';
 import { featuresOf } from './jetStreamFeatures.js';
+import { untilAnswered } from './jetStreamSetup.js';
 import { decodeMarks, decodeReports, encodeMarks, encodeReports, errnoOf, fromHeader, FROM_HEADER, Subjects } from './jetStreamWire.js';
 
 /** Options of {@link jetStreamLog}. */
@@ -32,6 +33,12 @@ export interface JetStreamLogOptions {
   readonly duplicateWindowMs?: number;
   /** How long a publish waits for its ack before it is retried (default 5000 ms). */
   readonly publishTimeoutMs?: number;
+  /**
+   * How long `jetStreamLog()` keeps trying to reach JetStream while the server restarts or
+   * JetStream is not ready (default 30 000 ms); then it rejects `ETIMEDOUT` (or `EHOSTUNREACH`
+   * when the server has no JetStream).
+   */
+  readonly setupTimeoutMs?: number;
 }
 
 /** The JetStream log: a {@link DurableLog}, with the server's features and its streams' names. */
@@ -79,21 +86,29 @@ export async function jetStreamLog(nc: NatsConnection, options: JetStreamLogOpti
   if (!/^[A-Za-z0-9_-]+$/.test(stream) || !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subjects.prefix)) {
     throw new KernelError('EINVAL', 'jetStreamLog', undefined, { reason: 'the stream must be a name and the prefix subject tokens' });
   }
+  const setupMs = options.setupTimeoutMs ?? 30_000;
+  if (typeof setupMs !== 'number' || !(setupMs >= 0) || !Number.isFinite(setupMs)) {
+    throw new KernelError('EINVAL', 'jetStreamLog', undefined, { reason: `setupTimeoutMs must be a finite number of ms ≥ 0, not ${String(setupMs)}` });
+  }
   // loaded here, not at the entry's load: `joinNats` users need no JetStream client installed
   const m = await import('@nats-io/jetstream');
   const { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } = m;
-  const jsm = await m.jetstreamManager(nc);
-  const js = m.jetstream(nc, { timeout: options.publishTimeoutMs ?? 5000 });
   const storage = options.storage === 'memory' ? StorageType.Memory : StorageType.File;
   const replicas = options.replicas ?? 1;
-  await ensureStream(jsm, {
-    name: stream, subjects: [`${subjects.prefix}.d.>`], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, storage, num_replicas: replicas,
-    max_msgs: options.maxMsgs ?? -1, max_bytes: options.maxBytes ?? -1, duplicate_window: (options.duplicateWindowMs ?? 120_000) * NS,
+  // a server restarting (or JetStream not ready yet) is waited for, up to setupTimeoutMs
+  const jsm = await untilAnswered('jetStreamLog', setupMs, async () => {
+    const jsm = await m.jetstreamManager(nc);
+    await ensureStream(jsm, {
+      name: stream, subjects: [`${subjects.prefix}.d.>`], retention: RetentionPolicy.Workqueue, discard: DiscardPolicy.New, storage, num_replicas: replicas,
+      max_msgs: options.maxMsgs ?? -1, max_bytes: options.maxBytes ?? -1, duplicate_window: (options.duplicateWindowMs ?? 120_000) * NS,
+    });
+    await ensureStream(jsm, { name: `${stream}_DLQ`, subjects: [`${subjects.prefix}.dlq.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas });
+    await ensureStream(jsm, {
+      name: `${stream}_MARKS`, subjects: [`${subjects.prefix}.m.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas, max_msgs_per_subject: 1,
+    });
+    return jsm;
   });
-  await ensureStream(jsm, { name: `${stream}_DLQ`, subjects: [`${subjects.prefix}.dlq.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas });
-  await ensureStream(jsm, {
-    name: `${stream}_MARKS`, subjects: [`${subjects.prefix}.m.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas, max_msgs_per_subject: 1,
-  });
+  const js = m.jetstream(nc, { timeout: options.publishTimeoutMs ?? 5000 });
   const policies = { explicit: AckPolicy.Explicit, all: DeliverPolicy.All };
   return new JetStreamDurableLog(nc, js, jsm, stream, subjects, featuresOf(nc.info?.version ?? '0.0.0'), options.publishTimeoutMs ?? 5000, policies);
 }
