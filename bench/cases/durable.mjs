@@ -4,9 +4,7 @@
 // shape (100 published, their acks awaited, then the next 100), on one stream of a nats-server
 // -js started here (file storage in a temporary directory). No receiver: the row measures the
 // sender's path to the store. `durableUnavailable()` says why the row cannot run (no nats-server).
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
@@ -14,6 +12,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createSystem } from 'rxnto';
 import { jetStreamLog } from 'rxnto/nats';
+import { natsServerUnavailable, startNatsServer } from './natsServer.mjs';
 
 const PAYLOAD = 64;
 const BATCH = 100;
@@ -21,31 +20,15 @@ const closers = [];
 let server = null;
 
 /** Why the durable row cannot run here, or null. */
-export function durableUnavailable() {
-  const r = spawnSync(process.env.NATS_SERVER ?? 'nats-server', ['--version'], { encoding: 'utf8' });
-  return r.error ? `nats-server not found (${r.error.code}); install Debian's nats-server` : null;
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+export const durableUnavailable = natsServerUnavailable;
 
 /** A nats-server with JetStream on a temporary store (one for both rows). */
 async function jsServer() {
   if (server !== null) return server;
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rxnto-bench-js-'));
-  const proc = spawn(process.env.NATS_SERVER ?? 'nats-server', ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  closers.push(async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); });
-  for (;;) {
-    const ok = await new Promise((resolve) => { const c = tcp(port, '127.0.0.1'); c.once('connect', () => { c.destroy(); resolve(true); }); c.once('error', () => resolve(false)); });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  server = `nats://127.0.0.1:${port}`;
+  const { url, stop } = await startNatsServer(['-js', '-sd', dir]);
+  closers.push(async () => { await stop(); rmSync(dir, { recursive: true, force: true }); });
+  server = url;
   return server;
 }
 

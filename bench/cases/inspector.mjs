@@ -5,12 +5,10 @@
 // most `maxEvents` trace events per frame (the rest of each frame period costs nothing).
 // closeWorkers() (worker.mjs) ends the inspector and its client after the row.
 import { request } from 'node:http';
-import { Kernel, VirtualClock } from 'rxnto';
-import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 import { inspect } from 'rxnto/inspector';
+import { kernelEcho } from './sync.mjs';
 import { closeWith } from './worker.mjs';
 
-const PAYLOAD = 64;
 const CHUNK = 5_000;
 
 /** An event-stream client that reads and drops everything: resolves once the stream has begun. */
@@ -39,21 +37,7 @@ function streamingClient(url) {
 
 /** inspector.attached: the kernel.sync.roundtrip loop with an inspector page open and streaming the trace. */
 export function inspectorAttached() {
-  const kernel = new Kernel({ scheduler: new VirtualClock() });
-  const server = kernel.createThread(kernel.createProcess({ name: 'server' }));
-  const client = kernel.createThread(kernel.createProcess({ name: 'client' }));
-  const chid = kernel.channelCreate(server, 0);
-  const coid = kernel.connectAttach(client, 0, server.process.pid, chid, _NTO_SIDE_CHANNEL, 0);
-  const rbuf = new Uint8Array(PAYLOAD);
-  const onReceive = (err, rcvid) => {
-    kernel.msgReply(server, rcvid, 0, rbuf);
-    kernel.msgReceive(server, chid, rbuf, null, onReceive);
-  };
-  kernel.msgReceive(server, chid, rbuf, null, onReceive);
-  const smsg = new Uint8Array(PAYLOAD).fill(7);
-  const reply = new Uint8Array(PAYLOAD);
-  let replies = 0;
-  const onReply = () => { replies++; };
+  const { kernel, roundtrips } = kernelEcho();
   let ready = null;
   const setup = async () => {
     const inspector = await inspect(kernel);
@@ -67,14 +51,14 @@ export function inspectorAttached() {
   };
   return async (n) => {
     await (ready ??= setup());
+    let replies = 0;
     for (let done = 0; done < n;) {
       const m = Math.min(CHUNK, n - done);
-      for (let i = 0; i < m; i++) kernel.msgSend(client, coid, smsg, reply, onReply);
+      replies += roundtrips(m);
       done += m;
       // a turn of the event loop: the frame timer and the page's socket run here, as between a program's tasks
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (replies < n) throw new Error('a round trip did not complete synchronously');
-    replies = 0;
   };
 }

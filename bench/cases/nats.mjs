@@ -1,42 +1,25 @@
 // NATS rows: two nodes of this process linked through a nats-server started here (127.0.0.1,
 // a free port), against bare @nats-io/transport-node requests and publishes on the same server.
-// `natsAvailable()` says whether nats-server can be started (the rows are skipped otherwise).
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer, connect as tcp } from 'node:net';
+// `natsUnavailable()` says why nats-server cannot be started (the rows are skipped then).
 import { firstValueFrom } from 'rxjs';
 import { connect } from '@nats-io/transport-node';
 import { createSystem } from 'rxnto';
 import { messages } from 'rxnto/operators';
 import { joinNats } from 'rxnto/nats';
+import { natsServerUnavailable, startNatsServer } from './natsServer.mjs';
 
 const PAYLOAD = 64;
 const closers = [];
 let server = null;
 
 /** Why the NATS rows cannot run here, or null. */
-export function natsUnavailable() {
-  const r = spawnSync(process.env.NATS_SERVER ?? 'nats-server', ['--version'], { encoding: 'utf8' });
-  return r.error ? `nats-server not found (${r.error.code}); install Debian's nats-server` : null;
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+export const natsUnavailable = natsServerUnavailable;
 
 async function natsServer() {
   if (server !== null) return server;
-  const port = await freePort();
-  const proc = spawn(process.env.NATS_SERVER ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  closers.push(async () => { proc.kill('SIGTERM'); });
-  for (;;) {
-    const ok = await new Promise((resolve) => { const c = tcp(port, '127.0.0.1'); c.once('connect', () => { c.destroy(); resolve(true); }); c.once('error', () => resolve(false)); });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  server = `nats://127.0.0.1:${port}`;
+  const { url, stop } = await startNatsServer();
+  closers.push(stop);
+  server = url;
   return server;
 }
 

@@ -5,8 +5,12 @@ import { _NTO_SIDE_CHANNEL } from 'rxnto/constants';
 
 const PAYLOAD = 64;
 
-/** kernel.sync.roundtrip: one client thread, one server thread, in-process. */
-export function kernelRoundtrip() {
+/**
+ * A kernel with a server thread replying at once to every 64-byte message on its channel, and
+ * `roundtrips(n)`: n send → receive → reply round trips from a client thread, one at a time (each
+ * completes within its msgSend); returns how many got their reply.
+ */
+export function kernelEcho() {
   const kernel = new Kernel({ scheduler: new VirtualClock() });
   const server = kernel.createThread(kernel.createProcess({ name: 'server' }));
   const client = kernel.createThread(kernel.createProcess({ name: 'client' }));
@@ -22,10 +26,19 @@ export function kernelRoundtrip() {
   const reply = new Uint8Array(PAYLOAD);
   let replies = 0;
   const onReply = () => { replies++; };
-  return (n) => {
-    for (let i = 0; i < n; i++) kernel.msgSend(client, coid, smsg, reply, onReply);
-    if (replies < n) throw new Error('a round trip did not complete synchronously');
+  const roundtrips = (n) => {
     replies = 0;
+    for (let i = 0; i < n; i++) kernel.msgSend(client, coid, smsg, reply, onReply);
+    return replies;
+  };
+  return { kernel, roundtrips };
+}
+
+/** kernel.sync.roundtrip: one client thread, one server thread, in-process. */
+export function kernelRoundtrip() {
+  const { roundtrips } = kernelEcho();
+  return (n) => {
+    if (roundtrips(n) < n) throw new Error('a round trip did not complete synchronously');
   };
 }
 

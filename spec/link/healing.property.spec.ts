@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, emptyMsgInfo, _NTO_SIDE_CHANNEL } from '../../src/kernel/index.js';
-import { encodeFrame, F, textBytes } from '../../src/kernel/net/frames.js';
+import { F, textBytes } from '../../src/kernel/net/frames.js';
+import { encodeFrame } from '../../src/kernel/net/frameWords.js';
 import { connectLoopback, type Loopback } from '../../src/testing/index.js';
 
 const HB = 100;

@@ -3,7 +3,8 @@
 // and the pair heals as a new one; remote root squashed; a paused node heals as a new session.
 import { describe, expect, it } from 'vitest';
 import { ERRNO as E, Kernel, VirtualClock, type NodeEvent } from '../../src/kernel/index.js';
-import { encodeFrame, F, textBytes } from '../../src/kernel/net/frames.js';
+import { F, textBytes } from '../../src/kernel/net/frames.js';
+import { encodeFrame } from '../../src/kernel/net/frameWords.js';
 import { connectLoopback, type LoopbackOptions } from '../../src/testing/index.js';
 import { attach, proc, receive, send } from './harness.js';
 

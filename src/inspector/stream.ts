@@ -44,13 +44,14 @@ export interface HubOptions {
   readonly since: Since;
 }
 
-interface Frame {
-  readonly seq: number;
-  readonly time: number;
+/**
+ * A frame as the ring keeps it: the {@link EventFrame} fields every client gets alike, its events
+ * as their JSON (built once, shared by the clients) and their count; each client's own `dropped`,
+ * and what earlier frames dropped for it carried, are added when it is written (`deliver`).
+ */
+interface Frame extends Pick<EventFrame, 'seq' | 'time' | 'changed' | 'stalls'> {
   readonly eventsJson: string;
   readonly events: number;
-  readonly changed: readonly Changed[];
-  readonly stalls: readonly StallRow[];
   readonly truncated: boolean;
 }
 

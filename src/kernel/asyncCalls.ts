@@ -50,7 +50,12 @@ export function asyncChannelCheck(t: Thread, chid: number): void {
   asyncChannel(t, chid, 'asyncmsg_channel_destroy', 'EINVAL');
 }
 
-function validAttr(attr: AsyncAttr, call: string): AsyncAttr {
+/**
+ * `attr` checked as `asyncmsg_connect_attach` checks it (EINVAL for a negative or fractional size or
+ * count, a negative trigger time, fewer than 2 ring slots), copied with its defaults filled in. The
+ * durable connections (net/durableNode.ts) check theirs with it too.
+ */
+export function validAttr(attr: AsyncAttr, call: string): AsyncAttr {
   if (typeof attr !== 'object' || attr === null) throw fail('EINVAL', call);
   for (const f of ['buffer_size', 'max_num_buffer', 'trigger_num_msg'] as const) {
     if (!Number.isInteger(attr[f]) || attr[f] < 0) throw fail('EINVAL', call);

@@ -5,7 +5,7 @@ import {
 import { cBuf, cIov, type CBuffer, type iov_t } from './cBuffers.js';
 import { current, runAs } from './context.js';
 import { block, sys } from './cResult.js';
-import { durableFree, durableTaken } from './durableCalls.js';
+import { durableFree, durableTaken } from './durableHeld.js';
 
 /** A put's completion callback, as C declares it: `int (*)(int err, void *buf, unsigned handle)`. */
 export type asyncmsg_callback_t = (err: number, buf: CBuffer | readonly iov_t[], handle: number) => number | void;

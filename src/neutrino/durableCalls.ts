@@ -7,8 +7,8 @@
  * freeing one gets it again.
  * @packageDocumentation
  */
-import { KernelError, type AsyncMessage, type Kernel, type Sigevent, type Thread } from '../kernel/index.js';
-import type { DurableNode, DurableTake } from '../kernel/net/durable.js';
+import { KernelError, type Kernel, type Sigevent } from '../kernel/index.js';
+import type { DurableNode } from '../kernel/net/durable.js';
 import { asyncmsg_channel_create, type _asyncmsg_connection_attr, type _asyncmsg_get_header, type asyncmsg_recvbuf_callback_t } from './asyncCalls.js';
 import { sys } from './cResult.js';
 
@@ -63,23 +63,4 @@ export function asyncmsg_connect_attach_durable(name: string, producer: string |
     };
     return d.connect(t, name, kattr, { flags, ...(producer === null ? {} : { producerId: producer }) });
   });
-}
-
-/** The durable message behind a header of `asyncmsg_get`, to acknowledge at `asyncmsg_free`. */
-const held = new WeakMap<_asyncmsg_get_header, { kernel: Kernel; thread: Thread; chid: number; take: DurableTake }>();
-
-/** @internal `asyncmsg_get` on a durable channel: what each header is (call first thing in the get's continuation). */
-export function durableTaken(kernel: Kernel, thread: Thread, chid: number, messages: readonly AsyncMessage[]): ((h: _asyncmsg_get_header, i: number) => void) | null {
-  const d = kernel.net?.durable ?? null;
-  if (d === null || !d.has(thread, chid)) return null;
-  const take = d.batch(thread, chid, messages);
-  return (h, i) => { held.set(h, { kernel, thread, chid, take: { infos: [take.infos[i] ?? null], items: [take.items[i] ?? null] } }); };
-}
-
-/** @internal `asyncmsg_free` of a durable message: acknowledged. */
-export function durableFree(h: _asyncmsg_get_header | null): void {
-  const m = h === null ? undefined : held.get(h);
-  if (m === undefined) return;
-  held.delete(h!);
-  m.kernel.net?.durable?.settle(m.thread, m.chid, m.take, true);
 }

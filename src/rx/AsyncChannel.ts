@@ -1,7 +1,7 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import { abortable } from './abortable.js';
 import type { PullIterable } from './PullIterable.js';
-import { ERRNO, KernelError, type AsyncMessage } from '../kernel/index.js';
+import { ERRNO, KernelError, type AsyncMessage, type Thread } from '../kernel/index.js';
 import type { ChannelOwner } from './Channel.js';
 import type { Codec } from './codecs.js';
 
@@ -59,9 +59,12 @@ export type AsyncBatch<T> = ReadonlyArray<AsyncReceived<T>> & { readonly hold?: 
 
 const NOOP = (): void => {};
 
+/** A batch of items `R` with `hold()`, as {@link AsyncBatch} and the durable channel's batch are. */
+type HoldableBatch<R> = ReadonlyArray<R> & { readonly hold?: () => () => void };
+
 /** `items` with a non-enumerable `hold` (the batch still compares and prints as its messages). */
-function holdable<T>(items: ReadonlyArray<AsyncReceived<T>>, hold: () => () => void): AsyncBatch<T> {
-  return Object.defineProperty(items, 'hold', { value: hold }) as AsyncBatch<T>;
+function holdable<R>(items: ReadonlyArray<R>, hold: () => () => void): HoldableBatch<R> {
+  return Object.defineProperty(items, 'hold', { value: hold }) as HoldableBatch<R>;
 }
 
 /** @internal */
@@ -70,6 +73,92 @@ export interface AsyncChannelConfig<T> {
   readonly chid: number;
   readonly codec: Codec<T>;
   readonly maxNumBuffer: number;
+}
+
+/**
+ * What {@link subscribeGets}'s `take` made of one get's messages: the batch's items; `done`, called
+ * when the subscriber is done with the batch (its emission returned and it did not hold it, or its
+ * hold was released), before the next get; `giveBack`, called when the subscriber leaves while it
+ * holds the batch.
+ * @internal
+ */
+export interface TakenBatch<R> {
+  readonly items: R[];
+  readonly done?: () => void;
+  readonly giveBack?: () => void;
+}
+
+/**
+ * One subscriber of an asynchronous channel ({@link AsyncChannel}, the durable channel): a thread
+ * of `cfg.owner` blocked in `asyncmsg_get`, each get's messages emitted as one batch (made by
+ * `take`, first thing once the get returned), the next get once the subscriber is done with the
+ * batch: at once, or, if it held the batch, when it releases it. A failed get errors the
+ * subscriber, or completes it when the channel was destroyed (`destroyed()`). Returns the
+ * subscriber's teardown.
+ * @internal
+ */
+export function subscribeGets<T, R>(
+  cfg: AsyncChannelConfig<T>,
+  destroyed: () => boolean,
+  subscriber: Subscriber<HoldableBatch<R>>,
+  take: (thread: Thread, messages: AsyncMessage[]) => TakenBatch<R>,
+): () => void {
+  const { owner, chid, maxNumBuffer } = cfg;
+  const thread = owner.acquireThread();
+  let active = true;
+  /** The batch held and not released yet: given back if the subscriber leaves first. */
+  let holding: TakenBatch<R> | null = null;
+  const stop = (err: unknown): void => {
+    active = false;
+    owner.releaseThread(thread);
+    if (destroyed()) subscriber.complete();
+    else subscriber.error(err);
+  };
+  thread.onExit = () => { if (active) stop(new KernelError(ERRNO.ESRCH, 'asyncmsg_get', { chid })); };
+  const get = (): void => {
+    if (!active) return;
+    try {
+      owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
+        if (!active) return;
+        if (err !== 0) { stop(new KernelError(err, 'asyncmsg_get', { chid })); return; }
+        const took = take(thread, messages);
+        // the next get waits until the subscriber is done with this batch, if it says so
+        let held = false;
+        let emitting = true;
+        let released = false;
+        const batch = holdable(took.items, () => {
+          // too late once the emission is over: the next get has started
+          if (!emitting) return NOOP;
+          held = true;
+          holding = took;
+          return () => {
+            if (released || !active) return;
+            released = true;
+            holding = null;
+            took.done?.();
+            get();
+          };
+        });
+        subscriber.next(batch);
+        emitting = false;
+        if (!held) {
+          took.done?.();
+          get();
+        }
+      });
+    } catch (e) {
+      stop(e);
+    }
+  };
+  get();
+  return () => {
+    if (!active) return;
+    active = false;
+    holding?.giveBack?.();
+    holding = null;
+    owner.kernel.unblock(thread, ERRNO.EINTR);
+    owner.releaseThread(thread);
+  };
 }
 
 /**
@@ -98,53 +187,9 @@ export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
 
   /** @internal */
   constructor(private readonly cfg: AsyncChannelConfig<T>, readonly pid: number) {
-    super((subscriber) => {
-      const { owner, chid, codec, maxNumBuffer } = cfg;
-      const thread = owner.acquireThread();
-      let active = true;
-      const stop = (err: unknown): void => {
-        active = false;
-        owner.releaseThread(thread);
-        if (this.destroyed) subscriber.complete();
-        else subscriber.error(err);
-      };
-      thread.onExit = () => { if (active) stop(new KernelError(ERRNO.ESRCH, 'asyncmsg_get', { chid })); };
-      const get = (): void => {
-        if (!active) return;
-        try {
-          owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
-            if (!active) return;
-            if (err !== 0) { stop(new KernelError(err, 'asyncmsg_get', { chid })); return; }
-            // the next get waits until the subscriber is done with this batch, if it says so
-            let held = false;
-            let emitting = true;
-            let released = false;
-            const batch = holdable(messages.map((m) => new AsyncReceived(codec, m)), () => {
-              // too late once the emission is over: the next get has started
-              if (!emitting) return NOOP;
-              held = true;
-              return () => {
-                if (released) return;
-                released = true;
-                get();
-              };
-            });
-            subscriber.next(batch);
-            emitting = false;
-            if (!held) get();
-          });
-        } catch (e) {
-          stop(e);
-        }
-      };
-      get();
-      return () => {
-        if (!active) return;
-        active = false;
-        owner.kernel.unblock(thread, ERRNO.EINTR);
-        owner.releaseThread(thread);
-      };
-    });
+    super((subscriber) => subscribeGets(cfg, () => this.destroyed, subscriber, (_thread, messages) => ({
+      items: messages.map((m) => new AsyncReceived(cfg.codec, m)),
+    })));
   }
 
   get chid(): number {

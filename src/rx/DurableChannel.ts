@@ -1,8 +1,7 @@
 import { Observable } from 'rxjs';
-import { ERRNO, KernelError, type AsyncMessage } from '../kernel/index.js';
+import { KernelError, type AsyncMessage } from '../kernel/index.js';
 import type { DurableEvent, DurableMessageInfo, DurableNode } from '../kernel/net/durable.js';
-import { AsyncReceived } from './AsyncChannel.js';
-import type { ChannelOwner } from './Channel.js';
+import { AsyncReceived, subscribeGets, type AsyncChannelConfig } from './AsyncChannel.js';
 import type { Codec } from './codecs.js';
 
 /** One message of a durable batch: an {@link AsyncReceived} with its durable identity. */
@@ -55,16 +54,10 @@ export class DurableReceived<T> extends AsyncReceived<T> {
 export type DurableBatch<T> = ReadonlyArray<DurableReceived<T>> & { readonly hold?: () => () => void };
 
 /** @internal */
-export interface DurableChannelConfig<T> {
-  readonly owner: ChannelOwner;
-  readonly chid: number;
-  readonly codec: Codec<T>;
-  readonly maxNumBuffer: number;
+export interface DurableChannelConfig<T> extends AsyncChannelConfig<T> {
   readonly node: DurableNode;
   readonly name: string;
 }
-
-const NOOP = (): void => {};
 
 /**
  * A durable asynchronous channel (`asyncChannel({ durable: name })`, docs/durable.md): an
@@ -85,65 +78,16 @@ export class DurableChannel<T> extends Observable<DurableBatch<T>> {
 
   /** @internal */
   constructor(private readonly cfg: DurableChannelConfig<T>, readonly pid: number) {
-    super((subscriber) => {
-      const { owner, chid, codec, maxNumBuffer, node } = cfg;
-      const thread = owner.acquireThread();
-      let active = true;
-      /** The batch held and not released yet: given back if the subscriber leaves first. */
-      let holding: ReturnType<DurableNode['batch']> | null = null;
-      const stop = (err: unknown): void => {
-        active = false;
-        owner.releaseThread(thread);
-        if (this.destroyed) subscriber.complete();
-        else subscriber.error(err);
+    super((subscriber) => subscribeGets(cfg, () => this.destroyed, subscriber, (thread, messages) => {
+      const { chid, codec, node } = cfg;
+      const took = node.batch(thread, chid, messages);
+      return {
+        items: messages.map((m, i) => new DurableReceived(codec, m, took.infos[i] ?? null)),
+        // acknowledged when the subscriber is done with it; given back (delivered again) when it leaves holding it
+        done: () => node.settle(thread, chid, took, true),
+        giveBack: () => node.settle(thread, chid, took, false),
       };
-      thread.onExit = () => { if (active) stop(new KernelError(ERRNO.ESRCH, 'asyncmsg_get', { chid })); };
-      const get = (): void => {
-        if (!active) return;
-        try {
-          owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
-            if (!active) return;
-            if (err !== 0) { stop(new KernelError(err, 'asyncmsg_get', { chid })); return; }
-            const took = node.batch(thread, chid, messages);
-            let held = false;
-            let emitting = true;
-            let released = false;
-            const items = messages.map((m, i) => new DurableReceived(codec, m, took.infos[i] ?? null));
-            const batch = Object.defineProperty(items, 'hold', {
-              value: () => {
-                if (!emitting) return NOOP;
-                held = true;
-                holding = took;
-                return () => {
-                  if (released || !active) return;
-                  released = true;
-                  holding = null;
-                  node.settle(thread, chid, took, true);
-                  get();
-                };
-              },
-            }) as DurableBatch<T>;
-            subscriber.next(batch);
-            emitting = false;
-            if (!held) {
-              node.settle(thread, chid, took, true);
-              get();
-            }
-          });
-        } catch (e) {
-          stop(e);
-        }
-      };
-      get();
-      return () => {
-        if (!active) return;
-        active = false;
-        if (holding !== null) node.settle(thread, chid, holding, false);
-        holding = null;
-        owner.kernel.unblock(thread, ERRNO.EINTR);
-        owner.releaseThread(thread);
-      };
-    });
+    }));
     this.events$ = new Observable<DurableEvent>((subscriber) => cfg.node.onEvent((e) => { if (e.name === cfg.name) subscriber.next(e); }));
   }
 

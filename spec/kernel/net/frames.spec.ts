@@ -2,7 +2,8 @@
 // never hangs and never lets a malformed frame into a node (fuzzed with a seeded generator).
 import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, emptyMsgInfo, type Link, _NTO_SIDE_CHANNEL } from '../../../src/kernel/index.js';
-import { F, HEADER_BYTES, TRAILER_BYTES, bodyFields, decodeFrame, encodeFrame, type Frame } from '../../../src/kernel/net/frames.js';
+import { F, HEADER_BYTES, TRAILER_BYTES, bodyFields, type Frame } from '../../../src/kernel/net/frames.js';
+import { decodeFrame, encodeFrame } from '../../../src/kernel/net/frameWords.js';
 import { rng } from '../helpers.js';
 
 

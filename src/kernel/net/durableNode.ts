@@ -5,6 +5,7 @@
  * facade call. Calls take the kernel's logical threads, as every kernel call does.
  * @packageDocumentation
  */
+import { validAttr } from '../asyncCalls.js';
 import { _NTO_COF_NONBLOCK, _NTO_COF_NOSHARE } from '../constants.js';
 import { allocateCoid } from '../connections.js';
 import { alive, fail, int, type KernelCore } from '../core.js';
@@ -104,7 +105,7 @@ export class DurableNode implements DurableHost {
       const call = 'asyncmsg_connect_attach';
       alive(t, call);
       if (!isDurableToken(name)) throw fail('EINVAL', call);
-      const a = checkAttr(attr, call);
+      const a = validAttr(attr, call);
       const flags = int(options.flags ?? 0, call, 'flags');
       const p = t.process;
       const coid = allocateCoid(p, 0, this.k.rlimitNofile, call);
@@ -219,16 +220,4 @@ export class DurableNode implements DurableHost {
     }
     return out;
   }
-}
-
-/** The attributes of a durable connection, checked as `asyncmsg_connect_attach` checks them. */
-function checkAttr(attr: AsyncAttr, call: string): AsyncAttr {
-  if (typeof attr !== 'object' || attr === null) throw fail('EINVAL', call);
-  for (const f of ['buffer_size', 'max_num_buffer', 'trigger_num_msg'] as const) {
-    if (!Number.isInteger(attr[f]) || attr[f] < 0) throw fail('EINVAL', call);
-  }
-  const tt = attr.trigger_time ?? { nsec: 0, interval_nsec: 0 };
-  if (Number(tt.nsec) < 0 || Number(tt.interval_nsec) < 0 || Number.isNaN(Number(tt.nsec))) throw fail('EINVAL', call);
-  if (attr.max_num_buffer < 2) throw fail('EINVAL', call);
-  return { call_back: attr.call_back ?? null, buffer_size: attr.buffer_size, max_num_buffer: attr.max_num_buffer, trigger_num_msg: attr.trigger_num_msg, trigger_time: { nsec: tt.nsec, interval_nsec: tt.interval_nsec } };
 }

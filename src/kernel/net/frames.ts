@@ -136,4 +136,3 @@ export function bytesText(b: Uint8Array): string {
   return decoder.decode(b);
 }
 
-export { decodeFrame, encodeFrame, FrameIn, reusableFrame } from './frameWords.js';
