@@ -47,7 +47,12 @@ export function channelsData(s: NodeSnapshot): ChannelsData {
     pid: p.pid, process: p.name, chid: ch.chid, flags: ch.flags, receivers: ch.receivers, sendQueue: ch.sendQueue, replySet: ch.replySet,
   })));
   const asyncChannels = (s.snapshot.asyncChannels ?? []).map((a) => ({
-    pid: a.pid, process: names.get(a.pid) ?? '', chid: a.chid, visible: a.visible, connections: a.connections,
+    pid: a.pid, process: names.get(a.pid) ?? '', chid: a.chid, visible: a.visible,
+    // field by field: the v1 wire shape is its own (a field the kernel adds is not sent unannounced)
+    connections: a.connections.map((c) => ({
+      pid: c.pid, coid: c.coid, fill: c.fill, ringSize: c.ringSize, pending: c.pending, triggerCount: c.triggerCount, triggerTimeMs: c.triggerTimeMs,
+      ...(c.node === undefined ? {} : { node: c.node }),
+    })),
   }));
   return { channels, asyncChannels };
 }
