@@ -115,6 +115,53 @@ describe('durable asynchronous messages', () => {
     expect(events.map((e) => e.type)).toContain('expired');
   });
 
+  it('should receive pull-style: a batch acknowledged when the loop asks for the next, given back when the loop leaves holding it', async () => {
+    // an ack wait far beyond the test: what comes again within it was given back
+    const { clock, a, b } = world({ ackWaitMs: 60_000 });
+    const out = a.process().asyncConnect('pull', { durable: true, producerId: 'p', codec: utf8, count: 2 });
+    const reports: string[] = [];
+    out.subscribe((d) => reports.push(`${d.handle} ${d.err}`));
+    for (let i = 1; i <= 4; i++) out.next(`m${i}`);
+    clock.advanceBy(10);
+    const inbox = b.process().asyncChannel({ durable: 'pull', codec: utf8, maxNumBuffer: 2 });
+    // virtual time, 1 ms at a time, with the loop's promises settled between the steps
+    const run = async (ms: number): Promise<void> => {
+      for (let t = 0; t < ms; t++) {
+        clock.advanceBy(1);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const batches: string[][] = [];
+    const first = (async () => {
+      for await (const batch of inbox.receive()) {
+        batches.push(batch.map((m) => `${m.data}/${m.deliveries}`));
+        if (batches.flat().length >= 4) break; // leaves holding the last batch
+      }
+    })();
+    await run(50);
+    await first;
+    expect(batches.flat()).toEqual(['m1/1', 'm2/1', 'm3/1', 'm4/1']);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.every((b) => b.length <= 2)).toBe(true);
+    await run(50);
+    // the batches the loop asked past are acknowledged (their puts report EOK), the one it left with is not
+    const acked = batches.slice(0, -1).flat().length;
+    expect(reports).toEqual(['1 0', '2 0', '3 0', '4 0'].slice(0, acked));
+    const again: string[] = [];
+    const ac = new AbortController();
+    const second = (async () => {
+      for await (const batch of inbox.receive({ signal: ac.signal })) {
+        again.push(...batch.map((m) => `${m.data}/${m.deliveries}`));
+      }
+    })().catch((e: unknown) => e);
+    await run(300);
+    expect(again).toEqual(['m1', 'm2', 'm3', 'm4'].slice(acked).map((m) => `${m}/2`));
+    expect(reports).toEqual(['1 0', '2 0', '3 0', '4 0']);
+    // an abort ends a get that waits, with the signal's reason
+    ac.abort(new Error('enough'));
+    expect(String(await second)).toMatch(/enough/);
+  });
+
   it('should show a consumer stalled at its ack limit in stalls$ (virtual time)', () => {
     const { clock, a, b } = world({ maxAckPending: 3 });
     const stalls: string[] = [];

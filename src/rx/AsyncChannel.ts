@@ -222,7 +222,8 @@ export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
    * ```
    */
   receive(options: { readonly signal?: AbortSignal } = {}): PullIterable<AsyncBatch<T>> {
-    return new AsyncReceiveIterable(this.cfg, () => this.destroyed, options.signal);
+    const { codec } = this.cfg;
+    return new GetIterable(this.cfg, () => this.destroyed, options.signal, (_, messages) => ({ items: messages.map((m) => new AsyncReceived(codec, m)) }));
   }
 
   /** `asyncmsg_channel_destroy`: subscribers complete; senders' later puts fail with EBADF. */
@@ -237,34 +238,50 @@ export class AsyncChannel<T> extends Observable<AsyncBatch<T>> {
   }
 }
 
-class AsyncReceiveIterable<T> implements PullIterable<AsyncBatch<T>> {
+/**
+ * Pull-style gets for an asynchronous channel ({@link AsyncChannel}, the durable channel): each
+ * `next()` is one `asyncmsg_get` by a logical thread of `cfg.owner`, its messages made into a
+ * batch by `take`. A batch is done (`done`: the durable channel acknowledges it) when the loop
+ * asks for the next one or ends normally after it; a loop that leaves while holding one (`break`,
+ * a throw, an abort) gives it back (`giveBack`: delivered again).
+ * @internal
+ */
+export class GetIterable<T, R> implements PullIterable<R[]> {
   constructor(
     private readonly cfg: AsyncChannelConfig<T>,
     private readonly destroyed: () => boolean,
     private readonly signal: AbortSignal | undefined,
+    private readonly take: (thread: Thread, messages: AsyncMessage[]) => TakenBatch<R>,
   ) {}
 
-  async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<AsyncBatch<T>> {
-    const { owner, chid, codec, maxNumBuffer } = this.cfg;
+  async *[Symbol.asyncIterator](iteratorSignal?: AbortSignal): AsyncIterator<R[]> {
+    const { owner, chid, maxNumBuffer } = this.cfg;
     const thread = owner.acquireThread();
     const { signal, dispose } = abortable(this.signal, iteratorSignal, () => owner.kernel.unblock(thread, ERRNO.EINTR));
     let died: (() => void) | null = null;
     thread.onExit = () => died?.();
+    /** The batch the loop has and is not done with. */
+    let holding: TakenBatch<R> | null = null;
     try {
       for (;;) {
         signal?.throwIfAborted();
-        const got = await new Promise<AsyncBatch<T> | null>((resolve, reject) => {
+        const got = await new Promise<TakenBatch<R> | null>((resolve, reject) => {
           died = () => reject(new KernelError(ERRNO.ESRCH, 'asyncmsg_get', { chid }));
           owner.kernel.asyncGet(thread, chid, maxNumBuffer, (err, messages) => {
-            if (err === 0) resolve(messages.map((m) => new AsyncReceived(codec, m)));
+            if (err === 0) resolve(this.take(thread, messages));
             else if (err === ERRNO.ESRCH && this.destroyed()) resolve(null);
             else reject(signal?.aborted === true ? signal.reason : new KernelError(err, 'asyncmsg_get', { chid }));
           });
         });
         if (got === null) return;
-        yield got;
+        holding = got;
+        yield got.items;
+        // the loop asks for more: done with this one
+        holding = null;
+        got.done?.();
       }
     } finally {
+      holding?.giveBack?.();
       dispose();
       if (thread.wait !== null) owner.kernel.unblock(thread, ERRNO.EINTR);
       owner.releaseThread(thread);

@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
-import { KernelError, type AsyncMessage } from '../kernel/index.js';
+import { KernelError, type AsyncMessage, type Thread } from '../kernel/index.js';
 import type { DurableEvent, DurableMessageInfo, DurableNode } from '../kernel/net/durable.js';
-import { AsyncReceived, subscribeGets, type AsyncChannelConfig } from './AsyncChannel.js';
+import { AsyncReceived, GetIterable, subscribeGets, type AsyncChannelConfig, type TakenBatch } from './AsyncChannel.js';
+import type { PullIterable } from './PullIterable.js';
 import type { Codec } from './codecs.js';
 
 /** One message of a durable batch: an {@link AsyncReceived} with its durable identity. */
@@ -78,21 +79,38 @@ export class DurableChannel<T> extends Observable<DurableBatch<T>> {
 
   /** @internal */
   constructor(private readonly cfg: DurableChannelConfig<T>, readonly pid: number) {
-    super((subscriber) => subscribeGets(cfg, () => this.destroyed, subscriber, (thread, messages) => {
-      const { chid, codec, node } = cfg;
-      const took = node.batch(thread, chid, messages);
-      return {
-        items: messages.map((m, i) => new DurableReceived(codec, m, took.infos[i] ?? null)),
-        // acknowledged when the subscriber is done with it; given back (delivered again) when it leaves holding it
-        done: () => node.settle(thread, chid, took, true),
-        giveBack: () => node.settle(thread, chid, took, false),
-      };
-    }));
+    super((subscriber) => subscribeGets(cfg, () => this.destroyed, subscriber, this.take));
     this.events$ = new Observable<DurableEvent>((subscriber) => cfg.node.onEvent((e) => { if (e.name === cfg.name) subscriber.next(e); }));
   }
 
+  /** One get's messages as a batch: acknowledged when its taker is done with it, given back (delivered again) when it leaves holding it. */
+  private readonly take = (thread: Thread, messages: AsyncMessage[]): TakenBatch<DurableReceived<T>> => {
+    const { chid, codec, node } = this.cfg;
+    const took = node.batch(thread, chid, messages);
+    return {
+      items: messages.map((m, i) => new DurableReceived(codec, m, took.infos[i] ?? null)),
+      done: () => node.settle(thread, chid, took, true),
+      giveBack: () => node.settle(thread, chid, took, false),
+    };
+  };
+
   get chid(): number {
     return this.cfg.chid;
+  }
+
+  /**
+   * Pull-style receiving, as {@link AsyncChannel.receive}: each `next()` of the iterator is one
+   * get. A batch is acknowledged when the loop asks for the next one (or the iterable ends after
+   * it); a loop that leaves holding one (`break`, a throw, an abort) gives it back, and it comes
+   * again (`deliveries` > 1): at-least-once, as for a subscriber that leaves holding a batch.
+   *
+   * @example
+   * ```ts
+   * for await (const batch of inbox.receive({ signal })) await store(batch.map((m) => m.data));
+   * ```
+   */
+  receive(options: { readonly signal?: AbortSignal } = {}): PullIterable<DurableReceived<T>[]> {
+    return new GetIterable(this.cfg, () => this.destroyed, options.signal, this.take);
   }
 
   /** The durable channel's name. */
