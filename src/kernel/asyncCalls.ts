@@ -130,6 +130,20 @@ export function asyncConnectAttr(t: Thread, coid: number, old: AsyncAttr | null,
 }
 
 /**
+ * A full ring of a connection to another node: the receiver's reports of what its gets took may
+ * have arrived and not been read yet (a link's frames are read when this thread's event loop
+ * turns): read them now, so that a full ring means the receiver has not taken the messages, as
+ * on QNX, where a get frees its slots at once. Whether the ring has room now; EBADF when what
+ * arrived says the channel is gone.
+ */
+function roomAfterCatchUp(k: KernelCore, c: AsyncConn, call: string, coid: number): boolean {
+  if (c.conn.remote === null || k.net === null || c.putWaiters.length > 0) return false;
+  k.net.asyncCatchUp(c);
+  if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
+  return c.entries.length < c.capacity && c.putWaiters.length === 0;
+}
+
+/**
  * `asyncmsg_put`: `done(0)` once the message is in the ring (at once, or when a slot frees).
  * Throws EBADF (no such asynchronous connection, or its channel is gone) and, with `_NTO_COF_NONBLOCK`
  * on a full ring, EAGAIN: nothing already put is touched.
@@ -140,7 +154,7 @@ export function asyncPut(k: KernelCore, t: Thread, coid: number, buf: Buffers, h
   const c = asyncConnection(t, coid, call, 'EBADF');
   if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
   const h = int(handle, call, 'handle') >>> 0;
-  if (c.entries.length >= c.capacity || c.putWaiters.length > 0) {
+  if ((c.entries.length >= c.capacity || c.putWaiters.length > 0) && !roomAfterCatchUp(k, c, call, coid)) {
     if (c.nonblock) throw fail('EAGAIN', call, { coid });
     park(t, c.putWaiters, { entry: entryOf(buf, h, cb, null), thread: t, done, err: 0, result: 0, aux: 0 }, STATE_CONDVAR);
     return;
@@ -162,7 +176,7 @@ export function asyncTryPut(k: KernelCore, t: Thread, coid: number, buf: Buffers
   const c = asyncConnection(t, coid, call, 'EBADF');
   if (c.conn.channel === null || !c.conn.channel.alive || !c.alive) throw fail('EBADF', call, { coid });
   const h = int(handle, call, 'handle') >>> 0;
-  if (c.entries.length >= c.capacity || c.putWaiters.length > 0) return false;
+  if ((c.entries.length >= c.capacity || c.putWaiters.length > 0) && !roomAfterCatchUp(k, c, call, coid)) return false;
   accept(k, c, entryOf(buf, h, cb, null));
   return true;
 }

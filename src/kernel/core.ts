@@ -60,6 +60,11 @@ export interface NetHooks {
   readonly asyncAcross: boolean;
   /** A trigger of a remote asynchronous connection: its newly visible messages go as one batch. */
   asyncTrigger(c: AsyncConn): void;
+  /**
+   * The ring of remote asynchronous connection `c` is full: read now what its peer's link holds
+   * already (reports of taken messages free slots), as one nested kernel call per frame.
+   */
+  asyncCatchUp(c: AsyncConn): void;
   /** `netmgr_strtond`: the nd of a node name or `/net/<node>/…` path, and where the node part ends. */
   strtond(name: string): { nd: number; end: number };
   /** Every peer node this node knows, with the proxy processes of its clients here (for `snapshot`). */

@@ -47,6 +47,13 @@ export interface Link {
    * ring), not copied there: see {@link FrameSink}. `send` still takes the frames it refuses.
    */
   readonly sink?: FrameSink;
+  /**
+   * Optional: hand the node, now and synchronously, the frames that have arrived and wait to be
+   * read (the worker link's ring), as the next turn of the event loop would. The node calls it
+   * from inside a kernel call (a put that finds a remote ring full); a link that is reading
+   * already, or has nothing, does nothing.
+   */
+  poll?(): void;
   /** Close the link, telling the peer when the transport can (an announced close). */
   close(reason: string): void;
   /**

@@ -383,6 +383,13 @@ export class NetManager implements NetHooks {
     if (this.durable?.owns(c.conn) === true) this.durable.trigger(c);
     else sendBatch(this, c);
   }
+
+  asyncCatchUp(c: AsyncConn): void {
+    // a durable connection's slots free when the log stores its messages: nothing to read here
+    if (this.durable?.owns(c.conn) === true) return;
+    const session = (c.conn.remote?.peer as Peer | undefined)?.session;
+    if (session !== null && session !== undefined && !session.closed) session.link.poll?.();
+  }
 }
 
 export type { NodeEvent };

@@ -205,15 +205,19 @@ export function reusableFrame(): FrameIn {
 export function ownPayload(f: FrameIn): Uint8Array {
   const n = f.len;
   const w = f.words;
-  if (n > SLAB_MAX_FRAME || w === null) return own(f.payload);
-  const at = cut(n);
+  if (w === null) return own(f.payload);
+  // by words: a copy out of shared memory byte by byte (what `slice` and `set` do there) costs ~4×
+  const big = n > SLAB_MAX_FRAME;
+  const at = big ? 0 : cut(n);
+  const u8 = big ? new Uint8Array((n + 3) & ~3) : slabU8;
+  const i32 = big ? new Int32Array(u8.buffer) : slabI32;
   const src = f.src;
   const from = f.wordAt;
   const to = at >> 2;
   const words = n >> 2;
-  for (let i = 0; i < words; i++) slabI32[to + i] = w[from + i]!;
-  for (let i = words * 4; i < n; i++) slabU8[at + i] = src[f.at + i]!;
-  return new Uint8Array(slab, at, n);
+  for (let i = 0; i < words; i++) i32[to + i] = w[from + i]!;
+  for (let i = words * 4; i < n; i++) u8[at + i] = src[f.at + i]!;
+  return new Uint8Array(u8.buffer, at, n);
 }
 
 /** The last buffer a frame was decoded from, and an Int32Array of all of it (one view per buffer, not per frame). */

@@ -20,7 +20,7 @@
 import type { FrameSink } from '../../kernel/index.js';
 import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
-import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, PARKED, resolved, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
+import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, PARKED, resolved, RING_AFTER_BYTES, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
 
 /** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
@@ -46,6 +46,10 @@ export class RingLink extends LinkBase {
   private readonly rxMask: number;
   private head: number;
   private readonly spinMicros: number;
+  /** Bytes written since the reader was last seen reading or rung (see `ring`). */
+  private unrung = 0;
+  /** Handing frames to the node (a `poll` from inside that is not a second drain). */
+  private draining = false;
   /** Frames waiting for room in the ring, in order. */
   private waiting: Uint8Array[] = [];
   /**
@@ -144,6 +148,7 @@ export class RingLink extends LinkBase {
 
   /** The frame written at the last `room` goes: TAIL moves past it. */
   private publish(): void {
+    this.unrung += (this.next - this.tail) | 0;
     this.tail = this.next;
     Atomics.store(this.txHead, TAIL, this.tail);
     this.written++;
@@ -154,10 +159,17 @@ export class RingLink extends LinkBase {
    * alone in its tick rings at once (a call's round trip waits for it); the frames of a burst ring
    * once, at the end of the tick (an `Atomics.notify` costs its writer dearly, and the reader, woken
    * early, would catch up and park again for every few frames): after a tick that wrote several
-   * frames, the first frame of the next defers its doorbell to the end of its tick.
+   * frames, the first frame of the next defers its doorbell to the end of its tick. Unless the
+   * tick writes much (`RING_AFTER_BYTES` since the reader parked: batches of asynchronous
+   * messages, many calls at once): then the reader is rung at once, so that it works on those
+   * frames while this thread writes more, instead of both taking turns.
    */
   private ring(): void {
-    if ((Atomics.load(this.txHead, FLAGS) & PARKED) === 0) return;
+    if ((Atomics.load(this.txHead, FLAGS) & PARKED) === 0) {
+      // the reader is reading: it sees these frames itself
+      this.unrung = 0;
+      return;
+    }
     if (!this.rung) {
       this.rung = true;
       this.mark = this.written;
@@ -166,6 +178,10 @@ export class RingLink extends LinkBase {
         this.wake();
         return;
       }
+    }
+    if (this.unrung >= RING_AFTER_BYTES) {
+      this.wake();
+      return;
     }
     this.ringAgain = true;
   }
@@ -194,6 +210,7 @@ export class RingLink extends LinkBase {
   };
 
   private wake(): void {
+    this.unrung = 0;
     const h = this.txHead;
     Atomics.and(h, FLAGS, ~PARKED);
     Atomics.add(h, BELL, 1);
@@ -289,10 +306,30 @@ export class RingLink extends LinkBase {
   };
 
   /**
+   * The frames that have come, now (see `Link.poll`): a put that finds a ring full reads the
+   * receiver's reports at once, not at the next turn of the event loop. Not while a drain is
+   * handing frames to the node (this call comes from inside one): that drain takes them.
+   */
+  poll(): void {
+    if (this.closed || this.draining) return;
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      this.drainFrames();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
    * Hand every frame up to TAIL to the node, in place; then move HEAD past them (past each at
    * once while the writer waits for room).
    */
-  private drain(): void {
+  private drainFrames(): void {
     const h = this.rxHead;
     const u8 = this.rxU8;
     const i32 = this.rxI32;

@@ -1,0 +1,86 @@
+// A put that finds a remote asynchronous ring full first reads what the link holds already
+// (issue 23): over the worker link's rings, the receiver's reports of what its gets took are
+// frames this thread has not read yet (they are read when its event loop turns); the put reads
+// them at once, frees those slots and goes in, with the callbacks of the taken messages. Two
+// kernels in one thread joined by a pair of rings, so the steps below are synchronous.
+import { MessageChannel } from 'node:worker_threads';
+import { asyncScheduler } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Kernel, type AsyncAttr } from '../../src/kernel/index.js';
+import { RingLink, makeRing, type PortLike } from '../../src/link/worker/index.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const closers: Array<() => void> = [];
+afterEach(() => { for (const c of closers.splice(0)) c(); });
+
+async function pair() {
+  const node = (name: string, incarnation: number) => new Kernel({ scheduler: asyncScheduler, net: { node: name, incarnation, asyncAcrossNodes: true }, onUnhandledError: (e) => { throw e; } });
+  const a = node('a', 1);
+  const b = node('b', 2);
+  const { port1, port2 } = new MessageChannel();
+  const [r1, r2] = [makeRing(1 << 16), makeRing(1 << 16)];
+  const la = new RingLink(port1 as unknown as PortLike, r1, r2);
+  const lb = new RingLink(port2 as unknown as PortLike, r2, r1);
+  a.addLink(la, 'b');
+  b.addLink(lb, 'a');
+  closers.push(() => port1.close());
+  for (const end = Date.now() + 10_000; a.netmgrStrtond('b').nd <= 0 || !a.net!.allPeers().some((p) => p.name === 'b' && p.state === 'up');) {
+    if (Date.now() > end) throw new Error('the link did not come up');
+    await sleep(5);
+  }
+  return { a, b, la, lb };
+}
+
+describe('a full remote asynchronous ring reads the link first (worker rings)', () => {
+  it('should take the receiver\'s reports already in the ring, free those slots and put, with their callbacks, without an event-loop turn', async () => {
+    const { a, b, lb } = await pair();
+    // the receiver: a get that always waits
+    const rp = b.createProcess({ name: 'inbox' });
+    const rt = b.createThread(rp);
+    const chid = b.asyncChannelCreate(rt, 0, 0o666, 64, 16, null);
+    const got: number[] = [];
+    const get = (): void => b.asyncGet(rt, chid, 16, (err, ms) => { if (err === 0) { got.push(ms.length); get(); } });
+    get();
+    // the sender: a ring of 4, every put its own batch (count trigger 1)
+    const sp = a.createProcess({ name: 'sender' });
+    const st = a.createThread(sp);
+    const callbacks: number[] = [];
+    const attr: AsyncAttr = { call_back: (err, _b, h) => { callbacks.push(err === 0 ? h : -err); }, buffer_size: 64, max_num_buffer: 4, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 } };
+    const coid = a.asyncConnectAttach(st, a.netmgrStrtond('b').nd, rp.pid, chid, 0, 0, attr);
+    // warm up the connection (its CONNECT and first batch) with the event loop turning
+    expect(a.asyncTryPut(st, coid, new Uint8Array([0]), 0, null)).toBe(true);
+    for (const end = Date.now() + 10_000; callbacks.length < 1;) {
+      if (Date.now() > end) throw new Error('the first put was not taken');
+      await sleep(5);
+    }
+    // from here on, synchronous: fill the ring
+    let put = 1;
+    while (a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)) put++;
+    const full = put;
+    expect(full).toBeGreaterThan(1);
+    expect(callbacks).toEqual([0]);
+    // the receiver's thread reads its ring now: its get takes the batches, its reports go back
+    lb.poll();
+    expect(got.reduce((x, y) => x + y, 0)).toBe(full);
+    expect(callbacks).toEqual([0]); // not read by the sender yet
+    // the next put finds the ring full, reads the reports, and goes in
+    expect(a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)).toBe(true);
+    expect(callbacks).toEqual(Array.from({ length: full }, (_, i) => i));
+  });
+
+  it('should refuse the put (false, EAGAIN from next()) when the receiver has taken nothing', async () => {
+    const { a, b } = await pair();
+    const rp = b.createProcess({ name: 'inbox' });
+    const rt = b.createThread(rp);
+    // nobody gets: the sender's ring stays full
+    const chid = b.asyncChannelCreate(rt, 0, 0o666, 64, 16, null);
+    const sp = a.createProcess({ name: 'sender' });
+    const st = a.createThread(sp);
+    const attr: AsyncAttr = { call_back: null, buffer_size: 64, max_num_buffer: 4, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 } };
+    const coid = a.asyncConnectAttach(st, a.netmgrStrtond('b').nd, rp.pid, chid, 0, 0, attr);
+    let put = 0;
+    while (a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)) put++;
+    await sleep(50);
+    expect(a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)).toBe(false);
+  });
+});
