@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSystem, utf8, type DurableAck, type DurableEvent, type Stall, type System } from '../../src/index.js';
 import { jetStreamLog, type JetStreamLog } from '../../src/link/nats/index.js';
 import { startNatsServer, type NatsServer } from '../link/natsServer.js';
+import { pubAckProxy } from './pubAckProxy.js';
 
 let server: NatsServer;
 let dir: string;
@@ -108,6 +109,41 @@ describe('jetStreamLog (a real nats-server -js)', () => {
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `o${i + 1}`));
     expect(taken).toEqual(new Array(50).fill(0));
   }, 30_000);
+
+  it('should give a sender its reports after its connection to NATS was cut while they passed (they are stored)', async () => {
+    const proxy = await pubAckProxy(server.url);
+    try {
+      const n = ++streams;
+      const ncS = await connect({ servers: proxy.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+      const ncR = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+      conns.push(ncS, ncR);
+      const ls = await jetStreamLog(ncS, { stream: `T${n}`, prefix: `t${n}` });
+      const lr = await jetStreamLog(ncR, { stream: `T${n}`, prefix: `t${n}` });
+      const out = node('a', ls).process().asyncConnect('cut', { durable: true, producerId: 'shop', codec: utf8, count: 10 });
+      const errs: number[] = [];
+      out.subscribe((d) => errs.push(d.err));
+      let stored = 0;
+      out.stored$.subscribe(() => stored++);
+      for (let i = 0; i < 20; i++) out.next(`m${i}`);
+      await until(() => stored === 20);
+      // the sender is away from NATS while the receiver takes everything and reports it
+      proxy.cut(4000);
+      const got: string[] = [];
+      node('b', lr).process().asyncChannel({ durable: 'cut', codec: utf8 }).subscribe((batch) => batch.forEach((m) => got.push(m.data)));
+      await until(() => got.length === 20);
+      const jsm = await (await import('@nats-io/jetstream')).jetstreamManager(ncR);
+      let reported = 0;
+      for (const end = Date.now() + 3000; reported === 0 && Date.now() < end; await sleep(50)) reported = (await jsm.streams.info(`T${n}_REPORTS`)).state.messages;
+      expect(reported).toBeGreaterThan(0);
+      expect(ncS.isClosed()).toBe(false);
+      // back: the reports stored meanwhile reach it, every put's callback runs, in order
+      await until(() => errs.length === 20, 20_000);
+      expect(errs).toEqual(Array<number>(20).fill(0));
+      expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    } finally {
+      await proxy.close();
+    }
+  }, 40_000);
 
   it('should make a lost consumer again and go on', async () => {
     const l = await log();

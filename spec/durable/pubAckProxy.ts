@@ -1,6 +1,6 @@
 // A TCP proxy between NATS clients and a nats-server that drops the server's PubAcks (the MSG
-// answers to a JetStream publish: a JSON payload with "stream" and "seq") while told to, and
-// passes everything else through unchanged. It parses the server → client protocol just enough
+// answers to a JetStream publish: a JSON payload with "stream" and "seq") while told to, can cut
+// its connections (and refuse new ones for a while), and passes everything else through unchanged. It parses the server → client protocol just enough
 // to cut it into operations (MSG and HMSG with their payloads, one-line operations otherwise).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
@@ -10,6 +10,8 @@ export interface PubAckProxy {
   dropping: boolean;
   /** PubAcks dropped so far. */
   readonly dropped: number;
+  /** Close every connection through it, and refuse new ones for `ms`. */
+  cut(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,9 @@ export async function pubAckProxy(target: string): Promise<PubAckProxy> {
   const sockets = new Set<Socket>();
   let dropped = 0;
   const proxy: { dropping: boolean } = { dropping: false };
+  let refuseUntil = 0;
   const server: Server = createServer((client) => {
+    if (Date.now() < refuseUntil) { client.destroy(); return; }
     const upstream = connect(Number(u.port), u.hostname);
     sockets.add(client).add(upstream);
     let pending = Buffer.alloc(0);
@@ -70,6 +74,11 @@ export async function pubAckProxy(target: string): Promise<PubAckProxy> {
     get dropping() { return proxy.dropping; },
     set dropping(v: boolean) { proxy.dropping = v; },
     get dropped() { return dropped; },
+    cut(ms) {
+      refuseUntil = Date.now() + ms;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

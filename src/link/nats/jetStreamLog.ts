@@ -1,10 +1,10 @@
 /**
  * The `DurableLog` on NATS JetStream (issue 25, docs/durable.md): a work-queue stream with a
  * subject per durable channel, a durable pull consumer per channel, a dead-letter stream, a marks
- * stream (one message per channel), and reports to senders as core NATS messages.
+ * stream (one message per channel), and a reports stream (what became of each sender's messages).
  * @packageDocumentation
  */
-import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { ERRNO, KernelError } from '../../kernel/index.js';
 import type {
@@ -12,9 +12,10 @@ import type {
 } from '../../kernel/net/durable.js';
 import { isDurableToken } from '../../kernel/net/durable.js';
 import { JetStreamConsumer } from './jetStreamConsumer.js';
+import { readReports, ReportQueue } from './jetStreamReports.js';
 import { featuresOf } from './jetStreamFeatures.js';
 import { untilAnswered } from './jetStreamSetup.js';
-import { decodeMarks, decodeReports, encodeMarks, encodeReports, errnoOf, fromHeader, FROM_HEADER, Subjects } from './jetStreamWire.js';
+import { decodeMarks, encodeMarks, errnoOf, fromHeader, FROM_HEADER, Subjects } from './jetStreamWire.js';
 
 /** Options of {@link jetStreamLog}. */
 export interface JetStreamLogOptions {
@@ -39,6 +40,11 @@ export interface JetStreamLogOptions {
    * when the server has no JetStream).
    */
   readonly setupTimeoutMs?: number;
+  /**
+   * How long reports to senders stay in `<stream>_REPORTS` (default 3 600 000 ms): a sender away
+   * from NATS for less still gets them when it is back.
+   */
+  readonly reportRetentionMs?: number;
 }
 
 /** The JetStream log: a {@link DurableLog}, with the server's features and its streams' names. */
@@ -50,6 +56,7 @@ export interface JetStreamLog extends DurableLog {
 
 type AckPolicyT = typeof import('@nats-io/jetstream').AckPolicy.Explicit;
 type DeliverPolicyT = typeof import('@nats-io/jetstream').DeliverPolicy.All;
+type StartTimeT = typeof import('@nats-io/jetstream').DeliverPolicy.StartTime;
 
 const NS = 1_000_000;
 const STORED: DurableAck = { err: 0, duplicate: false };
@@ -106,28 +113,35 @@ export async function jetStreamLog(nc: NatsConnection, options: JetStreamLogOpti
     await ensureStream(jsm, {
       name: `${stream}_MARKS`, subjects: [`${subjects.prefix}.m.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas, max_msgs_per_subject: 1,
     });
+    await ensureStream(jsm, {
+      name: `${stream}_REPORTS`, subjects: [`${subjects.prefix}.r.>`, `${subjects.prefix}.x.>`], retention: RetentionPolicy.Limits, storage, num_replicas: replicas,
+      max_age: (options.reportRetentionMs ?? 3_600_000) * NS,
+    });
     return jsm;
   });
   const js = m.jetstream(nc, { timeout: options.publishTimeoutMs ?? 5000 });
-  const policies = { explicit: AckPolicy.Explicit, all: DeliverPolicy.All };
-  return new JetStreamDurableLog(nc, js, jsm, stream, subjects, featuresOf(nc.info?.version ?? '0.0.0'), options.publishTimeoutMs ?? 5000, policies);
+  const policies = { explicit: AckPolicy.Explicit, all: DeliverPolicy.All, startTime: DeliverPolicy.StartTime };
+  return new JetStreamDurableLog(js, jsm, stream, subjects, featuresOf(nc.info?.version ?? '0.0.0'), options.publishTimeoutMs ?? 5000, policies);
 }
 
 class JetStreamDurableLog implements JetStreamLog {
   readonly deadLetterStream: string;
 
   constructor(
-    private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     readonly stream: string,
     readonly subjects: Subjects,
     readonly features: DurableFeatures,
     private readonly timeout: number,
-    private readonly policies: { readonly explicit: AckPolicyT; readonly all: DeliverPolicyT },
+    private readonly policies: { readonly explicit: AckPolicyT; readonly all: DeliverPolicyT; readonly startTime: StartTimeT },
   ) {
     this.deadLetterStream = `${stream}_DLQ`;
+    this.reports = new ReportQueue(js, timeout);
   }
+
+  /** Reports to senders, stored in order per subject (jetStreamReports.ts). */
+  private readonly reports: ReportQueue;
 
   append(records: readonly DurableRecord[], done: (acks: readonly DurableAck[]) => void): void {
     // one publish per message, pipelined; each with its id, so a retry of a stored one is a duplicate
@@ -188,19 +202,16 @@ class JetStreamDurableLog implements JetStreamLog {
   }
 
   report(name: string, producer: string, reports: readonly DurableReport[]): void {
-    try {
-      this.nc.publish(this.subjects.reports(name, producer), encodeReports(reports));
-    } catch {
-      // a closed connection: reports are best effort (a sender that misses one keeps waiting)
-    }
+    this.reports.push(this.subjects.reports(name, producer), reports);
   }
 
   onReport(name: string, producer: string, listener: (reports: readonly DurableReport[]) => void): () => void {
-    const subs: Subscription[] = [
-      this.nc.subscribe(this.subjects.reports(name, producer), { callback: (_e, m) => listener(decodeReports(m.data)) }),
-      this.nc.subscribe(this.subjects.gone(name), { callback: () => listener([{ kind: 'destroyed' }]) }),
+    const stream = `${this.stream}_REPORTS`;
+    const stops = [
+      readReports(this.js, stream, this.subjects.reports(name, producer), this.policies.startTime, listener),
+      readReports(this.js, stream, this.subjects.gone(name), this.policies.startTime, () => listener([{ kind: 'destroyed' }])),
     ];
-    return () => { for (const s of subs) s.unsubscribe(); };
+    return () => { for (const stop of stops) stop(); };
   }
 
   loadMarks(name: string, done: (err: number, marks: ReadonlyMap<string, number>) => void): void {
@@ -225,11 +236,7 @@ class JetStreamDurableLog implements JetStreamLog {
       await this.jsm.consumers.delete(this.stream, name).catch(tolerate);
       await this.jsm.streams.purge(this.stream, { filter: this.subjects.data(name) }).catch(tolerate);
       await this.jsm.streams.purge(`${this.stream}_MARKS`, { filter: this.subjects.marks(name) }).catch(tolerate);
-      try {
-        this.nc.publish(this.subjects.gone(name), new Uint8Array(0));
-      } catch (e) {
-        tolerate(e);
-      }
+      this.reports.push(this.subjects.gone(name), [{ kind: 'destroyed' }]);
       done(err);
     })();
   }
