@@ -33,6 +33,18 @@ export function pulseItem(buf: Uint8Array): ReceivedPulse {
 }
 
 /**
+ * @internal What a message needs to be answered and decoded: the kernel, the server's thread that
+ * answers (one that never blocks), and the codecs. A channel's receive context is one (each
+ * message of the channel shares it); a view (`withCodecs`) has its own.
+ */
+export interface MessageContext<T, R> {
+  readonly kernel: Kernel;
+  readonly control: Thread;
+  readonly codec: Codec<T>;
+  readonly replyCodec: Codec<R>;
+}
+
+/**
  * A message taken from a channel: its sender waits (REPLY-blocked) until one of `reply()` or
  * `error()` is called, by this or any other code of the server process. Calling either a second
  * time throws a `KernelError` `ESRCH`, as a second `MsgReply` does.
@@ -51,10 +63,8 @@ export class ReceivedMessage<T, R = T> {
 
   /** @internal */
   constructor(
-    private readonly kernel: Kernel,
-    private readonly thread: Thread,
-    private readonly codec: Codec<T>,
-    private readonly replyCodec: Codec<R>,
+    /** The kernel, the answering thread and the codecs (shared by the channel's messages). */
+    private readonly ctx: MessageContext<T, R>,
     /** The receive id naming this sender until it is answered. */
     readonly rcvid: number,
     /** `struct _msg_info` as filled by the receive. */
@@ -130,7 +140,7 @@ export class ReceivedMessage<T, R = T> {
     if (this.root.isAnswered) return;
     // the unblock pulse names the send, not why it leaves: the kernel kept the errno it will get
     // (ETIMEDOUT, ECANCELED for an AbortSignal, EINTR), also for a remote client (its UNBLOCK frame)
-    const err = heldSend(this.thread.process, this.rcvid)?.unblockErr ?? 0;
+    const err = heldSend(this.ctx.control.process, this.rcvid)?.unblockErr ?? 0;
     const errno = err === 0 ? ERRNO.EINTR : err;
     const why = LEAVING[errno] ?? 'the client asked to leave';
     this.controller().abort(new KernelError(errno, 'MsgReceive', { rcvid: this.rcvid }, { reason: `${why}: stop the work and answer error(-1)` }));
@@ -155,9 +165,10 @@ export class ReceivedMessage<T, R = T> {
 
   /** The payload, decoded with the channel's codec (on first access; with the `bytes` codec, `bytes` itself). */
   get data(): T {
-    if (this.codec === bytesCodec) return this.bytes as T;
+    const codec = this.ctx.codec;
+    if (codec === bytesCodec) return this.bytes as T;
     if (!this.decoded) {
-      this.value = this.codec.decode(this.bytes);
+      this.value = codec.decode(this.bytes);
       this.decoded = true;
     }
     return this.value as T;
@@ -165,7 +176,8 @@ export class ReceivedMessage<T, R = T> {
 
   /** The same message seen through other codecs (the `decode` operator). */
   withCodecs<T2, R2>(codec: Codec<T2>, replyCodec: Codec<R2>): ReceivedMessage<T2, R2> {
-    const view = new ReceivedMessage(this.kernel, this.thread, codec, replyCodec, this.rcvid, this.info, this.bytes, false, this.root);
+    const { kernel, control } = this.ctx;
+    const view = new ReceivedMessage({ kernel, control, codec, replyCodec }, this.rcvid, this.info, this.bytes, false, this.root);
     // answering the view answers this message: the receiving thread must be released either way
     view.onSettled = () => this.release();
     return view;
@@ -185,7 +197,8 @@ export class ReceivedMessage<T, R = T> {
    */
   reply(value?: R, status = 0): void {
     try {
-      this.kernel.msgReply(this.thread, this.rcvid, status, value === undefined ? null : this.replyCodec.encode(value));
+      const ctx = this.ctx;
+      ctx.kernel.msgReply(ctx.control, this.rcvid, status, value === undefined ? null : ctx.replyCodec.encode(value));
     } catch (e) {
       this.failed(e);
     }
@@ -195,7 +208,8 @@ export class ReceivedMessage<T, R = T> {
   /** `MsgReply` with raw bytes. */
   replyBytes(bytes: Uint8Array | null, status = 0): void {
     try {
-      this.kernel.msgReply(this.thread, this.rcvid, status, bytes);
+      const ctx = this.ctx;
+      ctx.kernel.msgReply(ctx.control, this.rcvid, status, bytes);
     } catch (e) {
       this.failed(e);
     }
@@ -215,9 +229,9 @@ export class ReceivedMessage<T, R = T> {
     const n = typeof errno === 'number' ? errno : ERRNO[errno];
     try {
       if (n === ERRNO.EIO && error !== undefined && (isRemoteError(error) || !isKernelError(error))) {
-        this.kernel.msgWrite(this.thread, this.rcvid, encodeFailure(error), undefined, 0);
+        this.ctx.kernel.msgWrite(this.ctx.control, this.rcvid, encodeFailure(error), undefined, 0);
       }
-      this.kernel.msgError(this.thread, this.rcvid, n);
+      this.ctx.kernel.msgError(this.ctx.control, this.rcvid, n);
     } catch (e) {
       this.failed(e);
     }
@@ -275,20 +289,20 @@ export class ReceivedMessage<T, R = T> {
   /** `MsgRead`: up to `length` bytes of the client's message from `offset`. */
   read(offset: number, length: number): Uint8Array {
     const buf = new Uint8Array(Math.max(0, length));
-    const n = this.kernel.msgRead(this.thread, this.rcvid, buf, length, offset);
+    const n = this.ctx.kernel.msgRead(this.ctx.control, this.rcvid, buf, length, offset);
     return buf.subarray(0, n);
   }
 
   /** `MsgWrite`: place bytes in the client's reply buffer at `offset`; returns the count written. */
   write(bytes: Uint8Array, offset: number): number {
-    return this.kernel.msgWrite(this.thread, this.rcvid, bytes, bytes.length, offset);
+    return this.ctx.kernel.msgWrite(this.ctx.control, this.rcvid, bytes, bytes.length, offset);
   }
 
   /** `MsgInfo`: whether the client has asked to leave (`_NTO_MI_UNBLOCK_REQ`, on UNBLOCK channels). */
   get unblockRequested(): boolean {
     const info = emptyMsgInfo();
     try {
-      this.kernel.msgInfo(this.thread, this.rcvid, info);
+      this.ctx.kernel.msgInfo(this.ctx.control, this.rcvid, info);
     } catch (e) {
       if (e instanceof KernelError) return false;
       throw e;

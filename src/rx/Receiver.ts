@@ -1,18 +1,14 @@
-import { ERRNO, KernelError, _FTYPE_ANY, _FTYPE_NAME, _IO_CONNECT, _IO_CONNECT_OPEN, emptyMsgInfo, type Kernel, type MsgInfo, type Thread } from '../kernel/index.js';
+import { ERRNO, KernelError, _FTYPE_ANY, _FTYPE_NAME, _IO_CONNECT, _IO_CONNECT_OPEN, emptyMsgInfo, type MsgInfo, type Thread } from '../kernel/index.js';
 import { IO_CONNECT_HEADER } from '../kernel/ioMessages.js';
-import type { Codec } from './codecs.js';
 import type { InHand } from './inHand.js';
 import type { Subject } from 'rxjs';
-import { ReceivedMessage, pulseItem, type Received } from './Received.js';
+import { ReceivedMessage, pulseItem, type MessageContext, type Received } from './Received.js';
 
 /** What a receiving thread needs: the kernel, the channel, codecs and a thread for replies. */
-export interface ReceiveContext<T, R> {
-  readonly kernel: Kernel;
+export interface ReceiveContext<T, R> extends MessageContext<T, R> {
   readonly chid: number;
   /** A thread of the server process that never blocks: replies go through it. */
   readonly control: Thread;
-  readonly codec: Codec<T>;
-  readonly replyCodec: Codec<R>;
   readonly bufferSize: number;
   /**
    * A named channel: accept each `_IO_CONNECT` that `name_open` / `open` sends (recognised by its
@@ -109,7 +105,7 @@ export class Receiver<T, R> {
     }
     // the message keeps a copy of the info block: the block stays the thread's (a fresh object
     // stored into the long-lived thread and wait objects at every message would cost more)
-    this.done(null, new ReceivedMessage(ctx.kernel, ctx.control, ctx.codec, ctx.replyCodec, rcvid, copyInfo(info), bytes, borrowed));
+    this.done(null, new ReceivedMessage(ctx, rcvid, copyInfo(info), bytes, borrowed));
   };
 }
 

@@ -77,9 +77,12 @@ export function subscribeChannel<T, R>(
   const settled = (): void => {
     const m = holder.current;
     holder.current = null;
-    if (m !== null) ctx.inHand.keep(m);
-    stopPulses();
-    stopPulses = NOOP;
+    // answered (the common case): nothing to keep, and no pulse watch to stop unless one was started
+    if (m !== null && !m.answered) ctx.inHand.keep(m);
+    if (stopPulses !== NOOP) {
+      stopPulses();
+      stopPulses = NOOP;
+    }
     arm();
   };
   const onMessage = (item: ReceivedMessage<T, R>): void => {
