@@ -121,13 +121,14 @@ export async function jetStreamLog(nc: NatsConnection, options: JetStreamLogOpti
   });
   const js = m.jetstream(nc, { timeout: options.publishTimeoutMs ?? 5000 });
   const policies = { explicit: AckPolicy.Explicit, all: DeliverPolicy.All, startTime: DeliverPolicy.StartTime };
-  return new JetStreamDurableLog(js, jsm, stream, subjects, featuresOf(nc.info?.version ?? '0.0.0'), options.publishTimeoutMs ?? 5000, policies);
+  return new JetStreamDurableLog(() => nc.isClosed(), js, jsm, stream, subjects, featuresOf(nc.info?.version ?? '0.0.0'), options.publishTimeoutMs ?? 5000, policies);
 }
 
 class JetStreamDurableLog implements JetStreamLog {
   readonly deadLetterStream: string;
 
   constructor(
+    private readonly isClosed: () => boolean,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     readonly stream: string,
@@ -137,7 +138,7 @@ class JetStreamDurableLog implements JetStreamLog {
     private readonly policies: { readonly explicit: AckPolicyT; readonly all: DeliverPolicyT; readonly startTime: StartTimeT },
   ) {
     this.deadLetterStream = `${stream}_DLQ`;
-    this.reports = new ReportQueue(js, timeout);
+    this.reports = new ReportQueue(js, timeout, isClosed);
   }
 
   /** Reports to senders, stored in order per subject (jetStreamReports.ts). */
@@ -208,8 +209,8 @@ class JetStreamDurableLog implements JetStreamLog {
   onReport(name: string, producer: string, listener: (reports: readonly DurableReport[]) => void): () => void {
     const stream = `${this.stream}_REPORTS`;
     const stops = [
-      readReports(this.js, stream, this.subjects.reports(name, producer), this.policies.startTime, listener),
-      readReports(this.js, stream, this.subjects.gone(name), this.policies.startTime, () => listener([{ kind: 'destroyed' }])),
+      readReports(this.js, this.isClosed, stream, this.subjects.reports(name, producer), this.policies.startTime, listener),
+      readReports(this.js, this.isClosed, stream, this.subjects.gone(name), this.policies.startTime, () => listener([{ kind: 'destroyed' }])),
     ];
     return () => { for (const stop of stops) stop(); };
   }

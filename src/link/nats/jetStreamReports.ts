@@ -27,7 +27,8 @@ export class ReportQueue {
   private readonly queues = new Map<string, Uint8Array[]>();
   private closed = false;
 
-  constructor(private readonly js: JetStreamClient, private readonly timeoutMs: number) {}
+  /** @param isClosed whether the connection is closed for good (then nothing more is tried) */
+  constructor(private readonly js: JetStreamClient, private readonly timeoutMs: number, private readonly isClosed: () => boolean) {}
 
   /** Publish `reports` on `subject` after what waits there already. */
   push(subject: string, reports: readonly DurableReport[]): void {
@@ -50,7 +51,7 @@ export class ReportQueue {
   private async drain(subject: string): Promise<void> {
     const q = this.queues.get(subject)!;
     let pause = RETRY_MS;
-    while (q.length > 0 && !this.closed) {
+    while (q.length > 0 && !this.closed && !this.isClosed()) {
       try {
         await this.js.publish(subject, q[0]!, { timeout: this.timeoutMs });
         q.shift();
@@ -68,10 +69,11 @@ export class ReportQueue {
 /**
  * The sender's side: `listener` gets the reports stored on `subject` from about now on, through
  * an ordered consumer of `stream` (made again after a reconnect or a server restart, from where
- * it was). Returns the function that stops it.
+ * it was), until the connection is closed for good. Returns the function that stops it.
  */
 export function readReports(
   js: JetStreamClient,
+  isClosed: () => boolean,
   stream: string,
   subject: string,
   startTime: StartTime,
@@ -82,7 +84,8 @@ export function readReports(
   const from = new Date(Date.now() - START_SLACK_MS).toISOString();
   void (async () => {
     let pause = RETRY_MS;
-    while (!stopped) {
+    // a connection closed for good ends it too (its timers would keep a process alive)
+    while (!stopped && !isClosed()) {
       try {
         const c = await js.consumers.get(stream, { filter_subjects: subject, deliver_policy: startTime, opt_start_time: from });
         const messages = await c.consume({ callback: (m) => { if (!stopped) listener(decodeReports(m.data)); } });
@@ -93,7 +96,7 @@ export function readReports(
       } catch {
         // the server away, the stream not there yet: try again
       }
-      if (stopped) return;
+      if (stopped || isClosed()) return;
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(MAX_RETRY_MS, pause * 2);
     }
