@@ -23,8 +23,8 @@ export interface CpuTask {
 }
 
 /**
- * The renderer main threads' tasks once the page has started: after the task that evaluated its
- * module script (`v8.evaluateModule` of a URL ending in `script`: compiling and running the page's own code,
+ * The renderer main threads' tasks once the page has started: after the last task that evaluated
+ * its module script (`v8.evaluateModule` of a URL ending in `script`: compiling and running the page's own code,
  * a cost that does not grow with what it shows), and no earlier than the first contentful paint.
  * Throws when the trace has no such script or paint, or its tasks carry no CPU time (the gate
  * would hold vacuously).
@@ -42,7 +42,7 @@ export function cpuTasksAfterStart(trace: Buffer, script: string): { start: numb
   if (evaluated.length === 0) throw new Error(`the trace has no v8.evaluateModule after ${script} was compiled`);
   const all = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
   if (all.length === 0 || all.every((e) => e.tdur === undefined)) throw new Error('the trace has no main-thread task with its CPU time (tdur)');
-  const start = Math.max(Math.min(...paints), Math.min(...evaluated));
+  const start = Math.max(Math.min(...paints), Math.max(...evaluated));
   // the end: the page's `performance.mark(END_MARK)` (stopping the trace costs the renderer a long task of its own)
   const ends = events.filter((e) => e.name === END_MARK && main.has(`${e.pid}:${e.tid}`)).map((e) => e.ts);
   if (ends.length === 0) throw new Error(`the trace has no ${END_MARK} mark (call performance.mark('${END_MARK}') in the page before stopping the trace)`);
