@@ -2,13 +2,12 @@
  * The kernel's objects. Fields are public to the kernel's own modules; users see them through
  * the readonly views `ThreadHandle` and `ProcessHandle`.
  *
- * The asynchronous-messaging objects (`asyncmsg_*`) are here too, at the end: a `Channel` holds
- * its `AsyncChan` and an `AsyncConn` its `Connection`, one graph of objects, so one file rather
- * than two that import each other.
+ * The asynchronous-messaging objects that point at the others are here too, at the end (a
+ * `Channel` holds its `AsyncChan`, an `AsyncConn` its `Connection`: one graph, one file); the
+ * messages themselves are in `asyncMessage.ts`.
  * @internal
  * @packageDocumentation
  */
-import type { Buffers } from './buffers.js';
 import { STATE_READY, _NTO_SIDE_CHANNEL } from './constants.js';
 import { IdMap } from './IdMap.js';
 import type { NetCall, RemoteConn } from './netHooks.js';
@@ -16,15 +15,16 @@ import { PriorityFifo, type FifoLinks } from './PriorityFifo.js';
 import { ReplyList, type ReplyLinks } from './ReplyList.js';
 import type { TimerHandle } from './scheduler.js';
 import { SlotRing } from './SlotRing.js';
-import type { Itimer, MsgInfo, Sigevent } from './types.js';
+import type { AsyncAttr, AsyncEntry, AsyncMessage } from './asyncMessage.js';
+import type { Buffers } from './buffers.js';
+import type { Done } from './done.js';
+import type { TimeoutArm } from './timeoutArm.js';
+import type { MsgInfo, Sigevent } from './types.js';
 
-/**
- * A continuation: called exactly once with (0, result) or (errno, 0). For a send, `aux` is the
- * length of the reply the server gave (the end of the furthest MsgReply or MsgWrite, before any
- * truncation to the client's buffer), which C cannot see but a typed binding needs: the bytes
- * that arrived are the first `min(aux, capacity)`, and the reply was cut when `aux` is larger.
- */
-export type Done = (err: number, value: number, aux: number) => void;
+// in files of their own (they point at no object here), re-exported for the modules that take them from here
+export type { Done } from './done.js';
+export type { TimeoutArm } from './timeoutArm.js';
+export { AsyncEntry, type AsyncAttr, type AsyncCallback, type AsyncMessage } from './asyncMessage.js';
 
 /** Anything that completes through the kernel's run-to-completion queue. */
 export interface Completion {
@@ -34,14 +34,6 @@ export interface Completion {
   err: number;
   result: number;
   aux: number;
-}
-
-/** An armed TimerTimeout, consumed by the thread's next blocking call. */
-export interface TimeoutArm {
-  readonly flags: number;
-  /** Relative delay in scheduler ms, or null for an immediate timeout. */
-  readonly ms: number | null;
-  readonly notify: Sigevent | null;
 }
 
 export class Process {
@@ -328,67 +320,6 @@ function isPulseItem(item: SendWait | Pulse): boolean {
 
 // ---- asynchronous messaging (`asyncmsg_*`, QNX 6.4–6.5 docs): the receiver's channel side and
 // the sender's ring per connection ----
-
-/** A put's completion callback: `(err, buffer, handle)`, once, after delivery (or EBADF at detach). */
-export type AsyncCallback = (err: number, buf: Buffers, handle: number) => void;
-
-/** `struct _asyncmsg_connection_attr`, as the kernel keeps it. */
-export interface AsyncAttr {
-  call_back: AsyncCallback | null;
-  buffer_size: number;
-  max_num_buffer: number;
-  trigger_num_msg: number;
-  trigger_time: Itimer;
-}
-
-/** One message a receiver got from `asyncmsg_get`. */
-export interface AsyncMessage {
-  /** Sender pid. */
-  readonly pid: number;
-  readonly chid: number;
-  /** The sender's coid. */
-  readonly coid: number;
-  /** Bytes stored (at most the channel's buffer size). */
-  readonly msglen: number;
-  /** Bytes the sender put. */
-  readonly srcmsglen: number;
-  /** 0, or EMSGSIZE when the payload was longer than the buffer and was truncated. */
-  readonly err: number;
-  /** The receiver's bytes; from another node, views of one buffer per batch (copy before a transfer). */
-  readonly data: Uint8Array;
-}
-
-/**
- * A message in a sender's ring, not yet consumed. It is also its own completion, queued up to
- * twice: first for the put (`onPut`, when the put was accepted at once), then for the callback
- * once the message was consumed or dropped; one object per put keeps puts allocation-light.
- */
-export class AsyncEntry implements Completion {
-  err = 0;
-  result = 0;
-  aux = 0;
-  /** The callback to run, chosen when the message is consumed (its own, else the connection's). */
-  notify: AsyncCallback | null = null;
-
-  constructor(
-    readonly buf: Buffers,
-    readonly len: number,
-    readonly handle: number,
-    readonly callback: AsyncCallback | null,
-    private onPut: Done | null,
-  ) {}
-
-  /** Run the pending put completion, else the callback with the error it was queued with. */
-  done(): void {
-    const put = this.onPut;
-    if (put !== null) {
-      this.onPut = null;
-      put(0, 0, 0);
-      return;
-    }
-    this.notify?.(this.err, this.buf, this.handle);
-  }
-}
 
 /** A put waiting for a free ring slot. */
 export interface PutWaiter extends Completion {
