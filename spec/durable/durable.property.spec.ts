@@ -11,6 +11,7 @@ import { createSystem, ERRNO, utf8, VirtualClock, type DurableEvent, type RxProc
 import type { DurableConnection } from '../../src/rx/DurableConnection.js';
 import { MemoryDurableLog } from '../../src/testing/index.js';
 import { classify, type AckedPut } from './jepsen.js';
+import { rng } from '../kernel/helpers.js';
 
 type Step =
   | { op: 'put'; n: number }
@@ -47,18 +48,6 @@ const config = fc.record({
   holdMs: fc.integer({ min: 0, max: 60 }),
 });
 
-/** mulberry32: a seeded random for the log's redelivery order. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const totals: Record<string, number> & { acked: number; committed: number } = { acked: 0, committed: 0 };
 
 type Config = { seed: number; windowMs: number; maxAckPending: number; count: number; ringSize: number; maxMsgs: number; ttl: number; failEvery: number; holdMs: number };
@@ -66,7 +55,7 @@ type Config = { seed: number; windowMs: number; maxAckPending: number; count: nu
 function run(cfg: Config, steps: Step[]): void {
   let failEvery = cfg.failEvery;
   const clock = new VirtualClock();
-  const log = new MemoryDurableLog({ scheduler: clock, latencyMs: 1, dedupeWindowMs: cfg.windowMs, maxMsgs: cfg.maxMsgs, random: seeded(cfg.seed) });
+  const log = new MemoryDurableLog({ scheduler: clock, latencyMs: 1, dedupeWindowMs: cfg.windowMs, maxMsgs: cfg.maxMsgs, random: rng(cfg.seed) });
   const durable = { log, ackWaitMs: 100, maxDeliver: 3, maxAckPending: cfg.maxAckPending, fetchBatch: 8, fetchWaitMs: 20, gapMs: 400, stallMs: 50 };
   const onUnhandledError = (e: unknown): never => { throw e; };
   const a: System = createSystem({ scheduler: clock, node: 'a', net: { durable, incarnation: 1 }, onUnhandledError });

@@ -1,24 +1,17 @@
 // The write actions (allowWrite: true): kill a process, unblock a thread, send a pulse, each
 // traced as an `inspector` event before it is done, and refused with the kernel's reason.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, _NTO_SIDE_CHANNEL, readPulse, type TraceEvent } from '../../src/kernel/index.js';
-import { inspect, type EventFrame, type Inspector } from '../../src/inspector/index.js';
-import { ACTION_ANSWER, ERROR_ANSWER, expectShape, openStream, type SseStream } from './helpers.js';
+import { inspect, type EventFrame } from '../../src/inspector/index.js';
+import { ACTION_ANSWER, ERROR_ANSWER, expectShape, openStream, type SseStream, closedAfterEach } from './helpers.js';
 
-let open: Inspector[] = [];
-let streams: SseStream[] = [];
-afterEach(async () => {
-  for (const s of streams) s.close();
-  streams = [];
-  await Promise.all(open.map((i) => i.close()));
-  open = [];
-});
+const opened = closedAfterEach();
 
 async function start() {
   const clock = new VirtualClock();
   const kernel = new Kernel({ scheduler: clock, onUnhandledError: (e) => { throw e; } });
   const inspector = await inspect(kernel, { allowWrite: true, frameMs: 20 });
-  open.push(inspector);
+  opened.inspectors.push(inspector);
   const u = new URL(inspector.url);
   const token = u.searchParams.get('token')!;
   const post = async (action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
@@ -27,7 +20,7 @@ async function start() {
   };
   const stream = async (): Promise<SseStream> => {
     const s = await openStream(`${u.origin}/api/v1/events?views=trace&token=${token}`);
-    streams.push(s);
+    opened.streams.push(s);
     await s.next((e) => e.event === 'hello');
     return s;
   };
@@ -121,8 +114,7 @@ describe('inspector actions', () => {
     const chid = kernel.channelCreate(server, 0);
     expect((await post('pulse', { pid: server.process.pid, chid, code: 1, value: 1 })).status).toBe(200);
     expect(kernel.snapshot().processes.some((p) => p.name === 'inspector')).toBe(true);
-    await Promise.all(open.map((i) => i.close()));
-    open = [];
+    await opened.closeAll();
     expect(kernel.snapshot().processes.some((p) => p.name === 'inspector')).toBe(false);
   });
 });

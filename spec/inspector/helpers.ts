@@ -1,6 +1,7 @@
 // Helpers of the inspector's specs: a Server-Sent Events reader over fetch, a hand-written schema
 // check of the wire protocol's types, and waits in real and virtual time.
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import type { Inspector } from '../../src/inspector/index.js';
 import type { VirtualClock } from '../../src/kernel/index.js';
 
 /** One Server-Sent Event. */
@@ -225,3 +226,20 @@ export const INSPECTOR_STATS: Schema = {
     clients: { array: { object: { id: int, views: { array: str }, queued: int, sent: int, dropped: int } } },
   },
 };
+
+/**
+ * What a spec opened (inspectors, event streams), closed after each test: register it with
+ * `afterEach` once per file, push what each test opens.
+ */
+export function closedAfterEach(): { readonly inspectors: Inspector[]; readonly streams: SseStream[]; closeAll(): Promise<void> } {
+  const opened = {
+    inspectors: [] as Inspector[],
+    streams: [] as SseStream[],
+    async closeAll(): Promise<void> {
+      for (const s of opened.streams.splice(0)) s.close();
+      await Promise.all(opened.inspectors.splice(0).map((i) => i.close()));
+    },
+  };
+  afterEach(() => opened.closeAll());
+  return opened;
+}

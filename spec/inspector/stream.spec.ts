@@ -2,19 +2,12 @@
 // views asked for only, stalls past their threshold (virtual time), resumes with Last-Event-ID
 // without a gap, and a client that never reads: dropped frames counted, the server's queue bounded.
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Kernel, VirtualClock, _NTO_SIDE_CHANNEL, type Thread } from '../../src/kernel/index.js';
-import { inspect, type EventFrame, type Inspector, type InspectorStats } from '../../src/inspector/index.js';
-import { EVENT_FRAME, STREAM_HELLO, expectShape, openStream, sleep, until, type SseStream } from './helpers.js';
+import { inspect, type EventFrame, type InspectorStats } from '../../src/inspector/index.js';
+import { EVENT_FRAME, STREAM_HELLO, expectShape, openStream, sleep, until, type SseStream, closedAfterEach } from './helpers.js';
 
-let open: Inspector[] = [];
-let streams: SseStream[] = [];
-afterEach(async () => {
-  for (const s of streams) s.close();
-  streams = [];
-  await Promise.all(open.map((i) => i.close()));
-  open = [];
-});
+const opened = closedAfterEach();
 
 /** A kernel on a virtual clock whose `roundtrips(n)` makes 3 trace events each (send, receive, reply). */
 function pingPong() {
@@ -38,12 +31,12 @@ function pingPong() {
 
 async function start(kernel: Kernel, options: Parameters<typeof inspect>[1] = {}) {
   const inspector = await inspect(kernel, options);
-  open.push(inspector);
+  opened.inspectors.push(inspector);
   const u = new URL(inspector.url);
   const token = u.searchParams.get('token')!;
   const events = async (query: string, headers: Record<string, string> = {}): Promise<SseStream> => {
     const s = await openStream(`${u.origin}/api/v1/events?${query}&token=${token}`, headers);
-    streams.push(s);
+    opened.streams.push(s);
     expect(s.status).toBe(200);
     await s.next((e) => e.event === 'hello');
     return s;
