@@ -6,7 +6,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { asyncScheduler } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Kernel, type AsyncAttr } from '../../src/kernel/index.js';
+import { Kernel, STATE_READY, type AsyncAttr } from '../../src/kernel/index.js';
 import { RingLink, makeRing, type PortLike } from '../../src/link/worker/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,6 +66,27 @@ describe('a full remote asynchronous ring reads the link first (worker rings)', 
     // the next put finds the ring full, reads the reports, and goes in
     expect(a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)).toBe(true);
     expect(callbacks).toEqual(Array.from({ length: full }, (_, i) => i));
+  });
+
+  it('should let a waiting put (asyncmsg_put) in at once, not park it, when the reports that free its slot are in the ring', async () => {
+    const { a, b, lb } = await pair();
+    const rp = b.createProcess({ name: 'inbox' });
+    const rt = b.createThread(rp);
+    const chid = b.asyncChannelCreate(rt, 0, 0o666, 64, 16, null);
+    const get = (): void => b.asyncGet(rt, chid, 16, (err) => { if (err === 0) get(); });
+    get();
+    const sp = a.createProcess({ name: 'sender' });
+    const st = a.createThread(sp);
+    const attr: AsyncAttr = { call_back: null, buffer_size: 64, max_num_buffer: 4, trigger_num_msg: 1, trigger_time: { nsec: 0, interval_nsec: 0 } };
+    const coid = a.asyncConnectAttach(st, a.netmgrStrtond('b').nd, rp.pid, chid, 0, 0, attr);
+    let put = 0;
+    while (a.asyncTryPut(st, coid, new Uint8Array([put]), put, null)) put++;
+    lb.poll();
+    // the ring is full as far as the sender has read; the put reads the reports and goes in within the call
+    const done: number[] = [];
+    a.asyncPut(st, coid, new Uint8Array([put]), put, null, (err) => { done.push(err); });
+    expect(done).toEqual([0]);
+    expect(st.state).toBe(STATE_READY);
   });
 
   it('should refuse the put (false, EAGAIN from next()) when the receiver has taken nothing', async () => {
