@@ -101,6 +101,28 @@ describe('asynchronous messages across nodes', () => {
     expect(got).toEqual([[1, 2, 3], [], [9, 8, 7, 6, 5]]);
   });
 
+  it('should copy a batch\'s messages from their own places into a receiver\'s buffers, and view each once when read', () => {
+    const { clock, a, b } = nodes();
+    const r = proc(b, 'receiver');
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 64, 10, null);
+    const s = proc(a, 'sender');
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr({ max_num_buffer: 10, trigger_num_msg: 3 }));
+    for (const [i, m] of [[1, 2, 3], [4, 5], [6]].entries()) a.asyncPut(s.t, coid, new Uint8Array(m), i + 1, null, () => {});
+    a.asyncPut(s.t, coid, new Uint8Array([7, 8]), 4, null, () => {});
+    a.asyncFlush(s.t, coid, 0, () => {});
+    let into: number[][] = [];
+    let errs: number[] = [];
+    b.asyncGet(r.t, achid, 10, (_e, ms) => { into = ms.map((m) => [...m.data]); errs = ms.map((m) => m.err); }, [new Uint8Array(2), new Uint8Array(2), new Uint8Array(2)]);
+    clock.advanceBy(10);
+    // each copied from its own place in the batch, up to what the receiver's buffer holds (2 bytes)
+    expect([into, errs]).toEqual([[[1, 2], [4, 5], [6]], [0, 0, 0]]);
+    let last: AsyncMessage[] = [];
+    b.asyncGet(r.t, achid, 10, (_e, ms) => { last = ms; });
+    clock.advanceBy(10);
+    expect(last.map((m) => [m.msglen, m.srcmsglen, [...m.data]])).toEqual([[2, 2, [7, 8]]]);
+    expect(last[0]!.data).toBe(last[0]!.data);
+  });
+
   it('should send a buffer detached since its put as zeros of its length, never another batch\'s bytes', () => {
     const { clock, a, b } = nodes();
     const r = proc(b, 'receiver');

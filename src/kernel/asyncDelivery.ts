@@ -8,6 +8,7 @@ import { checkedLength, copyBuffers, type Buffers } from './buffers.js';
 import { STATE_READY } from './constants.js';
 import type { KernelCore } from './core.js';
 import { AsyncEntry, type AsyncCallback, type AsyncChan, type AsyncConn, type AsyncMessage, type Done } from './objects.js';
+import { BatchMessage } from './asyncMessage.js';
 import { ERRNO } from './errno.js';
 import { deliverEventFor } from './events.js';
 
@@ -54,27 +55,25 @@ function serveGetters(k: KernelCore, ch: AsyncChan): void {
 /**
  * The receiver's copy of a message: at most `bufferSize` bytes (the rest is truncated, EMSGSIZE),
  * into `into` when the receiver gave a buffer (never more than it holds), else a new array; an
- * `owned` message (a remote batch's, a view of the frame that carried it) is handed on as it is.
+ * `owned` message (a remote batch's: `len` bytes at `at` of the payload that carried it, the
+ * receiver's copy already) is handed on as it is, viewed when first read.
  */
 function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e: AsyncEntry, into: Uint8Array | undefined, owned: boolean): AsyncMessage {
   const src = e.buf;
+  const n = Math.min(e.len, bufferSize);
+  const err = e.len > bufferSize ? ERRNO.EMSGSIZE : 0;
   let data: Uint8Array;
   if (into !== undefined) {
-    data = into.subarray(0, copyBuffers(src, 0, into, 0, Math.min(e.len, bufferSize)));
+    data = into.subarray(0, copyBuffers(src, e.at, into, 0, n));
   } else if (owned && src instanceof Uint8Array) {
-    // a view of the frame that carried it (the receiver's copy already): no copy of its own
-    data = e.len <= bufferSize ? src : new Uint8Array(src.buffer, src.byteOffset, bufferSize);
+    return new BatchMessage(pid, chid, coid, n, e.len, err, src, e.at);
+  } else if (src instanceof Uint8Array) {
+    // copying a whole typed array through its constructor is V8's fastest copy
+    data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
   } else {
-    const n = Math.min(e.len, bufferSize);
-    if (src instanceof Uint8Array) {
-      // copying a whole typed array through its constructor is V8's fastest copy
-      data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
-    } else {
-      data = new Uint8Array(n);
-      copyBuffers(src, 0, data, 0, n);
-    }
+    data = new Uint8Array(n);
+    copyBuffers(src, 0, data, 0, n);
   }
-  const err = e.len > bufferSize ? ERRNO.EMSGSIZE : 0;
   return { pid, chid, coid, msglen: data.length, srcmsglen: e.len, err, data };
 }
 

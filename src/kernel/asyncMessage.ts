@@ -52,12 +52,17 @@ export class AsyncEntry {
   /** The callback to run, chosen when the message is consumed (its own, else the connection's). */
   notify: AsyncCallback | null = null;
 
+  /**
+   * `at`: where the message starts in `buf` (0 but for a remote batch's message, which is `len`
+   * bytes at `at` of the batch's payload: no view of its own until a receiver reads it).
+   */
   constructor(
     readonly buf: Buffers,
     readonly len: number,
     readonly handle: number,
     readonly callback: AsyncCallback | null,
     private onPut: Done | null,
+    readonly at: number = 0,
   ) {}
 
   /** Run the pending put completion, else the callback with the error it was queued with. */
@@ -69,5 +74,33 @@ export class AsyncEntry {
       return;
     }
     this.notify?.(this.err, this.buf, this.handle);
+  }
+}
+
+/**
+ * A message a get took from another node's batch: its bytes are `msglen` bytes at `at` of the
+ * batch's payload (the receiver's own copy), viewed when first read (a receiver that only counts
+ * the messages makes no view of each).
+ */
+export class BatchMessage implements AsyncMessage {
+  private view: Uint8Array | null = null;
+
+  constructor(
+    readonly pid: number,
+    readonly chid: number,
+    readonly coid: number,
+    readonly msglen: number,
+    readonly srcmsglen: number,
+    readonly err: number,
+    private readonly src: Uint8Array,
+    private readonly at: number,
+  ) {}
+
+  get data(): Uint8Array {
+    if (this.view === null) {
+      const src = this.src;
+      this.view = this.at === 0 && this.msglen === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + this.at, this.msglen);
+    }
+    return this.view;
   }
 }

@@ -157,18 +157,17 @@ function onBatch(m: NetManager, peer: Peer, f: Frame): void {
     ch.async.conns.add(rc);
     proxy.asyncConns.set(cid, rc);
   }
-  // each message is a view of the frame's bytes, which are this node's own: the gets hand them on
+  // each message is `len` bytes at `at` of the frame's payload, which is this node's own: the
+  // gets hand them on (a view of one is made only when its receiver reads it)
   const p = f.payload;
-  const base = p.byteOffset;
   let at = 0;
   for (let i = 0; i < n && at + 8 <= p.length; i++) {
     const len = (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16) | (p[at + 3]! << 24)) >>> 0;
     const handle = (p[at + 4]! | (p[at + 5]! << 8) | (p[at + 6]! << 16) | (p[at + 7]! << 24)) >>> 0;
     if (at + 8 + len > p.length) break;
-    const bytes = new Uint8Array(p.buffer, base + at + 8, len);
-    at += 8 + len;
     // the sender's ring bounds what is in flight: the proxy's ring never holds more
-    if (rc.entries.length < rc.capacity) rc.entries.push(new AsyncEntry(bytes, len, handle, null, null));
+    if (rc.entries.length < rc.capacity) rc.entries.push(new AsyncEntry(p, len, handle, null, null, at + 8));
+    at += 8 + len;
   }
   trigger(k, rc);
 }
