@@ -59,13 +59,35 @@ export interface RingLinkOptions {
    * input would wait). Only with rings (`ring: true`, the default where shared memory is).
    */
   readonly spinMicros?: number;
+  /**
+   * Microseconds the reader goes on looking at its ring once per turn of the event loop (with
+   * `setImmediate`: timers, I/O and messages go on meanwhile) after it found it empty (and after
+   * its spin, if any), before it parks in `Atomics.waitAsync` (default 200 where `setImmediate`
+   * is, as in Node; 0 elsewhere). A frame that comes meanwhile is taken without a doorbell: a
+   * writer's `Atomics.notify` to a thread asleep costs it ~20 µs and the reader wakes ~30-40 µs
+   * later, more than most answers take. Looks that keep ending with nothing are skipped for a
+   * while (a quiet link parks at once). 0: park at once.
+   */
+  readonly pollMicros?: number;
 }
 
-/** @internal `spinMicros` checked: a non-negative finite number (RangeError otherwise). */
-export function spinMicrosOf(options: RingLinkOptions): number {
-  const v = options.spinMicros ?? 0;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`spinMicros must be a non-negative finite number of microseconds, got ${String(v)}`);
+/** @internal `setImmediate`, where the platform has it (taken once: fake timers do not replace it). */
+export const immediate: ((f: () => void) => unknown) | undefined = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+
+/** @internal The default `pollMicros`: where `setImmediate` is. */
+export const POLL_MICROS = immediate === undefined ? 0 : 200;
+
+/** @internal Option `name` of `options` checked: a non-negative finite number (RangeError otherwise), or `fallback`. */
+export function microsOf(options: RingLinkOptions, name: 'spinMicros' | 'pollMicros', fallback: number): number {
+  const v = options[name] ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a non-negative finite number of microseconds, got ${String(v)}`);
   return v;
+}
+
+/** @internal `spinMicros` and `pollMicros` checked (RangeError for a bad one); `spinMicros`. */
+export function spinMicrosOf(options: RingLinkOptions): number {
+  microsOf(options, 'pollMicros', POLL_MICROS);
+  return microsOf(options, 'spinMicros', 0);
 }
 
 /** @internal Microtasks are `resolved.then(f)`: Node's `queueMicrotask` makes an async resource for each. */

@@ -2,10 +2,10 @@
  * The worker link's fast path (qnet.md §3.7): one `SharedArrayBuffer` ring per direction. The
  * node encodes frames straight into the ring (`Link.sink`); the reader hands each frame to the
  * node in place and moves the read position past it once the node is done with it (no copy, no
- * structured clone, no transfer). A reader that finds its ring empty parks in `Atomics.waitAsync`
- * (it never blocks a thread, so the main thread may read), or first spins `spinMicros`. The
- * `MessagePort` stays for the join and for its `close` event. Order is the ring's: a frame that
- * finds the ring full waits for room, behind nothing else.
+ * structured clone, no transfer). A reader that finds its ring empty looks again once per turn of
+ * the event loop for `pollMicros` (first spins `spinMicros`), then parks in `Atomics.waitAsync`
+ * (never a blocked thread, so the main thread may read). The `MessagePort` stays for the join
+ * and its `close` event. Order is the ring's: a frame that finds the ring full waits for room.
  *
  * The doorbell (`Atomics.notify`) rings only for a parked reader, once for what is written until
  * it parks again, and no wake-up is lost (every step is a sequentially consistent atomic):
@@ -20,7 +20,8 @@
 import type { FrameSink } from '../../kernel/index.js';
 import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
-import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, PARKED, resolved, RING_AFTER_BYTES, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
+import { Backoff } from './backoff.js';
+import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, immediate, microsOf, PARKED, POLL_MICROS, resolved, RING_AFTER_BYTES, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
 
 /** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
@@ -46,6 +47,7 @@ export class RingLink extends LinkBase {
   private readonly rxMask: number;
   private head: number;
   private readonly spinMicros: number;
+  private readonly pollMicros: number;
   /** Bytes written since the reader was last seen reading or rung (see `ring`). */
   private unrung = 0;
   /** Handing frames to the node (a `poll` from inside that is not a second drain). */
@@ -63,11 +65,11 @@ export class RingLink extends LinkBase {
   private mark = 0;
   /** Waiting for the reader to make room (it notifies HEAD when it moves it and ROOM is set). */
   private awaitingRoom = false;
-  /** While the reader spins: until when (`performance.now()`; 0: not spinning). Spins to skip, after misses. */
+  /** While the reader spins, or polls (looks once per turn of the event loop): until when (`performance.now()`; 0: not); their backoffs. */
   private spinUntil = 0;
-  private spinSkip = 0;
-  private spinMisses = 0;
-  private backoff = 0;
+  private pollUntil = 0;
+  private readonly spins = new Backoff();
+  private readonly polls = new Backoff();
   /** The reader looks at the ring again at the end of the tick; that microtask is queued. */
   private looking = false;
   private tickQueued = false;
@@ -75,6 +77,7 @@ export class RingLink extends LinkBase {
   constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer, options: RingLinkOptions = {}) {
     super();
     this.spinMicros = spinMicrosOf(options);
+    this.pollMicros = immediate === undefined ? 0 : microsOf(options, 'pollMicros', POLL_MICROS);
     this.txHead = new Int32Array(tx, 0, HEADER_BYTES / 4);
     this.txU8 = new Uint8Array(tx, HEADER_BYTES);
     this.txI32 = new Int32Array(tx, HEADER_BYTES);
@@ -250,38 +253,49 @@ export class RingLink extends LinkBase {
     if (this.closed) return;
     // park (or spin) after the microtasks the frames queued: the next send goes out first
     this.spinUntil = 0;
-    if (this.spinMicros > 0) {
-      if (this.spinSkip > 0) this.spinSkip--;
-      else this.spinUntil = performance.now() + this.spinMicros / 1000;
-    }
+    if (this.spinMicros > 0 && this.spins.tryNow()) this.spinUntil = performance.now() + this.spinMicros / 1000;
     this.looking = true;
     this.atTickEnd();
   }
 
   /**
    * A look at the ring after the microtasks queued meanwhile (those of the frames just taken: a
-   * reply, the next send): read what came, or park (once the spin, if any, is over), or look again.
-   * Spins that keep ending with nothing (the other side is slow, or the cores are busy: spinning
-   * then takes time from the thread that would answer) are skipped for a while, longer each time.
+   * reply, the next send): read what came, or look again while the spin (if any) lasts, or poll
+   * (`pollMicros`), then park. Spins and polls that keep ending with nothing are backed off.
    */
   private look(): void {
     if (this.closed) return;
-    const h = this.rxHead;
-    if (Atomics.load(h, TAIL) !== this.head || (Atomics.load(h, FLAGS) & CLOSED) !== 0) {
-      this.spinMisses = this.backoff = 0;
+    if (this.arrived()) {
+      this.spins.hit();
       this.read();
-    } else if (this.spinUntil === 0 || performance.now() >= this.spinUntil) {
-      if (this.spinUntil !== 0 && ++this.spinMisses >= 2) {
-        this.spinMisses = 0;
-        this.spinSkip = 4 << this.backoff;
-        if (this.backoff < 6) this.backoff++;
-      }
-      this.park();
-    } else {
+    } else if (this.spinUntil !== 0 && performance.now() < this.spinUntil) {
       this.looking = true;
       this.atTickEnd();
+    } else {
+      if (this.spinUntil !== 0) this.spins.miss();
+      this.pollUntil = this.pollMicros > 0 && this.polls.tryNow() ? performance.now() + this.pollMicros / 1000 : 0;
+      this.polled();
     }
   }
+
+  /** A frame (or the peer's close) is in their ring. */
+  private arrived(): boolean {
+    return Atomics.load(this.rxHead, TAIL) !== this.head || (Atomics.load(this.rxHead, FLAGS) & CLOSED) !== 0;
+  }
+
+  /** A poll's look (one per turn of the event loop): read what came, look again at the next turn, or park once `pollUntil` is past. */
+  private readonly polled = (): void => {
+    if (this.closed) return;
+    if (this.arrived()) {
+      this.polls.hit();
+      this.read();
+    } else if (performance.now() < this.pollUntil) {
+      immediate!(this.polled);
+    } else {
+      if (this.pollUntil !== 0) this.polls.miss();
+      this.park();
+    }
+  };
 
   /** Wait for the doorbell (see the protocol above); read at once if a frame came meanwhile. */
   private park(): void {
@@ -325,10 +339,7 @@ export class RingLink extends LinkBase {
     }
   }
 
-  /**
-   * Hand every frame up to TAIL to the node, in place; then move HEAD past them (past each at
-   * once while the writer waits for room).
-   */
+  /** Hand every frame up to TAIL to the node, in place; then move HEAD past them (past each at once while the writer waits for room). */
   private drainFrames(): void {
     const h = this.rxHead;
     const u8 = this.rxU8;
