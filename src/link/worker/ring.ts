@@ -62,7 +62,7 @@ export interface RingLinkOptions {
   /**
    * Microseconds the reader goes on looking at its ring once per turn of the event loop (with
    * `setImmediate`: timers, I/O and messages go on meanwhile) after it found it empty (and after
-   * its spin, if any), before it parks in `Atomics.waitAsync` (default 200 where `setImmediate`
+   * its spin, if any), before it parks in `Atomics.waitAsync` (default 50 where `setImmediate`
    * is, as in Node; 0 elsewhere). A frame that comes meanwhile is taken without a doorbell: a
    * writer's `Atomics.notify` to a thread asleep costs it ~20 µs and the reader wakes ~30-40 µs
    * later, more than most answers take. Looks that keep ending with nothing are skipped for a
@@ -75,7 +75,7 @@ export interface RingLinkOptions {
 export const immediate: ((f: () => void) => unknown) | undefined = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
 
 /** @internal The default `pollMicros`: where `setImmediate` is. */
-export const POLL_MICROS = immediate === undefined ? 0 : 200;
+export const POLL_MICROS = immediate === undefined ? 0 : 50;
 
 /** @internal Option `name` of `options` checked: a non-negative finite number (RangeError otherwise), or `fallback`. */
 export function microsOf(options: RingLinkOptions, name: 'spinMicros' | 'pollMicros', fallback: number): number {
