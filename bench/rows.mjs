@@ -3,6 +3,7 @@
 import { kernelRoundtrip, promisePingPong, subjectPingPong } from './cases/sync.mjs';
 import { rxRoundtrip } from './cases/rx.mjs';
 import { rx1MiB, rxSubject, memcpy2x1MiB } from './cases/rxmore.mjs';
+import { rxFloorShape } from './cases/rxFloor.mjs';
 import { netLoopbackRoundtrip } from './cases/net.mjs';
 import { closeNats, natsInflight100, natsPulses, natsRawInflight100, natsRawPublish, natsRawRequest, natsRoundtrip, natsRoundtripKeyed, natsUnavailable } from './cases/nats.mjs';
 import { closeWorkers, comlinkCall, rawBufferCount100, rawInflight64, rawPingPong, workerAsyncTrigger100, workerInflight64, workerRoundtrip, workerRoundtripSpin } from './cases/worker.mjs';
@@ -28,6 +29,7 @@ export function rowsFor(quick) {
   const baselines = {
     'rxjs.subject.pingpong': subjectPingPong,
     'promise.pingpong': promisePingPong,
+    'rx.floor.shape': rxFloorShape,
     'rxjs.subject.bufferCount1': () => subjectBufferCount(1),
     'rxjs.subject.bufferCount16': () => subjectBufferCount(16),
     'rxjs.subject.bufferCount256': () => subjectBufferCount(256),
@@ -50,8 +52,8 @@ export function rowsFor(quick) {
   const LONG = { iterations: quick ? 250_000 : 1_000_000 };
   const cases = [
     { case: 'kernel.sync.roundtrip', make: kernelRoundtrip, baselines: ['rxjs.subject.pingpong', 'promise.pingpong'], goal: { 'rxjs.subject.pingpong': 0.5 }, options: SYNC },
-    { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
-    { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
+    { case: 'rx.sync.roundtrip', make: rxRoundtrip, baselines: ['rxjs.subject.pingpong', 'rx.floor.shape'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
+    { case: 'rx.sync.subject', make: rxSubject, baselines: ['rxjs.subject.pingpong', 'rx.floor.shape'], goal: { 'rxjs.subject.pingpong': 0.25 }, options: SYNC },
     // ≤ 1.5× the time of two 1 MiB copies: at least 1/1.5 of their rate
     { case: 'rx.sync.1mib', make: rx1MiB, baselines: ['memcpy.2x1mib'], goal: { 'memcpy.2x1mib': 0.667 }, options: { iterations: quick ? 20 : 60 } },
     { case: 'async.put_get.trigger1', make: () => kernelPutGet(1), baselines: ['rxjs.subject.bufferCount1'], goal: {}, options: LONG },
