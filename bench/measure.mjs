@@ -19,16 +19,23 @@ const quantile = (sorted, q) => {
 
 /**
  * `a` against `b` (each `(n) => unknown`, sync or async), `samples` alternating samples of `n`
- * iterations after a warm-up: a pair is one sample in the order AB and one in the order BA (the
+ * iterations after a warm-up (as JMH's, by time: both run, alternating, in rounds of `n / 5`
+ * iterations, until each has run `warmupMs`; code called once per batch, such as a worker's batch
+ * path, needs millions of messages before V8 has optimised all of it): a pair is one sample in the order AB and one in the order BA (the
  * order flips each sample). Returns the ops/s medians of both; the median, first and third
  * quartiles of the per-sample ratios `opsA / opsB` (`ratio`, `q1`, `q3`); and the same of the
  * balanced ratios (`balanced`, `bq1`, `bq3`), one per pair: the geometric mean of its AB and BA
  * ratios, which cancels a cost that falls on whichever runs first (an odd last sample is in
  * `ratio` only).
  */
-export async function compare(a, b, { iterations = 100_000, samples = 15 } = {}) {
-  await a(Math.ceil(iterations / 5));
-  await b(Math.ceil(iterations / 5));
+export async function compare(a, b, { iterations = 100_000, samples = 15, warmupMs = 1500 } = {}) {
+  const round = Math.ceil(iterations / 5);
+  let wa = 0;
+  let wb = 0;
+  do {
+    wa += await time(a, round);
+    wb += await time(b, round);
+  } while (wa < warmupMs || wb < warmupMs);
   const ratios = [];
   const balanced = [];
   const ra = [];

@@ -11,6 +11,8 @@ const quick = process.argv.includes('--quick');
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
 // even: every sample is in a pair (AB and BA) for the balanced ratio
 const SAMPLES = quick ? 8 : 16;
+// each side warms up for this long first (bench/measure.mjs)
+const WARMUP_MS = quick ? 300 : 1500;
 const { baselines, cases, scales } = rowsFor(quick);
 
 const pair = arg('pair');
@@ -20,14 +22,14 @@ if (pair !== null) {
   const [name, baseline] = pair.split('@');
   const c = cases.find((x) => x.case === name);
   if (c === undefined || !c.baselines.includes(baseline)) throw new Error(`bench/row.mjs: no row ${pair}`);
-  result = await compare(c.make(), baselines[baseline](), { ...c.options, samples: SAMPLES });
+  result = await compare(c.make(), baselines[baseline](), { ...c.options, samples: SAMPLES, warmupMs: WARMUP_MS });
 } else if (scale !== null) {
   const s = scales.find((x) => x.case === scale);
   if (s === undefined) throw new Error(`bench/row.mjs: no scale row ${scale}`);
   const small = s.make(1);
   // cost ratio = ops(1) / ops(N): compare(small, big) gives opsSmall / opsBig
-  const mid = await compare(small, s.make(10_000), { iterations: s.iterations, samples: SAMPLES });
-  const big = await compare(small, s.make(100_000), { iterations: s.iterations, samples: SAMPLES });
+  const mid = await compare(small, s.make(10_000), { iterations: s.iterations, samples: SAMPLES, warmupMs: WARMUP_MS });
+  const big = await compare(small, s.make(100_000), { iterations: s.iterations, samples: SAMPLES, warmupMs: WARMUP_MS });
   result = { mid, big };
 } else {
   throw new Error('bench/row.mjs: give --pair=CASE@BASELINE or --scale=CASE');
