@@ -30,9 +30,18 @@ const SAMPLES = quick ? 8 : 16;
 const { cases, scales } = rowsFor(quick);
 const rowScript = fileURLToPath(new URL('./row.mjs', import.meta.url));
 
+/** How long a row may take: one that hangs is killed, and the run fails naming it. */
+const ROW_TIMEOUT_MS = 5 * 60_000;
+
 /** compare()'s result for one row, measured in a process of its own (bench/row.mjs). */
 function inProcess(arg) {
-  const out = execFileSync(process.execPath, [rowScript, ...(quick ? ['--quick'] : []), arg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  let out;
+  try {
+    out = execFileSync(process.execPath, [rowScript, ...(quick ? ['--quick'] : []), arg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: ROW_TIMEOUT_MS });
+  } catch (e) {
+    const why = e.signal === 'SIGTERM' ? `did not end within ${ROW_TIMEOUT_MS / 60_000} min` : `failed (${e.status ?? e.signal})`;
+    throw new Error(`bench row ${arg} ${why}`, { cause: e });
+  }
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 

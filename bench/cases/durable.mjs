@@ -55,7 +55,9 @@ async function logOn() {
 export function natsAsyncDurable() {
   return lazily(async () => {
     const { log } = await logOn();
-    const system = createSystem({ node: 'bench', net: { durable: log } });
+    // no receiver takes them: past `maxUntaken` stored and untaken (default 65,536) a sender waits,
+    // as it should; the row (warm-up and samples: ~80,000 puts) measures the path to the store
+    const system = createSystem({ node: 'bench', net: { durable: { log, maxUntaken: 1_000_000 } } });
     const out = system.process().asyncConnect('bench', { durable: true, producerId: 'bench', count: BATCH, ringSize: 10 * BATCH + 1 });
     return { out, msg: new Uint8Array(PAYLOAD).fill(7) };
   }, async ({ out, msg }, n) => {
