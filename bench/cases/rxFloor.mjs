@@ -25,7 +25,7 @@ class Reply {
   }
 }
 
-const info = (rcvid) => ({ nd: 0, srcnd: 0, pid: 2, tid: 1, chid: 1, scoid: 0x40000000, coid: 0x40000000, msglen: PAYLOAD, srcmsglen: PAYLOAD, dstmsglen: PAYLOAD, priority: 10, flags: rcvid & 0 });
+const info = () => ({ nd: 0, srcnd: 0, pid: 2, tid: 1, chid: 1, scoid: 0x40000000, coid: 0x40000000, msglen: PAYLOAD, srcmsglen: PAYLOAD, dstmsglen: PAYLOAD, priority: 10, flags: 0 });
 
 export function rxFloorShape() {
   const request$ = new Subject();
@@ -34,7 +34,7 @@ export function rxFloorShape() {
   let rcvid = 0;
   request$.subscribe((msg) => {
     // the kernel's copy into the receive buffer is left out: only the message's own copy
-    const m = new Message(++rcvid, info(rcvid), new Uint8Array(msg));
+    const m = new Message(++rcvid, info(), new Uint8Array(msg));
     scratch.set(m.bytes);
     m.answered = true;
     reply$.next(scratch);

@@ -86,6 +86,19 @@ describe('asynchronous messages across nodes', () => {
     expect(errs).toEqual(['1:0', `2:${ERRNO.EMSGSIZE}`, '3:0', `4:${ERRNO.EMSGSIZE}`, '5:0']);
   });
 
+  it('should cut a message of a batch to its first bytes, wherever it lies in the batch (EMSGSIZE)', () => {
+    const { clock, a, b } = nodes();
+    const r = proc(b, 'receiver');
+    const achid = b.asyncChannelCreate(r.t, 0, 0o666, 4, 10, null);
+    const s = proc(a, 'sender');
+    const coid = a.asyncConnectAttach(s.t, a.netmgrStrtond('b').nd, r.pid, achid, 0, 0, attr({ max_num_buffer: 10, trigger_num_msg: 3 }));
+    for (const [i, m] of [[1, 2], [3, 4, 5, 6, 7, 8], [9, 10, 11, 12, 13]].entries()) a.asyncPut(s.t, coid, new Uint8Array(m), i + 1, null, () => {});
+    let got: Array<[number[], number, number]> = [];
+    b.asyncGet(r.t, achid, 10, (_e, ms) => { got = ms.map((m) => [[...m.data], m.srcmsglen, m.err]); });
+    clock.advanceBy(10);
+    expect(got).toEqual([[[1, 2], 2, 0], [[3, 4, 5, 6], 6, ERRNO.EMSGSIZE], [[9, 10, 11, 12], 5, ERRNO.EMSGSIZE]]);
+  });
+
   it('should hand each message its own bytes (views of the frame that carried the batch)', () => {
     const { clock, a, b } = nodes();
     const r = proc(b, 'receiver');

@@ -69,10 +69,10 @@ function copyOut(pid: number, chid: number, coid: number, bufferSize: number, e:
     return new BatchMessage(pid, chid, coid, n, e.len, err, src, e.at);
   } else if (src instanceof Uint8Array) {
     // copying a whole typed array through its constructor is V8's fastest copy
-    data = n === src.length ? new Uint8Array(src) : src.slice(0, n);
+    data = e.at === 0 && n === src.length ? new Uint8Array(src) : src.slice(e.at, e.at + n);
   } else {
     data = new Uint8Array(n);
-    copyBuffers(src, 0, data, 0, n);
+    copyBuffers(src, e.at, data, 0, n);
   }
   return { pid, chid, coid, msglen: data.length, srcmsglen: e.len, err, data };
 }

@@ -77,17 +77,21 @@ export const immediate: ((f: () => void) => unknown) | undefined = (globalThis a
 /** @internal The default `pollMicros`: where `setImmediate` is. */
 export const POLL_MICROS = immediate === undefined ? 0 : 50;
 
-/** @internal Option `name` of `options` checked: a non-negative finite number (RangeError otherwise), or `fallback`. */
-export function microsOf(options: RingLinkOptions, name: 'spinMicros' | 'pollMicros', fallback: number): number {
+/** Option `name` of `options` checked: a non-negative finite number (RangeError otherwise), or `fallback`. */
+function microsOf(options: RingLinkOptions, name: 'spinMicros' | 'pollMicros', fallback: number): number {
   const v = options[name] ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a non-negative finite number of microseconds, got ${String(v)}`);
   return v;
 }
 
-/** @internal `spinMicros` and `pollMicros` checked (RangeError for a bad one); `spinMicros`. */
-export function spinMicrosOf(options: RingLinkOptions): number {
-  microsOf(options, 'pollMicros', POLL_MICROS);
-  return microsOf(options, 'spinMicros', 0);
+/**
+ * @internal The ring options checked (a RangeError for a bad `spinMicros` or `pollMicros`, before
+ * anything starts): how long a reader spins and polls, in microseconds (no polls without `setImmediate`).
+ */
+export function ringWaits(options: RingLinkOptions): { readonly spin: number; readonly poll: number } {
+  const spin = microsOf(options, 'spinMicros', 0);
+  const poll = microsOf(options, 'pollMicros', POLL_MICROS);
+  return { spin, poll: immediate === undefined ? 0 : poll };
 }
 
 /** @internal Microtasks are `resolved.then(f)`: Node's `queueMicrotask` makes an async resource for each. */

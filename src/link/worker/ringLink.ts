@@ -21,7 +21,7 @@ import type { FrameSink } from '../../kernel/index.js';
 import { LinkBase } from '../LinkBase.js';
 import type { PortLike } from './portLink.js';
 import { Backoff } from './backoff.js';
-import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, immediate, microsOf, PARKED, POLL_MICROS, resolved, RING_AFTER_BYTES, ROOM, spinMicrosOf, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
+import { BELL, CLOSED, FLAGS, HEAD, HEADER_BYTES, immediate, PARKED, resolved, RING_AFTER_BYTES, ringWaits, ROOM, TAIL, waitAsync, WRAP, type RingLinkOptions } from './ring.js';
 
 /** A `Link` over two rings (ours to write, theirs to read), with `port` for the close event. */
 export class RingLink extends LinkBase {
@@ -46,8 +46,8 @@ export class RingLink extends LinkBase {
   private readonly rxI32: Int32Array;
   private readonly rxMask: number;
   private head: number;
-  private readonly spinMicros: number;
-  private readonly pollMicros: number;
+  /** How long the reader spins, then polls, before it parks (µs; `spinMicros`, `pollMicros`). */
+  private readonly waits: { readonly spin: number; readonly poll: number };
   /** Bytes written since the reader was last seen reading or rung (see `ring`). */
   private unrung = 0;
   /** Handing frames to the node (a `poll` from inside that is not a second drain). */
@@ -76,8 +76,7 @@ export class RingLink extends LinkBase {
 
   constructor(private readonly port: PortLike, tx: SharedArrayBuffer, rx: SharedArrayBuffer, options: RingLinkOptions = {}) {
     super();
-    this.spinMicros = spinMicrosOf(options);
-    this.pollMicros = immediate === undefined ? 0 : microsOf(options, 'pollMicros', POLL_MICROS);
+    this.waits = ringWaits(options);
     this.txHead = new Int32Array(tx, 0, HEADER_BYTES / 4);
     this.txU8 = new Uint8Array(tx, HEADER_BYTES);
     this.txI32 = new Int32Array(tx, HEADER_BYTES);
@@ -253,7 +252,7 @@ export class RingLink extends LinkBase {
     if (this.closed) return;
     // park (or spin) after the microtasks the frames queued: the next send goes out first
     this.spinUntil = 0;
-    if (this.spinMicros > 0 && this.spins.tryNow()) this.spinUntil = performance.now() + this.spinMicros / 1000;
+    if (this.waits.spin > 0 && this.spins.tryNow()) this.spinUntil = performance.now() + this.waits.spin / 1000;
     this.looking = true;
     this.atTickEnd();
   }
@@ -273,7 +272,7 @@ export class RingLink extends LinkBase {
       this.atTickEnd();
     } else {
       if (this.spinUntil !== 0) this.spins.miss();
-      this.pollUntil = this.pollMicros > 0 && this.polls.tryNow() ? performance.now() + this.pollMicros / 1000 : 0;
+      this.pollUntil = this.waits.poll > 0 && this.polls.tryNow() ? performance.now() + this.waits.poll / 1000 : 0;
       this.polled();
     }
   }

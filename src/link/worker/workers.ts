@@ -10,7 +10,7 @@ import { createSystem, type System } from '../../rx/System.js';
 import { kernelOf, type HasKernel } from '../hasKernel.js';
 import { portLink, type PortLike, type PortLinkOptions } from './portLink.js';
 import { RingLink } from './ringLink.js';
-import { makeRing, ringsAvailable, spinMicrosOf, type RingLinkOptions } from './ring.js';
+import { makeRing, ringsAvailable, ringWaits, type RingLinkOptions } from './ring.js';
 
 /** The first message on a worker's parent port: who it is, who its parent is, and its link. */
 const HELLO = 'rxnto.join';
@@ -227,7 +227,7 @@ export function startWorkerNode<D = unknown>(parent: HasKernel, url: URL | strin
   const k = kernelOf(parent);
   const parentNode = k.node;
   if (parentNode === null) throw new TypeError('startWorkerNode: the parent must be a node (make it with a node name)');
-  spinMicrosOf(options); // a bad value throws before any worker starts
+  ringWaits(options); // a bad value throws before any worker starts
   const node = options.node ?? `w${++started}`;
   const wt = workerThreads();
   const newChannel = (): { port1: PortLike; port2: PortLike } => (wt !== null ? new wt.MessageChannel() : new MessageChannel()) as unknown as { port1: PortLike; port2: PortLike };
@@ -320,7 +320,7 @@ export type JoinedSystem<D = unknown> = System & {
  */
 export function joinParent<D = unknown>(options: JoinOptions = {}): Promise<JoinedSystem<D>> {
   try {
-    spinMicrosOf(options);
+    ringWaits(options);
   } catch (e) {
     return Promise.reject(e);
   }
